@@ -1,0 +1,35 @@
+"""Project-wide settings: default folders, the one random seed, resource paths.
+
+Everything tunable lives here or in ``eduanalysis/resources/``; modules import
+these constants instead of repeating literals.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+#: The single seed every random step derives from (clustering, SVD, layouts).
+SEED = 20190530
+
+#: Default corpus and output folders, relative to the working directory.
+DEFAULT_CORPUS_DIR = Path("data/raw")
+DEFAULT_PROCESSED_DIR = Path("data/processed")
+DEFAULT_FIGURES_DIR = Path("figures")
+DEFAULT_REPORTS_DIR = Path("reports")
+
+#: The optional metadata file a corpus folder may carry.
+MANIFEST_NAME = "manifest.csv"
+
+#: File extensions the reader accepts (lower case, with the dot).
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+
+
+def resource_path(name: str) -> Path:
+    """Return the path of a packaged resource file under ``eduanalysis/resources``.
+
+    >>> resource_path("indicators.csv").parent.name
+    'resources'
+    """
+    return Path(str(resources.files("eduanalysis") / "resources" / name))

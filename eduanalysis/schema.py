@@ -1,0 +1,286 @@
+"""The schema of every table eduanalysis writes: columns, dtypes, keys, descriptions.
+
+This module is the single place a table's shape is declared. Every stage
+validates its output with :func:`validate` before it is written, and the data
+dictionary (``docs/data_dictionary.md``) is generated from it by
+:func:`data_dictionary_markdown`.
+
+Conventions (PUDL-style): English snake_case names; ``_id`` keys, ``_zh``/``_en``
+for Chinese/English names, ``_text`` for a value as written beside its
+normalised column, ``_date`` ISO dates as strings, ``_year`` integers.
+All character offsets (``char_start``/``char_end``) index the document's
+analysis text ``documents.text`` (NFKC-normalised); use
+:func:`eduanalysis.corpus.raw_span` to map them back to ``documents.raw_text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from eduanalysis.errors import EduAnalysisError
+
+#: Allowed column dtypes (pandas extension dtypes, so missing values stay <NA>).
+DTYPES = {"string", "Int64", "Float64", "boolean"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, dtype: str, description: str, nullable: bool = True) -> Column:
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r} for column {name}")
+    return Column(name, dtype, description, nullable)
+
+
+def _origin(field_name: str) -> Column:
+    return _c(f"{field_name}_origin", "string",
+              f"Where `{field_name}` came from: text, manifest, inferred, or empty when unknown.")
+
+
+# --- reading -----------------------------------------------------------------
+
+DOCUMENTS = Table(
+    "documents",
+    "One row per document read from the corpus folder.",
+    ("doc_id",),
+    (
+        _c("doc_id", "string", "Stable document key: 'D' + 10 hex digits of the SHA-1 of source_file.", False),
+        _c("source_file", "string", "Path of the file relative to the corpus folder (POSIX separators).", False),
+        _c("file_format", "string", "txt, html, docx or pdf.", False),
+        _c("encoding", "string", "Encoding the file was decoded with (utf-8, utf-8-sig, gb18030, utf-16 …).", False),
+        _c("title_zh", "string", "Document title."),
+        _origin("title_zh"),
+        _c("issuer_zh", "string", "Issuing body (发文机关/发布机构/发布单位)."),
+        _origin("issuer_zh"),
+        _c("doc_number", "string", "Document number (文号/发文字号), e.g. 盘政办发〔2019〕24号."),
+        _origin("doc_number"),
+        _c("index_number", "string", "Index number of the publication page (索引号)."),
+        _origin("index_number"),
+        _c("written_date", "string", "Date the document was written (成文日期), ISO YYYY-MM-DD."),
+        _origin("written_date"),
+        _c("published_date", "string", "Date of publication (发布日期/发布时间), ISO YYYY-MM-DD."),
+        _origin("published_date"),
+        _c("region_zh", "string", "Region the document governs, e.g. 盘锦市."),
+        _origin("region_zh"),
+        _c("region_en", "string", "English region name (manifest), e.g. Panjin."),
+        _c("province_zh", "string", "Province, e.g. 辽宁省."),
+        _c("province_en", "string", "English province name."),
+        _c("admin_level", "string", "Administrative level: province, prefecture, county …"),
+        _c("doc_type_zh", "string", "Document type as the text names it: 规划, 行动计划, 方案, 实施意见, 工作要点 …"),
+        _c("doc_type_en", "string", "English document type: plan, action plan, implementation plan, opinions, annual work plan …"),
+        _origin("doc_type_zh"),
+        _c("plan_start_year", "Int64", "First year of the plan horizon."),
+        _c("plan_end_year", "Int64", "Last year (horizon) of the plan."),
+        _origin("plan_end_year"),
+        _c("n_chars", "Int64", "Length of the analysis text in characters.", False),
+        _c("body_start", "Int64", "Offset in `text` where the document body (after the cover notice) starts.", False),
+        _c("body_end", "Int64", "Offset in `text` where the body ends (before trailers).", False),
+        _c("content_sha1", "string", "SHA-1 of the analysis text; identifies duplicates and drives incremental rebuilds.", False),
+        _c("raw_text", "string", "The decoded file text as it was (HTML reduced to its visible text).", False),
+        _c("text", "string", "NFKC-normalised analysis text (full-width digits, letters and punctuation folded).", False),
+    ),
+)
+
+BOILERPLATE = Table(
+    "boilerplate",
+    "Spans of a document's text that are web-page furniture or the cover notice, not its body.",
+    ("doc_id", "char_start"),
+    (
+        _c("doc_id", "string", "Document key.", False),
+        _c("char_start", "Int64", "Start offset in documents.text.", False),
+        _c("char_end", "Int64", "End offset (exclusive).", False),
+        _c("kind", "string", "breadcrumb, metadata, cover_notice, toc, publication_note, trailer.", False),
+        _c("text", "string", "The span's text.", False),
+    ),
+)
+
+REJECTS = Table(
+    "rejects",
+    "Input files that were not read as documents, with the reason and what to do.",
+    ("source_file",),
+    (
+        _c("source_file", "string", "Path relative to the corpus folder.", False),
+        _c("reason", "string", "Why the file was rejected and how to fix it.", False),
+    ),
+)
+
+# --- structure -----------------------------------------------------------------
+
+SECTIONS = Table(
+    "sections",
+    "The heading hierarchy of each document: title, chapters, numbered headings, boxes, table blocks.",
+    ("section_id",),
+    (
+        _c("section_id", "string", "Section key: doc_id + '-s' + 3-digit order.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("parent_id", "string", "Enclosing section (empty for the document title section)."),
+        _c("level", "Int64", "Depth: 0 for the title, 1 for top-level headings, 2 below them …", False),
+        _c("kind", "string", "title, heading, box (专栏/实施项目/【…】), block (行动目标/实施路径 …) or table.", False),
+        _c("style", "string", "Heading form: chapter, cn_comma (一、), cn_paren ((一)), arabic (1.), arabic_paren ((1)), circled, box, project, bracket, block, plain, table, title.", False),
+        _c("label", "string", "Number as written (\"二\", \"(三)\", \"5\"), empty for unnumbered headings."),
+        _c("number", "Int64", "The label as an integer."),
+        _c("heading", "string", "Heading text without its number (table title for tables).", False),
+        _c("path", "string", "Coding path of the numbered ancestors, e.g. '2-3-5'.", False),
+        _c("char_start", "Int64", "Start of the heading in documents.text.", False),
+        _c("char_end", "Int64", "End of the section's extent (exclusive).", False),
+    ),
+)
+
+MEASURES = Table(
+    "measures",
+    "Clause-level units (quasi-sentences). Together with boilerplate they cover every non-space character of a document exactly once.",
+    ("measure_id",),
+    (
+        _c("measure_id", "string", "Measure key: doc_id + '-m' + 4-digit order.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("section_id", "string", "Innermost section the measure belongs to.", False),
+        _c("kind", "string", "text (a clause), heading, table_cell or responsibility.", False),
+        _c("text", "string", "The clause as it stands in documents.text (stripped of surrounding spaces).", False),
+        _c("char_start", "Int64", "Start offset in documents.text.", False),
+        _c("char_end", "Int64", "End offset (exclusive).", False),
+    ),
+)
+
+RESPONSIBILITIES = Table(
+    "responsibilities",
+    "Units named as responsible (责任单位/牵头单位/配合单位 …), one row per unit.",
+    ("responsibility_id",),
+    (
+        _c("responsibility_id", "string", "Key: measure_id + '-r' + 2-digit order.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("section_id", "string", "Section the responsibility line closes.", False),
+        _c("measure_id", "string", "The responsibility line's measure.", False),
+        _c("role", "string", "lead, support or unspecified.", False),
+        _c("unit_text", "string", "The unit as written.", False),
+        _c("unit_name", "string", "Normalised unit name (各县区政府 → 各区县政府).", False),
+        _c("char_start", "Int64", "Start of unit_text in documents.text.", False),
+        _c("char_end", "Int64", "End offset (exclusive).", False),
+    ),
+)
+
+# --- targets -------------------------------------------------------------------
+
+TARGETS = Table(
+    "targets",
+    "Quantitative statements: one row per number a document commits to, reports or sets as a norm.",
+    ("target_id",),
+    (
+        _c("target_id", "string", "Key: measure_id + '-t' + 2-digit order.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("measure_id", "string", "Measure the number stands in.", False),
+        _c("section_id", "string", "Section of that measure.", False),
+        _c("char_start", "Int64", "Start of the number expression in documents.text.", False),
+        _c("char_end", "Int64", "End offset (exclusive).", False),
+        _c("sentence", "string", "The clause it came from (for table cells: [表]title|section|row|column|cell[|attribute]).", False),
+        _c("kind", "string", "target, baseline or standard.", False),
+        _c("indicator_text", "string", "Indicator or object phrase as written."),
+        _c("indicator_id", "string", "Canonical indicator key from resources/indicators.csv (empty when unmapped)."),
+        _c("indicator_zh", "string", "Canonical Chinese indicator name."),
+        _c("indicator_en", "string", "Canonical English indicator name."),
+        _c("value", "Float64", "The number (万/亿 kept in the unit, as written).", False),
+        _c("value_max", "Float64", "Upper end of a range."),
+        _c("value_text", "string", "The number expression as written.", False),
+        _c("unit_text", "string", "Unit as written (%, 所, 万人, 元/月, 个百分点 …)."),
+        _c("unit", "string", "Normalised unit: percent, percentage_point, persons, person_times, schools, yuan, count, m2, hours …"),
+        _c("value_norm", "Float64", "Value with 万/亿 multiplied out, in the normalised unit."),
+        _c("comparator", "string", ">=, <=, =, ~, range, delta_up or delta_down.", False),
+        _c("hedged", "boolean", "True when hedged by 力争/争取/基本.", False),
+        _c("year", "Int64", "Target year, or the year a baseline refers to; empty for standards and recurring outputs."),
+        _c("baseline_value", "Float64", "Baseline value paired in the text (由A提高到B)."),
+        _c("baseline_year", "Int64", "Year of that baseline."),
+        _c("attribute", "string", "预期性 or 约束性 where an indicator table states it."),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (DOCUMENTS, BOILERPLATE, REJECTS, SECTIONS, MEASURES, RESPONSIBILITIES, TARGETS)
+}
+
+
+def register(table: Table) -> Table:
+    """Add a table declared by a later stage (analysis outputs) to the registry."""
+    TABLES[table.name] = table
+    return table
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty frame with the table's columns and dtypes."""
+    table = TABLES[name]
+    return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in table.columns})
+
+
+def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Check ``df`` against table ``name``; return it with declared column order and dtypes, sorted by key.
+
+    Raises :class:`EduAnalysisError` naming the table and the offending column
+    when a column is missing or extra, a non-nullable column holds a missing
+    value, a value does not fit its dtype, or the key is not unique.
+
+    >>> validate(pd.DataFrame({"source_file": ["b.txt", "a.txt"], "reason": ["x", "y"]}), "rejects").source_file.tolist()
+    ['a.txt', 'b.txt']
+    """
+    table = TABLES[name]
+    missing = [c for c in table.column_names if c not in df.columns]
+    extra = [c for c in df.columns if c not in table.column_names]
+    if missing or extra:
+        raise EduAnalysisError(
+            f"table {name!r} does not match its schema: missing columns {missing}, unexpected columns {extra}"
+        )
+    out = pd.DataFrame(index=df.index)
+    for col in table.columns:
+        try:
+            out[col.name] = _coerce(df[col.name], col.dtype)
+        except (TypeError, ValueError) as exc:
+            raise EduAnalysisError(f"table {name!r}, column {col.name!r}: values do not fit {col.dtype}: {exc}") from exc
+        if not col.nullable and out[col.name].isna().any():
+            rows = out.index[out[col.name].isna()].tolist()[:5]
+            raise EduAnalysisError(f"table {name!r}, column {col.name!r} must not be empty (rows {rows})")
+    key = list(table.key)
+    if out.duplicated(key).any():
+        dup = out.loc[out.duplicated(key, keep=False), key].head(5).to_dict("records")
+        raise EduAnalysisError(f"table {name!r}: key {key} is not unique, e.g. {dup}")
+    return out.sort_values(key, kind="mergesort").reset_index(drop=True)
+
+
+def _coerce(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "string":
+        return series.astype("string")
+    if dtype == "boolean":
+        return series.astype("boolean")
+    if dtype == "Int64":
+        return pd.to_numeric(series, errors="raise").astype("Int64")
+    return pd.to_numeric(series, errors="raise").astype("Float64")
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary as Markdown, generated from :data:`TABLES`."""
+    lines = ["# Data dictionary", "",
+             "Generated from `eduanalysis/schema.py` by `eduanalysis dictionary`; do not edit by hand.", ""]
+    for table in TABLES.values():
+        lines += [f"## `{table.name}`", "", table.description, "",
+                  f"Key: {', '.join(f'`{k}`' for k in table.key)}", "",
+                  "| column | dtype | required | description |", "|---|---|---|---|"]
+        for c in table.columns:
+            desc = c.description.replace("|", "\\|")
+            lines.append(f"| `{c.name}` | {c.dtype} | {'yes' if not c.nullable else ''} | {desc} |")
+        lines.append("")
+    return "\n".join(lines)
