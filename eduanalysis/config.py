@@ -6,7 +6,6 @@ these constants instead of repeating literals.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 #: The single seed every random step derives from (clustering, SVD, layouts).
@@ -32,4 +31,4 @@ def resource_path(name: str) -> Path:
     >>> resource_path("indicators.csv").parent.name
     'resources'
     """
-    return Path(str(resources.files("eduanalysis") / "resources" / name))
+    return Path(__file__).resolve().parent / "resources" / name

@@ -1,0 +1,75 @@
+"""Command line: ``eduanalysis build``, ``eduanalysis report``, ``eduanalysis dictionary``.
+
+Errors of the user's making (:class:`EduAnalysisError`) print one line naming
+the file and the fix and exit with status 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from eduanalysis import config
+from eduanalysis.errors import EduAnalysisError
+
+
+def _build(args: argparse.Namespace) -> int:
+    from eduanalysis.pipeline import build
+
+    result = build(args.corpus, args.out, progress=not args.quiet)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for row in result.tables["rejects"].itertuples():
+        print(f"rejected: {row.source_file}: {row.reason}", file=sys.stderr)
+    print(result.summary())
+    return 1 if args.strict and (len(result.tables["rejects"]) or result.warnings) else 0
+
+
+def _dictionary(args: argparse.Namespace) -> int:
+    from eduanalysis import schema
+
+    text = schema.data_dictionary_markdown() + "\n"
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="eduanalysis", description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="read a corpus folder and write the tables")
+    b.add_argument("--corpus", type=Path, default=config.DEFAULT_CORPUS_DIR, help="corpus folder (default data/raw)")
+    b.add_argument("--out", type=Path, default=config.DEFAULT_PROCESSED_DIR, help="output folder (default data/processed)")
+    b.add_argument("--strict", action="store_true", help="exit non-zero when a file was rejected or the manifest has problems")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=_build)
+    d = sub.add_parser("dictionary", help="print or write the data dictionary generated from the schema")
+    d.add_argument("--out", type=Path, help="write to this Markdown file")
+    d.set_defaults(func=_dictionary)
+    try:
+        report = importlib.import_module("eduanalysis.report")
+    except ModuleNotFoundError as exc:
+        if exc.name != "eduanalysis.report":
+            raise
+    else:
+        report.register_cli(sub)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EduAnalysisError as exc:
+        print(f"eduanalysis: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
