@@ -1,0 +1,175 @@
+"""Unsupervised clustering of measures: TF-IDF → truncated SVD → KMeans or agglomerative.
+
+:class:`MeasureClusterer` is a scikit-learn estimator: hyper-parameters in
+``__init__``, learned state in attributes ending in ``_``, randomness only
+through ``random_state``. When ``n_clusters`` is None the number of clusters is
+chosen by the silhouette score over ``k_range``. :func:`stability` refits with
+several seeds and reports the adjusted Rand index between every pair of runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import Normalizer
+
+from eduanalysis.errors import EduAnalysisError
+from eduanalysis.features import make_vectorizer
+
+
+class MeasureClusterer(ClusterMixin, BaseEstimator):
+    """Cluster short policy texts.
+
+    Parameters
+    ----------
+    n_clusters : int or None
+        Fixed number of clusters; None chooses k in ``k_range`` by silhouette.
+    k_range : (int, int)
+        Inclusive range of k tried when ``n_clusters`` is None.
+    n_components : int
+        SVD dimensions (capped at n_features - 1).
+    method : "kmeans" or "agglomerative"
+        Ward agglomerative clustering is deterministic; KMeans depends on ``random_state``.
+    analyzer : "word" or "char"
+        Tokens for the TF-IDF step (see :func:`eduanalysis.features.make_vectorizer`).
+    min_df : int
+        Terms in fewer texts are dropped.
+    n_terms : int
+        Top terms kept per cluster in ``cluster_terms_``.
+
+    Attributes
+    ----------
+    vectorizer_, svd_ : fitted transformers
+    embedding_ : ndarray, the normalised SVD coordinates of the training texts
+    labels_ : ndarray of int, cluster of each text, renumbered by decreasing size
+    n_clusters_ : int
+    silhouette_ : dict k -> silhouette score (all k tried, or the fixed one)
+    cluster_terms_ : list of lists of the top TF-IDF terms of each cluster
+    """
+
+    def __init__(
+        self,
+        n_clusters: int | None = None,
+        k_range: tuple[int, int] = (4, 14),
+        n_components: int = 100,
+        method: str = "kmeans",
+        analyzer: str = "word",
+        min_df: int = 2,
+        n_terms: int = 6,
+        extra_stopwords: Sequence[str] = (),
+        random_state: int | None = None,
+    ):
+        self.n_clusters = n_clusters
+        self.k_range = k_range
+        self.n_components = n_components
+        self.method = method
+        self.analyzer = analyzer
+        self.min_df = min_df
+        self.n_terms = n_terms
+        self.extra_stopwords = extra_stopwords
+        self.random_state = random_state
+
+    def _cluster(self, x: np.ndarray, k: int) -> np.ndarray:
+        if self.method == "kmeans":
+            return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(x)
+        if self.method == "agglomerative":
+            return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
+        raise EduAnalysisError(f"unknown clustering method {self.method!r}: use 'kmeans' or 'agglomerative'")
+
+    def fit(self, texts, y=None):
+        texts = list(texts)
+        if len(texts) < 3:
+            raise EduAnalysisError(f"clustering needs at least 3 measures, got {len(texts)}")
+        self.vectorizer_ = make_vectorizer(self.analyzer, extra_stopwords=self.extra_stopwords, min_df=self.min_df)
+        tfidf = self.vectorizer_.fit_transform(texts)
+        n_comp = max(1, min(self.n_components, tfidf.shape[1] - 1, tfidf.shape[0] - 1))
+        self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state)
+        self.embedding_ = Normalizer().fit_transform(self.svd_.fit_transform(tfidf))
+        if self.n_clusters is not None:
+            ks = [int(self.n_clusters)]
+        else:
+            lo, hi = self.k_range
+            ks = [k for k in range(max(2, lo), hi + 1) if k < len(texts)]
+            if not ks:
+                raise EduAnalysisError(f"k_range {self.k_range} leaves no k below the {len(texts)} measures")
+        self.silhouette_ = {}
+        best = None
+        for k in ks:
+            labels = self._cluster(self.embedding_, k)
+            score = float(silhouette_score(self.embedding_, labels)) if len(set(labels)) > 1 else float("nan")
+            self.silhouette_[k] = score
+            if best is None or (score > best[0] + 1e-12):
+                best = (score, k, labels)
+        _, self.n_clusters_, labels = best
+        self.labels_ = _renumber_by_size(labels)
+        self.cluster_terms_ = _top_terms(tfidf, self.labels_, self.vectorizer_.get_feature_names_out(), self.n_terms)
+        return self
+
+    def fit_predict(self, texts, y=None):
+        return self.fit(texts).labels_
+
+
+def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
+    """Cluster 0 is the largest; ties by first appearance, so labels do not depend on solver numbering."""
+    labels = np.asarray(labels)
+    uniq, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    order = sorted(range(len(uniq)), key=lambda i: (-counts[i], first[i]))
+    mapping = {uniq[i]: new for new, i in enumerate(order)}
+    return np.array([mapping[v] for v in labels], dtype=int)
+
+
+def _top_terms(tfidf, labels: np.ndarray, names: np.ndarray, n: int) -> list[list[str]]:
+    out = []
+    for c in range(labels.max() + 1):
+        mean = np.asarray(tfidf[labels == c].mean(axis=0)).ravel()
+        idx = sorted(range(len(mean)), key=lambda i: (-round(mean[i], 12), names[i]))[:n]
+        out.append([str(names[i]) for i in idx if mean[i] > 0])
+    return out
+
+
+def stability(texts, seeds: Sequence[int], **params) -> pd.DataFrame:
+    """Refit :class:`MeasureClusterer` once per seed; adjusted Rand index between each pair of runs.
+
+    ``params`` go to the clusterer (fix ``n_clusters`` to isolate seed effects
+    from the choice of k). Returns ``seed_a, seed_b, n_clusters_a, n_clusters_b, ari``.
+    """
+    texts = list(texts)
+    runs = {s: MeasureClusterer(random_state=s, **params).fit(texts) for s in seeds}
+    rows = [
+        (a, b, runs[a].n_clusters_, runs[b].n_clusters_, float(adjusted_rand_score(runs[a].labels_, runs[b].labels_)))
+        for a, b in itertools.combinations(seeds, 2)
+    ]
+    return pd.DataFrame(rows, columns=["seed_a", "seed_b", "n_clusters_a", "n_clusters_b", "ari"])
+
+
+def clusters(measures: pd.DataFrame, model: MeasureClusterer) -> pd.DataFrame:
+    """The ``clusters`` table: one row per clustered measure with its cluster and the cluster's label.
+
+    ``measures`` must be the frame the model was fitted on, in the same order.
+    """
+    if len(measures) != len(model.labels_):
+        raise EduAnalysisError(
+            f"{len(measures)} measures but the model was fitted on {len(model.labels_)}; pass the same frame"
+        )
+    labels = [" · ".join(t[:3]) for t in model.cluster_terms_]
+    out = pd.DataFrame({
+        "measure_id": measures["measure_id"].to_numpy(),
+        "doc_id": measures["doc_id"].to_numpy(),
+        "cluster": model.labels_,
+        "cluster_label": [labels[c] for c in model.labels_],
+        "top_terms": ["|".join(model.cluster_terms_[c]) for c in model.labels_],
+    })
+    return out.sort_values("measure_id", kind="mergesort").reset_index(drop=True)
+
+
+def crosstab_themes(cluster_table: pd.DataFrame, tagged: pd.DataFrame) -> pd.DataFrame:
+    """Cluster × theme counts of measures (a measure with several themes counts once per theme)."""
+    j = cluster_table[["measure_id", "cluster"]].merge(tagged[["measure_id", "theme_id"]], on="measure_id")
+    return pd.crosstab(j["cluster"], j["theme_id"])

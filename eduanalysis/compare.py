@@ -1,0 +1,186 @@
+"""Side-by-side comparison: the indicator × region target matrix, KWIC, two documents in parallel.
+
+``target_matrix`` chooses, for each canonical indicator and region, the
+target a paper would quote (the latest target year; within it the most
+ambitious value) and marks the most ambitious region per indicator, with the
+direction of ambition read from the comparator (≥ / increase: higher is more
+ambitious; ≤ / decrease: lower is).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from eduanalysis.errors import EduAnalysisError
+
+#: Comparators whose targets are floors (more is more ambitious) and ceilings (less is).
+HIGHER_IS_AMBITIOUS = {">=", "=", "~", "range", "delta_up"}
+LOWER_IS_AMBITIOUS = {"<=", "delta_down"}
+#: How comparators print in tables.
+COMPARATOR_SYMBOL = {">=": "≥", "<=": "≤", "=": "", "~": "≈", "range": "", "delta_up": "+", "delta_down": "−"}
+UNIT_SUFFIX = {"percent": "%", "percentage_point": " pp"}
+
+MATRIX_COLUMNS = ["indicator_id", "indicator_zh", "indicator_en", "region_zh", "region_en", "doc_id",
+                  "target_id", "value", "value_max", "unit", "comparator", "year", "direction", "most_ambitious"]
+
+
+def _direction(comparators: pd.Series) -> str:
+    c = set(comparators.dropna())
+    if c and c <= LOWER_IS_AMBITIOUS:
+        return "lower"
+    if c & LOWER_IS_AMBITIOUS and c & HIGHER_IS_AMBITIOUS:
+        return "mixed"
+    return "higher"
+
+
+def target_matrix(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per (canonical indicator, region): the region's headline target and whether it is the most ambitious.
+
+    Only ``kind == "target"`` rows with an ``indicator_id`` count. Within an
+    indicator, values are compared in its most common unit; rows in other units
+    are kept but never marked. Ties are all marked. Indicators whose
+    comparators point both ways (``direction == "mixed"``) are not marked.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "region_zh": ["甲", "乙"], "region_en": ["Jia", "Yi"]})
+    >>> t = pd.DataFrame({"target_id": ["a1", "b1"], "doc_id": ["a", "b"], "kind": "target",
+    ...     "indicator_id": "x", "indicator_zh": "x率", "indicator_en": "x rate", "value": [95.0, 98.0],
+    ...     "value_max": None, "unit": "percent", "comparator": ">=", "year": [2025, 2025]})
+    >>> target_matrix(t, docs)[["region_en", "most_ambitious"]].values.tolist()
+    [['Yi', True], ['Jia', False]]
+    """
+    t = targets.loc[(targets["kind"] == "target") & targets["indicator_id"].notna()].copy()
+    if t.empty:
+        return pd.DataFrame(columns=MATRIX_COLUMNS)
+    t = t.merge(documents[["doc_id", "region_zh", "region_en"]], on="doc_id", how="left")
+    t["value"] = (t["value_norm"].fillna(t["value"]) if "value_norm" in t else t["value"]).astype(float)
+    t["year"] = pd.to_numeric(t["year"], errors="coerce").astype("Int64")
+    direction = t.groupby("indicator_id")["comparator"].agg(_direction)
+    t["direction"] = t["indicator_id"].map(direction)
+    sign = np.where(t["direction"] == "lower", -1.0, 1.0)
+    t["_score"] = sign * t["value"]
+    t["_year"] = t["year"].fillna(-1).astype(int)
+    t = t.sort_values(["indicator_id", "region_zh", "_year", "_score", "target_id"],
+                      ascending=[True, True, False, False, True], kind="mergesort")
+    best = t.drop_duplicates(["indicator_id", "region_zh"], keep="first").copy()
+    main_unit = best.groupby("indicator_id")["unit"].agg(
+        lambda s: s.value_counts().index[0] if s.notna().any() else None)
+    comparable = best["unit"].eq(best["indicator_id"].map(main_unit)).fillna(False) | best["unit"].isna()
+    top = best.loc[comparable].groupby("indicator_id")["_score"].transform("max")
+    best["most_ambitious"] = False
+    best.loc[comparable, "most_ambitious"] = (best.loc[comparable, "_score"] >= top - 1e-9) & (
+        best.loc[comparable, "direction"] != "mixed")
+    # Marking means something only when at least two regions are compared.
+    n = best.groupby("indicator_id")["region_zh"].transform("nunique")
+    best.loc[n < 2, "most_ambitious"] = False
+    best = best.sort_values(["indicator_id", "_score", "region_zh"], ascending=[True, False, True], kind="mergesort")
+    for col in MATRIX_COLUMNS:
+        if col not in best:
+            best[col] = None
+    return best[MATRIX_COLUMNS].reset_index(drop=True)
+
+
+def format_target(row, bold: str | None = None) -> str:
+    """Cell text for a target: comparator, value, unit and year, e.g. ``≥95% (2025)``.
+
+    ``bold`` = "latex" or "markdown" emphasises the most ambitious cell.
+
+    >>> format_target(pd.Series({"comparator": ">=", "value": 95.0, "value_max": None, "unit": "percent",
+    ...                          "year": 2025, "most_ambitious": True}), bold="markdown")
+    '**≥95% (2025)**'
+    """
+    v = row["value"]
+    num = f"{v:,.0f}" if float(v).is_integer() and abs(v) >= 1000 else f"{v:g}"
+    if row.get("comparator") == "range" and pd.notna(row.get("value_max")):
+        num = f"{num}–{row['value_max']:g}"
+    unit = UNIT_SUFFIX.get(row.get("unit"), "")
+    text = f"{COMPARATOR_SYMBOL.get(row.get('comparator'), '')}{num}{unit}"
+    if pd.notna(row.get("year")):
+        text += f" ({int(row['year'])})"
+    if bold and bool(row.get("most_ambitious")):
+        text = f"\\textbf{{{text}}}" if bold == "latex" else f"**{text}**"
+    return text
+
+
+def matrix_table(matrix: pd.DataFrame, lang: str = "zh", bold: str | None = None) -> pd.DataFrame:
+    """Wide indicator × region table of formatted targets, for a paper (rows and columns sorted)."""
+    if matrix.empty:
+        return pd.DataFrame()
+    ind = {"zh": "indicator_zh", "en": "indicator_en"}.get(lang, "indicator_zh")
+    reg = {"zh": "region_zh", "en": "region_en"}.get(lang, "region_zh")
+    m = matrix.copy()
+    m["cell"] = [format_target(r, bold) for _, r in m.iterrows()]
+    m["indicator"] = m[ind].fillna(m["indicator_id"]) if lang != "both" else (
+        m["indicator_zh"].fillna("") + " " + m["indicator_en"].fillna("")).str.strip()
+    m["region"] = m[reg] if lang != "both" else m["region_zh"] + " " + m["region_en"]
+    wide = m.pivot_table(index=["indicator_id", "indicator"], columns="region", values="cell", aggfunc="first")
+    wide = wide.reset_index(level=0, drop=True).fillna("–")
+    wide.columns.name = None
+    return wide.sort_index(axis=1)
+
+
+def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets") -> str:
+    """A booktabs LaTeX table (cells may already contain ``\\textbf``)."""
+    def esc(s: str) -> str:
+        return re.sub(r"(?<!\\)([%&#_])", r"\\\1", str(s))
+
+    cols = "l" + "l" * table.shape[1]
+    lines = ["\\begin{table}[htbp]", "\\centering", f"\\caption{{{esc(caption)}}}", f"\\label{{{label}}}",
+             f"\\begin{{tabular}}{{{cols}}}", "\\toprule",
+             " & ".join([esc(table.index.name or "")] + [esc(c) for c in table.columns]) + " \\\\", "\\midrule"]
+    for idx, row in table.iterrows():
+        lines.append(" & ".join([esc(idx)] + [esc(v) for v in row]) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
+    return "\n".join(lines)
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table."""
+    head = [table.index.name or ""] + [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for idx, row in table.iterrows():
+        lines.append("| " + " | ".join([str(idx)] + [str(v).replace("|", "\\|") for v in row]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Keyword in context: every occurrence of ``keyword`` (a string or regex) in the measures.
+
+    Returns ``measure_id, doc_id, left, keyword, right`` (plus ``region_zh`` when
+    ``documents`` is given), in measure order.
+
+    >>> m = pd.DataFrame({"measure_id": ["m1"], "doc_id": ["d"], "text": ["全面推进集团化办学改革"]})
+    >>> kwic(m, "集团化办学", window=4)[["left", "keyword", "right"]].values.tolist()
+    [['全面推进', '集团化办学', '改革']]
+    """
+    try:
+        pattern = re.compile(keyword)
+    except re.error as exc:
+        raise EduAnalysisError(f"keyword {keyword!r} is not a valid regular expression: {exc}") from exc
+    rows = []
+    for m in measures.sort_values("measure_id", kind="mergesort").itertuples(index=False):
+        for hit in pattern.finditer(m.text or ""):
+            rows.append((m.measure_id, m.doc_id, m.text[max(0, hit.start() - window):hit.start()],
+                         hit.group(0), m.text[hit.end():hit.end() + window]))
+    out = pd.DataFrame(rows, columns=["measure_id", "doc_id", "left", "keyword", "right"])
+    if documents is not None:
+        out = out.merge(documents[["doc_id", "region_zh"]], on="doc_id", how="left")
+    return out
+
+
+def side_by_side(alignment: pd.DataFrame, doc_a: str, doc_b: str) -> pd.DataFrame:
+    """The aligned measures of two documents as two text columns, best matches first.
+
+    Works in either order of ``doc_a``/``doc_b``.
+    """
+    a, b = sorted([doc_a, doc_b])
+    sub = alignment.loc[(alignment["doc_a"] == a) & (alignment["doc_b"] == b)]
+    if sub.empty:
+        known = sorted(set(alignment["doc_a"]) | set(alignment["doc_b"]))
+        raise EduAnalysisError(f"no alignment for {doc_a} and {doc_b}; documents in the table: {known}")
+    out = sub[["rank", "similarity", "text_a", "text_b"]].rename(columns={"text_a": a, "text_b": b})
+    if a != doc_a:
+        out = out[["rank", "similarity", doc_a, doc_b]]
+    return out.reset_index(drop=True)

@@ -1,0 +1,175 @@
+"""Text features: a jieba tokenizer for policy Chinese and the scikit-learn vectorisers built on it.
+
+The tokenizer segments with jieba plus a user dictionary of policy terms
+(``resources/userdict.txt``: 立德树人, 集团化办学, 县管校聘 …) so they stay
+one token, then drops stopwords (``resources/stopwords.txt``: function words
+and the political formulae every document shares), numbers, punctuation and
+single characters. Vectorisers are plain scikit-learn objects, so fitted
+vocabularies and IDF weights live in their learned attributes
+(``vocabulary_``, ``idf_``).
+
+>>> tok = JiebaTokenizer()
+>>> tok("推进集团化办学，落实立德树人根本任务")
+['集团化办学', '立德树人']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from eduanalysis.config import resource_path
+from eduanalysis.errors import EduAnalysisError
+
+#: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
+KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
+#: Characters the character n-gram analyser ignores: everything but Han characters and letters.
+NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
+#: Administrative suffixes stripped from region names to get the bare place name (盘锦市 → 盘锦).
+REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|新区|省|市|县|区|州|盟|旗)$")
+
+USERDICT = "userdict.txt"
+STOPWORDS = "stopwords.txt"
+
+
+def read_word_list(name: str) -> list[str]:
+    """Read a one-word-a-line resource file, skipping blank lines and ``#`` comments."""
+    path = resource_path(name)
+    if not path.is_file():
+        raise EduAnalysisError(f"resource file {path} is missing; reinstall eduanalysis (pip install -e .)")
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.split()[0])
+    return words
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The packaged stopword list."""
+    return frozenset(read_word_list(STOPWORDS))
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(resource_path(USERDICT)))
+    return tokenizer
+
+
+def region_stopwords(region_names: Iterable[str]) -> frozenset[str]:
+    """Place names to drop so keyness and similarity do not rest on a region naming itself.
+
+    >>> sorted(region_stopwords(["盘锦市", "萍乡市"]))
+    ['盘锦', '盘锦市', '萍乡', '萍乡市']
+    """
+    out: set[str] = set()
+    for name in region_names:
+        if isinstance(name, str) and name:
+            out.add(name)
+            bare = REGION_SUFFIX.sub("", name)
+            if len(bare) >= 2:
+                out.add(bare)
+    return frozenset(out)
+
+
+class JiebaTokenizer:
+    """Callable tokenizer for scikit-learn vectorisers (picklable; jieba is loaded lazily once).
+
+    ``extra_stopwords`` adds words to the packaged list, e.g. region names.
+    """
+
+    def __init__(self, extra_stopwords: Iterable[str] = (), hmm: bool = True):
+        self.extra_stopwords = tuple(sorted(set(extra_stopwords)))
+        self.hmm = hmm
+
+    def __call__(self, text: str) -> list[str]:
+        stop = stopwords() | set(self.extra_stopwords)
+        tokens = []
+        for tok in _jieba().cut(text or "", HMM=self.hmm):
+            tok = tok.strip()
+            if len(tok) < 2 or tok in stop or not KEEP_TOKEN.search(tok):
+                continue
+            tokens.append(tok)
+        return tokens
+
+    def __repr__(self) -> str:
+        return f"JiebaTokenizer(extra_stopwords={list(self.extra_stopwords)!r}, hmm={self.hmm})"
+
+
+def chars_only(text: str) -> str:
+    """Preprocessor for the character n-gram analyser: keep Han characters and letters only.
+
+    >>> chars_only("到2025年,毛入园率达95%")
+    '到年毛入园率达'
+    """
+    return NON_TEXT.sub("", text or "")
+
+
+def make_vectorizer(
+    analyzer: str = "word",
+    *,
+    extra_stopwords: Iterable[str] = (),
+    ngram_range: tuple[int, int] | None = None,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    sublinear_tf: bool = True,
+) -> TfidfVectorizer:
+    """A TF-IDF vectoriser over jieba tokens (``analyzer="word"``) or character n-grams (``"char"``).
+
+    Character n-grams (default 2–3) need no dictionary and serve as a check that
+    a similarity result does not hinge on segmentation choices.
+    """
+    if analyzer == "word":
+        return TfidfVectorizer(
+            tokenizer=JiebaTokenizer(extra_stopwords),
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=ngram_range or (1, 1),
+            min_df=min_df,
+            max_df=max_df,
+            sublinear_tf=sublinear_tf,
+        )
+    if analyzer == "char":
+        return TfidfVectorizer(
+            analyzer="char",
+            preprocessor=chars_only,
+            ngram_range=ngram_range or (2, 3),
+            min_df=min_df,
+            max_df=max_df,
+            sublinear_tf=sublinear_tf,
+        )
+    raise EduAnalysisError(f"unknown analyzer {analyzer!r}: use 'word' (jieba tokens) or 'char' (character n-grams)")
+
+
+def text_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """The clause measures (``kind == "text"``), the units analyses compare."""
+    return measures.loc[measures["kind"] == "text"].reset_index(drop=True)
+
+
+def document_texts(measures: pd.DataFrame) -> pd.Series:
+    """One text per document: its clause measures joined in order, indexed by ``doc_id``."""
+    m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
+    return m.groupby("doc_id", sort=True)["text"].agg("\n".join)
+
+
+def tokens_table(texts: pd.Series, tokenizer: JiebaTokenizer | None = None) -> pd.DataFrame:
+    """Token counts per text in long form: index name of ``texts``, ``term``, ``count``."""
+    tokenizer = tokenizer or JiebaTokenizer()
+    key = texts.index.name or "id"
+    rows = []
+    for idx, text in texts.items():
+        counts = pd.Series(tokenizer(text), dtype="string").value_counts()
+        rows.append(pd.DataFrame({key: idx, "term": counts.index, "count": counts.to_numpy()}))
+    if not rows:
+        return pd.DataFrame({key: [], "term": [], "count": []})
+    return pd.concat(rows, ignore_index=True).sort_values([key, "term"], kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,106 @@
+"""The theme taxonomy (``resources/themes.csv``) and tagging measures with it.
+
+A theme is tagged on a measure when one of its keywords occurs in the
+measure's text. Chinese has no spaces, so keywords are matched as substrings of
+the NFKC text, not as tokens; a measure may carry several themes. The
+taxonomy is data: edit the CSV (``theme_id,name_zh,name_en,keywords`` with
+keywords separated by ``|``) to change it.
+
+>>> tax = taxonomy()
+>>> len(tax) >= 15
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from eduanalysis.config import resource_path
+from eduanalysis.errors import EduAnalysisError
+
+THEMES = "themes.csv"
+TAXONOMY_COLUMNS = ["theme_id", "name_zh", "name_en", "keywords"]
+
+
+@lru_cache(maxsize=4)
+def _read_taxonomy(path: str) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype="string", keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise EduAnalysisError(f"cannot read theme taxonomy {path}: {exc}") from exc
+    missing = [c for c in TAXONOMY_COLUMNS if c not in df.columns]
+    if missing:
+        raise EduAnalysisError(f"theme taxonomy {path} lacks columns {missing}; expected {TAXONOMY_COLUMNS}")
+    if df["theme_id"].duplicated().any():
+        raise EduAnalysisError(f"theme taxonomy {path}: theme_id values repeat: "
+                               f"{sorted(df.loc[df.theme_id.duplicated(), 'theme_id'])}")
+    empty = df.loc[df["keywords"].str.strip() == "", "theme_id"].tolist()
+    if empty:
+        raise EduAnalysisError(f"theme taxonomy {path}: themes {empty} have no keywords")
+    return df[TAXONOMY_COLUMNS].reset_index(drop=True)
+
+
+def taxonomy(path: str | Path | None = None) -> pd.DataFrame:
+    """The theme taxonomy, one row per theme in file order (the order figures use)."""
+    return _read_taxonomy(str(path or resource_path(THEMES))).copy()
+
+
+def keyword_table(tax: pd.DataFrame) -> pd.DataFrame:
+    """Long form of the taxonomy: ``theme_id, keyword``, one row per keyword."""
+    rows = [(r.theme_id, kw.strip()) for r in tax.itertuples() for kw in r.keywords.split("|") if kw.strip()]
+    return pd.DataFrame(rows, columns=["theme_id", "keyword"], dtype="string")
+
+
+def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tag measures with themes: one row per (measure, theme) with the keywords that matched.
+
+    Columns: ``measure_id, theme_id, doc_id, n_hits, keywords`` (matched keywords,
+    ``|``-joined in taxonomy order). Measures with no theme get no row.
+
+    >>> m = pd.DataFrame({"measure_id": ["m1", "m2"], "doc_id": ["d", "d"],
+    ...                   "text": ["扩大普惠性幼儿园覆盖面", "加强安全管理"]})
+    >>> t = pd.DataFrame({"theme_id": ["preschool", "safety"], "name_zh": ["学前", "安全"],
+    ...                   "name_en": ["Preschool", "Safety"], "keywords": ["幼儿园|普惠性", "安全"]})
+    >>> measure_themes(m, t)[["measure_id", "theme_id", "n_hits", "keywords"]].values.tolist()
+    [['m1', 'preschool', 2, '幼儿园|普惠性'], ['m2', 'safety', 1, '安全']]
+    """
+    tax = taxonomy() if tax is None else tax
+    patterns = {
+        r.theme_id: [kw.strip() for kw in r.keywords.split("|") if kw.strip()] for r in tax.itertuples()
+    }
+    compiled = {t: re.compile("|".join(re.escape(k) for k in kws)) for t, kws in patterns.items()}
+    rows = []
+    for m in measures[["measure_id", "doc_id", "text"]].itertuples(index=False):
+        text = m.text or ""
+        for theme_id, kws in patterns.items():
+            if not compiled[theme_id].search(text):
+                continue
+            hits = [k for k in kws if k in text]
+            n = sum(text.count(k) for k in hits)
+            rows.append((m.measure_id, theme_id, m.doc_id, n, "|".join(hits)))
+    df = pd.DataFrame(rows, columns=["measure_id", "theme_id", "doc_id", "n_hits", "keywords"])
+    return df.sort_values(["measure_id", "theme_id"], kind="mergesort").reset_index(drop=True)
+
+
+def theme_shares(
+    tagged: pd.DataFrame, measures: pd.DataFrame, by: str = "doc_id", tax: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Share of each group's measures that carry each theme, long form ``by, theme_id, n_measures, share``.
+
+    ``by`` is a column of ``measures`` (e.g. ``doc_id`` or a ``region_zh`` merged in).
+    Every (group, theme) pair appears, with share 0 where a theme is absent, so
+    heatmaps show absence rather than a gap.
+    """
+    tax = taxonomy() if tax is None else tax
+    totals = measures.groupby(by, sort=True)["measure_id"].nunique().rename("n_total")
+    joined = tagged[["measure_id", "theme_id"]].merge(measures[["measure_id", by]], on="measure_id")
+    counts = joined.groupby([by, "theme_id"])["measure_id"].nunique().rename("n_measures")
+    grid = pd.MultiIndex.from_product([totals.index, tax["theme_id"]], names=[by, "theme_id"])
+    out = counts.reindex(grid, fill_value=0).reset_index()
+    out = out.merge(totals.reset_index(), on=by)
+    out["share"] = out["n_measures"] / out["n_total"]
+    return out.drop(columns="n_total")
