@@ -284,3 +284,125 @@ def data_dictionary_markdown() -> str:
             lines.append(f"| `{c.name}` | {c.dtype} | {'yes' if not c.nullable else ''} | {desc} |")
         lines.append("")
     return "\n".join(lines)
+
+
+# --- analyses -------------------------------------------------------------------
+# Tables the analysis notebooks write (eduanalysis.similarity, themes, clustering,
+# timeline, compare). Declared here so they validate like the core tables.
+
+SIMILARITY = register(Table(
+    "similarity",
+    "Cosine similarity of the documents' TF-IDF vectors, long form (every ordered pair, diagonal included).",
+    ("analyzer", "doc_a", "doc_b"),
+    (
+        _c("analyzer", "string", "Features: word (jieba tokens, user dictionary, stopwords) or char (character 2–3-grams).", False),
+        _c("doc_a", "string", "Document key.", False),
+        _c("doc_b", "string", "Document key.", False),
+        _c("similarity", "Float64", "Cosine similarity in [0, 1].", False),
+    ),
+))
+
+ALIGNMENTS = register(Table(
+    "alignments",
+    "For each pair of documents, their mutually best-matching text measures, best first: what two plans share.",
+    ("doc_a", "doc_b", "rank"),
+    (
+        _c("doc_a", "string", "First document (doc_a < doc_b).", False),
+        _c("doc_b", "string", "Second document.", False),
+        _c("rank", "Int64", "1 for the most similar pair of measures.", False),
+        _c("measure_a", "string", "Measure of doc_a.", False),
+        _c("measure_b", "string", "Measure of doc_b.", False),
+        _c("similarity", "Float64", "Cosine similarity of the two measures' TF-IDF vectors.", False),
+        _c("text_a", "string", "Text of measure_a.", False),
+        _c("text_b", "string", "Text of measure_b.", False),
+    ),
+))
+
+KEYNESS = register(Table(
+    "keyness",
+    "Terms over-represented in a region's documents against the rest of the corpus (log-likelihood G² and chi-square).",
+    ("region_zh", "term"),
+    (
+        _c("region_zh", "string", "Region.", False),
+        _c("region_en", "string", "English region name."),
+        _c("term", "string", "jieba token (stopwords and place names removed).", False),
+        _c("count_group", "Int64", "Occurrences in the region's documents.", False),
+        _c("count_rest", "Int64", "Occurrences in the other documents.", False),
+        _c("total_group", "Int64", "Tokens in the region's documents.", False),
+        _c("total_rest", "Int64", "Tokens in the other documents.", False),
+        _c("g2", "Float64", "Signed log-likelihood ratio G² (Dunning 1993).", False),
+        _c("chi2", "Float64", "Signed Pearson chi-square (no continuity correction).", False),
+        _c("p_value", "Float64", "P-value of G² on 1 degree of freedom (no correction for multiple terms).", False),
+        _c("rank", "Int64", "Rank by G² within the region.", False),
+    ),
+))
+
+MEASURE_THEMES = register(Table(
+    "measure_themes",
+    "Themes of the taxonomy (resources/themes.csv) each text measure mentions; one row per measure and theme.",
+    ("measure_id", "theme_id"),
+    (
+        _c("measure_id", "string", "Measure key.", False),
+        _c("theme_id", "string", "Theme key from resources/themes.csv.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("n_hits", "Int64", "Keyword occurrences in the measure.", False),
+        _c("keywords", "string", "The theme's keywords found, |-joined in taxonomy order.", False),
+    ),
+))
+
+CLUSTERS = register(Table(
+    "clusters",
+    "Unsupervised clusters of text measures (TF-IDF → SVD → KMeans/agglomerative), one row per measure.",
+    ("measure_id",),
+    (
+        _c("measure_id", "string", "Measure key.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("cluster", "Int64", "Cluster number, 0 = largest.", False),
+        _c("cluster_label", "string", "The cluster's three top terms.", False),
+        _c("top_terms", "string", "The cluster's top terms by mean TF-IDF, |-joined.", False),
+    ),
+))
+
+TIMELINE = register(Table(
+    "timeline",
+    "Dated events: documents written, published, plan start and end; targets and baselines at their years.",
+    ("event_id",),
+    (
+        _c("event_id", "string", "doc_id + '-' + event for document events; target_id for targets.", False),
+        _c("doc_id", "string", "Document key.", False),
+        _c("region_zh", "string", "Region."),
+        _c("region_en", "string", "English region name."),
+        _c("event", "string", "written, published, plan_start, plan_end, target or baseline.", False),
+        _c("year", "Int64", "Year of the event.", False),
+        _c("date", "string", "ISO date for written/published events."),
+        _c("target_id", "string", "Target key for target and baseline events."),
+        _c("indicator_id", "string", "Canonical indicator key."),
+        _c("indicator_zh", "string", "Canonical Chinese indicator name."),
+        _c("indicator_en", "string", "Canonical English indicator name."),
+        _c("value", "Float64", "The target's number."),
+        _c("unit", "string", "Normalised unit."),
+        _c("comparator", "string", "The target's comparator."),
+    ),
+))
+
+TARGET_MATRIX = register(Table(
+    "target_matrix",
+    "Indicator × region headline targets (latest target year, most ambitious value) with the most ambitious region marked.",
+    ("indicator_id", "region_zh"),
+    (
+        _c("indicator_id", "string", "Canonical indicator key.", False),
+        _c("indicator_zh", "string", "Canonical Chinese indicator name."),
+        _c("indicator_en", "string", "Canonical English indicator name."),
+        _c("region_zh", "string", "Region.", False),
+        _c("region_en", "string", "English region name."),
+        _c("doc_id", "string", "Document the target comes from.", False),
+        _c("target_id", "string", "Target key.", False),
+        _c("value", "Float64", "Target value (value_norm where available).", False),
+        _c("value_max", "Float64", "Upper end of a range."),
+        _c("unit", "string", "Normalised unit."),
+        _c("comparator", "string", "Comparator.", False),
+        _c("year", "Int64", "Target year."),
+        _c("direction", "string", "higher or lower is more ambitious, or mixed (not marked).", False),
+        _c("most_ambitious", "boolean", "True for the most ambitious region(s) of the indicator.", False),
+    ),
+))
