@@ -36,9 +36,9 @@ _BOMS = (
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode a file's bytes; return ``(text, encoding)``.
 
-    Order: a BOM decides; then strict UTF-8; then UTF-16 without BOM (recognised
-    by NUL bytes in alternate positions); then GB18030 (a superset of GBK and
-    GB2312). Raises :class:`EduAnalysisError` naming the file when none fits.
+    Order: a BOM decides; then strict UTF-8; otherwise GB18030 (a superset of
+    GBK and GB2312) and UTF-16 LE/BE without BOM are tried and the decoding that
+    reads most like Chinese text wins. Raises :class:`EduAnalysisError` naming the file when none fits.
 
     >>> decode_bytes("教育".encode("gbk"))
     ('教育', 'gb18030')
@@ -52,23 +52,30 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = data[:4000]
-    if len(sample) >= 4:
-        even_nuls = sample[1::2].count(0) / max(1, len(sample) // 2)
-        odd_nuls = sample[0::2].count(0) / max(1, len(sample) // 2)
-        if even_nuls > 0.3 or odd_nuls > 0.3:
-            encoding = "utf-16-le" if even_nuls > odd_nuls else "utf-16-be"
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
+    best = None
+    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = plausibility(text[:4000])
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None or best[0] < 0.8:
         raise EduAnalysisError(
-            f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 ({exc.reason} at byte {exc.start}); "
+            f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (the bytes do not read as Chinese text); "
             "re-save the file as UTF-8"
-        ) from exc
+        )
+    return best[1], best[2]
+
+
+def plausibility(text: str) -> float:
+    """Share of characters a Chinese policy text is made of: CJK ideographs, ASCII, CJK and full-width punctuation."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+             or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·")
+    return ok / len(text)
 
 
 # --- HTML -----------------------------------------------------------------------
@@ -105,7 +112,7 @@ def html_to_text(html: str) -> str:
         tag.insert_after("\n")
     text = soup.get_text()
     lines = [re.sub(r"[ \t\r\f\v]+$", "", line).rstrip("\t") for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return re.sub(r"\n(\s*\n)+", "\n", "\n".join(lines)).strip("\n")
 
 
 # --- normalisation --------------------------------------------------------------
@@ -317,8 +324,8 @@ def separate_boilerplate(text: str) -> Header:
             i += 1
     # A table of contents right after the title or at the top.
     i = _skip_toc(nonblank, i, mark)
-    if i < n and i + 1 < n:
-        i = _skip_toc(nonblank, i + 1, mark) if TOC_HEAD_RE.match(nonblank[i + 1].stripped) else i
+    if i + 1 < n and TOC_HEAD_RE.match(nonblank[i + 1].stripped):
+        _skip_toc(nonblank, i + 1, mark)  # the title stays in the body, its contents list does not
     # Trailer zone: from the bottom.
     k = n - 1
     while k >= i:
@@ -367,7 +374,7 @@ FIVE_YEAR_RE = re.compile(r"[“\"]?十([一二三四五六七八九]?)五[”\"
 YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[-—–~～至到]\s*(20\d{2})\s*年")
 BY_YEAR_RE = re.compile(r"(?:到|至|截至|截止到?)\s*(20\d{2})\s*年")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
-REGION_RE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
+REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -538,7 +545,7 @@ def doc_id_for(source_file: str) -> str:
     """Stable document key from the file's path in the corpus.
 
     >>> doc_id_for("000_b243c2944faa9261.txt")
-    'D9b4e8c5c2a'
+    'D59aad5c74d'
     """
     return "D" + hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:10]
 
