@@ -1,0 +1,651 @@
+"""Quantitative statements: every number a policy commits to, reports or sets as a norm.
+
+The ``targets`` table has one row per quantity, built from the clause-level
+``measures``. A number is a quantity only when a measure word follows it
+(``15所``, ``94.5%``, ``3万人次``); numbers inside quotation marks and titles
+(“3815”, 《…2035》), ordinals (第二批), meeting and plan names (十九届, 十三五),
+dates, model labels (3+1+2) and enumeration summaries (A、B、C三项任务) are not.
+The rules follow the annotation rules of the gold standard
+(``tests/fixtures/gold/README.md``); their parameters (units, comparator cue
+words, exclusion patterns, kind cues) are data files in ``eduanalysis/resources``.
+
+Pure helpers work on one clause (:func:`extract_clause`) or one flattened
+indicator table (:func:`parse_flat_table`); :func:`targets` assembles the table.
+
+>>> [(q.value, q.unit_text, q.comparator) for q in extract_clause("学前三年毛入园率达94.5%以上", Context())]
+[(94.5, '%', '>=')]
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import pandas as pd
+
+from eduanalysis import schema
+from eduanalysis.config import resource_path
+from eduanalysis.numbers import Number, find_numbers, five_year_plan_years
+
+# --- parameters (data files) ---------------------------------------------------------
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(resource_path(name), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_text: str
+    unit: str | None
+    role: str
+    multiplier: float
+    not_before: str
+
+
+UNITS: dict[str, Unit] = {
+    r["written"]: Unit(r["unit_text"], r["unit"] or None, r["role"], float(r["multiplier"] or 1), r["not_before"])
+    for r in _read_csv("units.csv")
+}
+MULTIPLIERS = {w: u for w, u in UNITS.items() if u.role == "multiplier"}
+_BASE_UNITS = {w: u for w, u in UNITS.items() if u.role != "multiplier"}
+#: The unit after a number: optional 万/亿, optional 余/多 (3万余人次), the measure word.
+#: ASCII units (M, m2) must not run into further letters.
+UNIT_RE = re.compile(
+    rf"\s*(?P<mult>{_alternation(MULTIPLIERS)})?\s*(?P<infix>余|多)?\s*"
+    rf"(?P<unit>{_alternation(_BASE_UNITS)})(?![A-Za-z])"
+)
+#: Units a table row label may give that are not quantities in running text (年 of 平均受教育年限).
+TABLE_ONLY_UNITS = {"年": "years"}
+
+COMPARATORS = _read_csv("comparators.csv")
+_PREFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "prefix"}
+_SUFFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "suffix"}
+_INFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "infix"}
+PREFIX_CUE_RE = re.compile(_alternation(_PREFIX))
+SUFFIX_CUE_RE = re.compile(rf"\s*({_alternation(_SUFFIX)})")
+
+EXCLUSION_RE = re.compile("|".join(f"(?:{r['pattern']})" for r in _read_csv("exclusions.csv")))
+_CUES: dict[str, str] = {r["role"]: r["pattern"] for r in _read_csv("kind_cues.csv")}
+FREQUENCY_NORM_RE = re.compile(_CUES["frequency_norm"])
+RECURRING_RE = re.compile(_CUES["recurring"])
+STANDARD_SHARE_RE = re.compile(_CUES["standard_share"])
+STANDARD_UNIT_RE = re.compile(rf"(?:{_CUES['standard_unit']})$")
+BASELINE_CUE_RE = re.compile(_CUES["baseline"])
+HEDGE_RE = re.compile(_CUES["hedge"])
+REVIEW_HEADING_RE = re.compile(_CUES["review_section"])
+BASELINE_COLUMN_RE = re.compile(_CUES["baseline_column"])
+TARGET_COLUMN_RE = re.compile(_CUES["target_column"])
+ATTRIBUTE_COLUMN_RE = re.compile(_CUES["attribute_column"])
+ATTRIBUTE_RE = re.compile(_CUES["attribute"])
+THRESHOLD_UNIT_RE = re.compile(rf"(?:{_CUES['threshold_unit']})")
+
+# --- text patterns ---------------------------------------------------------------------
+
+#: Spans whose numbers are names, not quantities: quotations, titles, document-number brackets.
+#: Straight double quotes are paired left to right within the clause.
+QUOTED_RE = re.compile(r"“[^“”]*”|《[^《》]*》|〈[^〈〉]*〉|「[^「」]*」|『[^『』]*』|〔[^〔〕]*〕|\"[^\"]*\"")
+#: Clause-internal separators that end a phrase (a comparator word never reaches across them).
+SEGMENT_RE = re.compile(r"[,;:。!?]")
+#: A year the clause sets for its numbers: 到2025年, 2019年底, 2020年底前, 到2025年底.
+YEAR_RE = re.compile(r"(?P<lead>到|至|截至|截止|于|在)?(?P<year>(?:19|20)\d{2})\s*年(?P<tail>底前|底|末|前|内|中|初)?")
+#: A governing horizon carried to the next clauses of the same paragraph (到2022年, …).
+HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年")
+#: A planning ratio: 每0.3-1.2万人口, 每1200户 (the "1所" after it is part of the ratio).
+RATIO_RE = re.compile(r"每\s*$")
+#: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).
+ENUM_SPLIT_RE = re.compile(r"[、和及与]")
+PAREN_RE = re.compile(r"\([^()]*\)")
+#: Units of time for which 一 is a real number (一小时), not an indefinite article (一支队伍).
+TIME_UNITS = {"hours", "minutes", "days", "class_hours", "multiple"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a clause needs to know beyond its own words."""
+
+    plan_start_year: int | None = None
+    plan_end_year: int | None = None
+    #: An annual work plan (工作要点/工作计划): its year applies to 年内/年度/每年 items.
+    annual: bool = False
+    #: Year the document was written or published (current stocks in a work plan describe it).
+    doc_year: int | None = None
+    #: A horizon year set by a preceding clause of the same paragraph (到2022年,…).
+    horizon_year: int | None = None
+    #: The clause sits in a section reporting the past (发展基础): its numbers are baselines.
+    review: bool = False
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantitative statement of a clause; offsets index the clause."""
+
+    start: int
+    end: int
+    value_text: str
+    value: float
+    value_max: float | None
+    unit_text: str | None
+    unit: str | None
+    value_norm: float | None
+    comparator: str
+    hedged: bool
+    kind: str
+    year: int | None
+    indicator_text: str | None
+    baseline_value: float | None = None
+    baseline_year: int | None = None
+    attribute: str | None = None
+    sentence: str | None = None
+
+
+@dataclass
+class _Candidate:
+    number: Number
+    unit_end: int
+    mult: str
+    unit: Unit
+    infix: str | None
+    suffix: str | None
+    prefix_cue: str | None = None
+    comparator: str = "="
+    kind: str = "target"
+    extra: dict = field(default_factory=dict)
+
+
+# --- clause level ----------------------------------------------------------------------
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans whose numbers are labels: quotations, titles and the exclusion patterns.
+
+    >>> text = "围绕省委“3815”战略,落实中央八项规定精神"
+    >>> [text[s:e] for s, e in masked_spans(text)]
+    ['“3815”', '八项规定']
+    """
+    spans = [m.span() for m in QUOTED_RE.finditer(text)]
+    spans += [m.span() for m in EXCLUSION_RE.finditer(text) if m.end() > m.start()]
+    return sorted(spans)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def segment_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the comma-delimited segment holding ``pos``."""
+    start = max((m.end() for m in SEGMENT_RE.finditer(text, 0, pos)), default=0)
+    m = SEGMENT_RE.search(text, pos)
+    return start, m.start() if m else len(text)
+
+
+def explicit_year(text: str, pos: int) -> int | None:
+    """The last year the clause states before ``pos`` (outside titles and quotations).
+
+    >>> explicit_year("到2019年底,全面消除56人以上大班额,到2022年,实现小学班额不超过45人", 40)
+    2022
+    """
+    titles = [m.span() for m in QUOTED_RE.finditer(text)]
+    year = None
+    for m in YEAR_RE.finditer(text, 0, pos):
+        if _inside(m.start(), titles) or re.search(r"[-—–~至]\s*$", text[: m.start("year")]):
+            continue
+        if re.match(r"\s*(?:——|--|[-—–~至])\s*\d", text[m.end("year"):]):
+            continue
+        year = int(m.group("year"))
+    return year
+
+
+def _unit_at(text: str, pos: int, number: Number) -> tuple[re.Match | None, Unit | None]:
+    if number.form == "percent_words":
+        return None, UNITS["%"]
+    m = UNIT_RE.match(text, pos)
+    if not m:
+        return None, None
+    unit = _BASE_UNITS[m.group("unit")]
+    nxt = text[m.end(): m.end() + 1]
+    if nxt and nxt in unit.not_before:
+        return None, None
+    return m, unit
+
+
+def _is_enumeration_summary(text: str, window_start: int, number: Number) -> bool:
+    """A count that sums up the items listed just before it (行业扶贫、定点扶贫、协作扶贫3项)."""
+    n = number.value
+    if number.is_range or n != int(n) or not 2 <= n <= 10:
+        return False
+    before = PAREN_RE.sub("", text[window_start: number.start])
+    items = [p for p in ENUM_SPLIT_RE.split(before) if p.strip()]
+    return len(items) == int(n) and len(items) > 1
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    """Numbers of a clause followed by a measure word and not masked as labels."""
+    masked = masked_spans(text)
+    out: list[_Candidate] = []
+    prev_end = 0
+    for number in find_numbers(text):
+        if _inside(number.start, masked) or _inside(number.end - 1, masked):
+            continue
+        m, unit = _unit_at(text, number.end, number)
+        if unit is None or unit.role == "not_quantity":
+            continue
+        end = m.end() if m else number.end
+        mult = (m.group("mult") or "") if m else ""
+        infix = m.group("infix") if m else None
+        sfx = SUFFIX_CUE_RE.match(text, end)
+        seg_start, _ = segment_bounds(text, number.start)
+        window_start = max(seg_start, prev_end)
+        window = text[window_start: number.start]
+        cues = list(PREFIX_CUE_RE.finditer(window))
+        prefix_cue = cues[-1].group() if cues else None
+        prev_end = number.end
+        if number.form == "chinese" and number.value == 1 and unit.unit not in TIME_UNITS and not (
+            prefix_cue and _PREFIX[prefix_cue] in (">=", "<=", "~")
+        ):
+            continue  # 一 before a measure word is an indefinite article (建设一支队伍)
+        if _is_enumeration_summary(text, window_start, number):
+            continue
+        if number.value == 1 and re.search(r"每\s*[\d.]", text[:number.start]):
+            continue  # the "1所" of a ratio (每1200户配套建设1所)
+        cand = _Candidate(number, end + (sfx.end() - end if sfx else 0), mult, unit, infix,
+                          sfx.group(1) if sfx else None, prefix_cue)
+        cand.extra["window_start"] = window_start
+        out.append(cand)
+    return out
+
+
+def comparator_of(c: _Candidate, text: str, previous: _Candidate | None) -> str:
+    """Comparator from the explicit wording: range, delta, 余, 以上/以下/左右, prefix words, else =."""
+    if c.number.is_range:
+        return "range"
+    prefix = _PREFIX.get(c.prefix_cue) if c.prefix_cue else None
+    if prefix in ("delta_up", "delta_down"):
+        return prefix
+    if c.infix:
+        return _INFIX[c.infix]
+    if c.suffix:
+        return _SUFFIX[c.suffix]
+    if prefix:
+        return prefix
+    window = text[c.extra["window_start"]: c.number.start]
+    if previous is not None and "、" in window and previous.prefix_cue and previous.comparator in (">=", "<=", "~"):
+        if segment_bounds(text, previous.number.start) == segment_bounds(text, c.number.start):
+            return previous.comparator  # 至少具有1项艺术爱好、形成1项艺术特长
+    return "="
+
+
+def _is_threshold(c: _Candidate, text: str) -> bool:
+    """A size that defines when a rule applies: 5人以上残疾学生, 1200户以下的小区, 不少于六个班的幼儿园."""
+    if c.comparator not in (">=", "<=") or not THRESHOLD_UNIT_RE.fullmatch(c.unit.unit_text or ""):
+        return False
+    nxt = text[c.unit_end: c.unit_end + 1]
+    return bool(nxt) and (nxt == "的" or bool(_CJK.match(nxt)))
+
+
+def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | None) -> str:
+    """target, baseline or standard, from the section, the clause's wording and the unit."""
+    if context.review:
+        return "baseline"
+    seg_start, seg_end = segment_bounds(text, c.number.start)
+    segment_before = text[seg_start: c.number.start]
+    has_year = explicit_year(text, c.number.start) is not None
+    standard = (
+        _is_threshold(c, text)
+        or bool(RATIO_RE.search(text[: c.number.start]))
+        or bool(FREQUENCY_NORM_RE.search(segment_before))
+        or bool(STANDARD_SHARE_RE.search(text[seg_start: seg_end]))
+        or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
+        # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
+        or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
+    )
+    if standard:
+        return "target" if has_year else "standard"
+    if BASELINE_CUE_RE.search(segment_before):
+        return "baseline"
+    if seg_start > 0 and not segment_before.strip():
+        return "baseline"  # a count opening its phrase names existing things: ,181所…学校迎接复检
+    between = text[previous.number.end: c.number.start] if previous else ""
+    if previous is not None and previous.kind == "baseline" and re.fullmatch(r"[^\d,;:。]*[、及和与]\s*", between):
+        return "baseline"
+    return "target"
+
+
+def year_of(c: _Candidate, text: str, context: Context) -> int | None:
+    """Year rules: standards none; baselines the year they describe; targets the stated or planned year."""
+    stated = explicit_year(text, c.number.start)
+    if c.kind == "standard":
+        return None
+    if c.kind == "baseline":
+        if stated:
+            return stated
+        if context.review and context.plan_start_year:
+            return context.plan_start_year - 1
+        return context.doc_year or context.plan_end_year
+    seg_start, _ = segment_bounds(text, c.number.start)
+    if RECURRING_RE.search(text[seg_start: c.number.start]) and not context.annual:
+        return None
+    return stated or context.horizon_year or context.plan_end_year
+
+
+def indicator_of(c: _Candidate, text: str) -> str | None:
+    """The indicator or object phrase: what follows ``N个`` when a noun does, else what precedes the number."""
+    seg_start, seg_end = segment_bounds(text, c.number.start)
+    before = text[c.extra["window_start"]: c.number.start]
+    before = re.sub(r"^[、及和与\s]+", "", before)
+    cue = re.search(rf"(?:{PREFIX_CUE_RE.pattern})\s*$", before)
+    if cue:
+        before = before[: cue.start()]
+    before = re.sub(r"(?:到|至)?(?:19|20)\d{2}年[底末]?(?:前)?", "", before).strip(" 的")
+    after = text[c.unit_end: seg_end]
+    after = re.split(r"[、]|\d", after)[0].strip(" 的")
+    if cue is None and len(after) > 2 and _CJK.match(after):
+        return after
+    return before or after or None
+
+
+def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
+    """Every quantity of one clause with its unit, comparator, kind, year and indicator.
+
+    >>> [(q.value, q.unit_text, q.comparator, q.kind, q.year)
+    ...  for q in extract_clause("到2019年底,全面消除56人以上大班额,到2022年,实现小学班额不超过45人", Context(plan_end_year=2022))]
+    [(56.0, '人', '>=', 'target', 2019), (45.0, '人', '<=', 'target', 2022)]
+    """
+    out: list[Quantity] = []
+    previous: _Candidate | None = None
+    for c in _candidates(text):
+        c.comparator = comparator_of(c, text, previous)
+        c.kind = kind_of(c, text, context, previous)
+        year = year_of(c, text, context)
+        unit_text = (c.mult + (c.unit.unit_text or "")) or None
+        multiplier = MULTIPLIERS[c.mult].multiplier if c.mult else 1.0
+        out.append(Quantity(
+            start=c.number.start, end=c.number.end, value_text=c.number.text, value=c.number.value,
+            value_max=c.number.value_max, unit_text=unit_text, unit=c.unit.unit,
+            value_norm=c.number.value * multiplier, comparator=c.comparator,
+            hedged=bool(HEDGE_RE.search(text[: c.number.start])), kind=c.kind, year=year,
+            indicator_text=indicator_of(c, text),
+        ))
+        previous = c
+    return out
+
+
+# --- flattened indicator tables -------------------------------------------------------
+
+#: A table line that is one value: 7.8, ≥96, 99.9%, or "-" for no data.
+VALUE_LINE_RE = re.compile(r"(?P<cmp>[≥≤]|[<>]=?)?\s*(?P<num>\d+(?:\.\d+)?)\s*%?|[-—–/]")
+ATTRIBUTE_LINE_RE = re.compile(rf"(?:{_CUES['attribute']})+")
+STUB_RE = re.compile(r"指\s*标|项\s*目|类\s*别|名\s*称")
+LABEL_UNIT_RE = re.compile(r"\(([^()]+)\)\s*$")
+SUB_ROW_RE = re.compile(r"其中\s*[::]")
+YEAR_ONLY_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_CMP = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<="}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a flattened indicator table."""
+
+    line: int
+    section: str
+    row_label: str
+    column: str
+    column_year: int | None
+    cell_text: str
+    attribute: str | None
+    #: The label giving the unit: the row's own, or for a unit-less 其中 sub-row the row above it.
+    unit_label: str = ""
+
+
+def _line_kind(line: str) -> str:
+    if VALUE_LINE_RE.fullmatch(line):
+        return "V"
+    if ATTRIBUTE_LINE_RE.fullmatch(line):
+        return "A"
+    return "T"
+
+
+def _columns(header: list[str], n_columns: int) -> list[tuple[str, int | None]]:
+    """Column names and years; a lone year line joins the line after it (2020年 / 实现情况)."""
+    lines = [h for h in header if not STUB_RE.fullmatch(h) and not ATTRIBUTE_COLUMN_RE.fullmatch(h)]
+    cols: list[tuple[str, int | None]] = []
+    i = 0
+    while i < len(lines):
+        year = YEAR_ONLY_RE.fullmatch(lines[i])
+        if year and len(lines) - i > n_columns - len(cols) and i + 1 < len(lines):
+            cols.append((lines[i + 1], int(year.group(1))))
+            i += 2
+            continue
+        m = YEAR_ONLY_RE.search(lines[i])
+        cols.append((lines[i], int(m.group(1)) if m else None))
+        i += 1
+    return cols[-n_columns:] if len(cols) >= n_columns else cols + [("", None)] * (n_columns - len(cols))
+
+
+def parse_flat_table(lines: list[str]) -> list[Cell]:
+    """Cells of an indicator table flattened to one line per cell, values listed column after column.
+
+    Lines run: stub header (指标), column names, then per section: its name, its row labels,
+    the values of each column for those rows, and optionally the 属性 lines (merged cells
+    such as 预期性预期性 are split). Returns [] when the lines do not fit that shape.
+    """
+    kinds = [_line_kind(s) for s in lines]
+    groups: list[tuple[list[int], list[int], list[int]]] = []
+    i = 0
+    while i < len(lines):
+        t, v, a = [], [], []
+        while i < len(lines) and kinds[i] == "T":
+            t.append(i)
+            i += 1
+        while i < len(lines) and kinds[i] == "V":
+            v.append(i)
+            i += 1
+        while i < len(lines) and kinds[i] == "A":
+            a.append(i)
+            i += 1
+        if v:
+            groups.append((t, v, a))
+    if not groups:
+        return []
+    ratios = {len(v) / (len(t) - 1) for t, v, _ in groups[1:] if len(t) > 1}
+    n_columns = int(ratios.pop()) if len(ratios) == 1 and float(next(iter(ratios | {0}), 0)).is_integer() else 0
+    if not n_columns:
+        header_guess = [lines[k] for k in groups[0][0] if lines[k]]
+        n_columns = max(1, len(_columns(header_guess, 0)))
+    t0, v0, _ = groups[0]
+    n0 = len(v0) // n_columns
+    if n0 == 0 or len(t0) < n0 + 1:
+        return []
+    header = [lines[k] for k in t0[: -n0 - 1]]
+    columns = _columns(header, n_columns)
+    cells: list[Cell] = []
+    for t, v, a in groups:
+        n = len(v) // n_columns
+        if n == 0 or len(v) != n * n_columns or len(t) < n:
+            return []
+        section = lines[t[-n - 1]] if len(t) > n else ""
+        labels = [lines[k] for k in t[-n:]]
+        unit_labels = list(labels)
+        for r in range(1, n):
+            if SUB_ROW_RE.match(labels[r]) and not LABEL_UNIT_RE.search(labels[r]):
+                unit_labels[r] = unit_labels[r - 1]
+        attributes = ATTRIBUTE_RE.findall("".join(lines[k] for k in a))
+        if len(attributes) != n:
+            attributes = [None] * n
+        for j, (col, col_year) in enumerate(columns):
+            for r in range(n):
+                k = v[j * n + r]
+                is_target_col = bool(TARGET_COLUMN_RE.search(col)) or not BASELINE_COLUMN_RE.search(col)
+                attr = attributes[r] if a and j == n_columns - 1 and is_target_col else None
+                cells.append(Cell(k, section, labels[r], col, col_year, lines[k], attr, unit_labels[r]))
+    return cells
+
+
+def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
+    """The quantity of one table cell, with kind and year from its column (None for "-" cells)."""
+    m = VALUE_LINE_RE.fullmatch(cell.cell_text)
+    if not m or not m.group("num"):
+        return None
+    value = float(m.group("num"))
+    unit_m = LABEL_UNIT_RE.search(cell.unit_label or cell.row_label)
+    unit_written = unit_m.group(1) if unit_m else ("%" if "%" in cell.cell_text else None)
+    unit_text, unit, mult = unit_written, None, 1.0
+    if unit_written:
+        mm = re.fullmatch(rf"({_alternation(MULTIPLIERS)})?(.+)", unit_written)
+        base = UNITS.get(mm.group(2))
+        unit = TABLE_ONLY_UNITS.get(mm.group(2)) or (base.unit if base else None)
+        mult = MULTIPLIERS[mm.group(1)].multiplier if mm.group(1) else 1.0
+    plan = re.search(r"十[一二三四五六七八九]五", cell.column)
+    plan_years = five_year_plan_years(plan.group()) if plan else None
+    if BASELINE_COLUMN_RE.search(cell.column) and not TARGET_COLUMN_RE.search(cell.column):
+        kind = "baseline"
+        year = cell.column_year or (context.plan_start_year - 1 if context.plan_start_year else None)
+    elif cell.column_year and context.plan_start_year and cell.column_year < context.plan_start_year \
+            and not TARGET_COLUMN_RE.search(cell.column):
+        kind, year = "baseline", cell.column_year
+    else:
+        kind = "target"
+        year = cell.column_year or (plan_years[1] if plan_years else context.plan_end_year)
+    label = SUB_ROW_RE.sub("", LABEL_UNIT_RE.sub("", cell.row_label)).strip()
+    parts = [title, cell.section, cell.row_label, cell.column, cell.cell_text] + ([cell.attribute] if cell.attribute else [])
+    return Quantity(
+        start=0, end=len(cell.cell_text), value_text=m.group("num"), value=value, value_max=None,
+        unit_text=unit_text, unit=unit, value_norm=value * mult,
+        comparator=_CMP.get(m.group("cmp") or "", "="), hedged=False, kind=kind, year=year,
+        indicator_text=label, attribute=cell.attribute, sentence="[表]" + "|".join(parts),
+    )
+
+
+def parse_tab_table(lines: list[str]) -> list[Cell]:
+    """Cells of a table whose rows are tab-separated lines (header row first; tab-less lines are sections)."""
+    rows = [line.split("\t") for line in lines]
+    header_i = next((i for i, r in enumerate(rows) if len(r) > 1), None)
+    if header_i is None:
+        return []
+    header = [h.strip() for h in rows[header_i]]
+    cells, section = [], ""
+    for i, r in enumerate(rows[header_i + 1:], start=header_i + 1):
+        if len(r) == 1:
+            section = r[0].strip()
+            continue
+        attr_j = next((j for j, h in enumerate(header) if ATTRIBUTE_COLUMN_RE.fullmatch(h)), None)
+        attribute = r[attr_j].strip() if attr_j is not None and attr_j < len(r) else None
+        for j in range(1, min(len(r), len(header))):
+            if j == attr_j:
+                continue
+            year = YEAR_ONLY_RE.search(header[j])
+            col_is_target = bool(TARGET_COLUMN_RE.search(header[j])) or not BASELINE_COLUMN_RE.search(header[j])
+            cells.append(Cell(i, section, r[0].strip(), header[j], int(year.group(1)) if year else None,
+                              r[j].strip(), attribute if col_is_target and j == len(header) - 2 else None))
+    return cells
+
+
+# --- table level -----------------------------------------------------------------------
+
+ANNUAL_TYPES = re.compile(r"工作要点|工作计划|年度计划|年度工作")
+
+
+def document_context(doc) -> Context:
+    """The plan horizon, annual flag and writing year of one ``documents`` row."""
+    def year(v):
+        return None if v is None or pd.isna(v) else int(v)
+
+    start, end = year(doc.get("plan_start_year")), year(doc.get("plan_end_year"))
+    type_zh = doc.get("doc_type_zh")
+    annual = (start is not None and start == end) or bool(isinstance(type_zh, str) and ANNUAL_TYPES.search(type_zh))
+    doc_year = None
+    for col in ("written_date", "published_date"):
+        v = doc.get(col)
+        if isinstance(v, str) and re.match(r"\d{4}", v):
+            doc_year = int(v[:4])
+            break
+    if annual:
+        doc_year = end or doc_year
+    return Context(plan_start_year=start, plan_end_year=end, annual=annual, doc_year=doc_year or start)
+
+
+def _review_sections(sections: pd.DataFrame) -> set[str]:
+    heading = dict(zip(sections.section_id, sections.heading, strict=True))
+    parent = dict(zip(sections.section_id, sections.parent_id, strict=True))
+    out = set()
+    for sid in heading:
+        cur, seen = sid, 0
+        while isinstance(cur, str) and cur and seen < 20:
+            if REVIEW_HEADING_RE.search(str(heading.get(cur, "")).strip()):
+                out.add(sid)
+                break
+            cur, seen = parent.get(cur), seen + 1
+    return out
+
+
+def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indicator) -> dict:
+    ind_id, ind_zh, ind_en = indicator
+    return {
+        "target_id": f"{m.measure_id}-t{order:02d}", "doc_id": m.doc_id, "measure_id": m.measure_id,
+        "section_id": m.section_id, "char_start": start, "char_end": end, "sentence": sentence,
+        "kind": q.kind, "indicator_text": q.indicator_text, "indicator_id": ind_id, "indicator_zh": ind_zh,
+        "indicator_en": ind_en, "value": q.value, "value_max": q.value_max, "value_text": q.value_text,
+        "unit_text": q.unit_text, "unit": q.unit, "value_norm": q.value_norm, "comparator": q.comparator,
+        "hedged": q.hedged, "year": q.year, "baseline_value": q.baseline_value,
+        "baseline_year": q.baseline_year, "attribute": q.attribute,
+    }
+
+
+def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The ``targets`` table: one row per quantitative statement of every document (validated)."""
+    from eduanalysis.indicators import map_indicator
+
+    rows: list[dict] = []
+    review = _review_sections(sections)
+    table_titles = dict(zip(sections.section_id[sections.kind == "table"],
+                            sections.heading[sections.kind == "table"], strict=True))
+    for doc in documents.to_dict("records"):
+        base = document_context(doc)
+        text = doc["text"]
+        doc_measures = measures[measures.doc_id == doc["doc_id"]].sort_values("char_start")
+        horizon, prev_section, prev_end = None, None, None
+        for m in doc_measures.itertuples():
+            if m.section_id in table_titles:
+                continue
+            if m.section_id != prev_section or (prev_end is not None and "\n" in text[prev_end: m.char_start]):
+                horizon = None
+            prev_section, prev_end = m.section_id, m.char_end
+            if m.kind == "responsibility":
+                continue
+            ctx = replace(base, horizon_year=horizon, review=m.section_id in review)
+            for k, q in enumerate(extract_clause(m.text, ctx), start=1):
+                rows.append(_row(m, q, k, m.text, m.char_start + q.start, m.char_start + q.end,
+                                 map_indicator(q.indicator_text, m.text)))
+            found = HORIZON_RE.findall(m.text)
+            if found:
+                horizon = int(found[-1])
+        for sid, title in table_titles.items():
+            lines = doc_measures[doc_measures.section_id == sid]
+            if lines.empty:
+                continue
+            texts = [t.strip() for t in lines.text]
+            if texts and texts[0] == str(title).strip():
+                lines, texts = lines.iloc[1:], texts[1:]
+            cells = parse_tab_table(texts) if any("\t" in t for t in texts) else parse_flat_table(texts)
+            order: dict[str, int] = {}
+            ctx = replace(base, review=sid in review)
+            for cell in cells:
+                q = table_quantity(cell, str(title), ctx)
+                if q is None:
+                    continue
+                m = lines.iloc[cell.line]
+                order[m.measure_id] = order.get(m.measure_id, 0) + 1
+                offset = m.text.find(q.value_text)
+                start = m.char_start + max(offset, 0)
+                rows.append(_row(m, q, order[m.measure_id], q.sentence, start, start + len(q.value_text),
+                                 map_indicator(q.indicator_text, q.sentence)))
+    df = pd.DataFrame(rows, columns=schema.TARGETS.column_names) if rows else schema.empty("targets")
+    return schema.validate(df, "targets")
