@@ -10,6 +10,7 @@ leaves the previous outputs intact.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -45,51 +46,84 @@ class BuildResult:
         return line + (f" -> {self.out_dir}" if self.out_dir else "")
 
 
-def read_corpus(corpus_dir: str | Path, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
-    """Read every file of a corpus folder: ``(documents, boilerplate, rejects, warnings)``."""
-    corpus_dir = Path(corpus_dir)
-    files = corpus.corpus_files(corpus_dir)
-    manifest, warnings = corpus.read_manifest(corpus_dir)
-    types = corpus.read_doc_types()
-    docs, boiler, rejects = [], [], []
+def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dict[str, str] | None = None,
+                     types: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Every per-document table for one file of the corpus (pure apart from reading that file).
+
+    Returns ``{"rejects": …}`` with one row when the file cannot be read as a
+    document, else the document's rows of documents, boilerplate, sections,
+    measures, responsibilities and targets. This is the unit of work that
+    parallel and incremental builds distribute and cache.
+    """
+    path = Path(corpus_dir) / source_file
+    types = corpus.read_doc_types() if types is None else types
+    try:
+        raw, encoding, fmt = corpus.read_text_file(path)
+    except EduAnalysisError as exc:
+        return {"rejects": _reject(source_file, str(exc).removeprefix(f"{path.name}: "))}
+    if not raw.strip():
+        return {"rejects": _reject(source_file, "no text: the file holds only white space")}
+    record, spans = corpus.document_record(source_file, raw, encoding, fmt, manifest_row, types)
+    if record["body_start"] >= record["body_end"]:
+        return {"rejects": _reject(source_file, "no body found: the file holds only page furniture "
+                                                "(navigation, metadata, notices)")}
+    documents = pd.DataFrame([record], columns=schema.DOCUMENTS.column_names)
+    boilerplate = pd.DataFrame(spans, columns=schema.BOILERPLATE.column_names)
+    sections, measures = sections_and_measures(documents, boilerplate)
+    return {
+        "documents": documents, "boilerplate": boilerplate, "sections": sections, "measures": measures,
+        "responsibilities": responsibilities(measures), "targets": _targets(documents, sections, measures),
+    }
+
+
+def _reject(source_file: str, reason: str) -> pd.DataFrame:
+    return pd.DataFrame([{"source_file": source_file, "reason": reason}])
+
+
+def combine(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-document results into validated tables.
+
+    A document whose text duplicates an earlier one (in ``source_file`` order)
+    moves to ``rejects`` and its rows leave every other table.
+    """
+    results = sorted(results, key=lambda r: str((r.get("documents") if "documents" in r else r["rejects"])
+                                               ["source_file"].iloc[0]))
     seen: dict[str, str] = {}
-    for path in _progress(files, progress, "reading"):
-        rel = path.relative_to(corpus_dir).as_posix()
-        try:
-            raw, encoding, fmt = corpus.read_text_file(path)
-        except EduAnalysisError as exc:
-            rejects.append({"source_file": rel, "reason": str(exc).removeprefix(f"{path.name}: ")})
+    kept, rejects = [], []
+    for r in results:
+        if "rejects" in r:
+            rejects.append(r["rejects"])
             continue
-        if not raw.strip():
-            rejects.append({"source_file": rel, "reason": "no text: the file holds only white space"})
+        doc = r["documents"].iloc[0]
+        if doc["content_sha1"] in seen:
+            rejects.append(_reject(doc["source_file"], f"duplicate of {seen[doc['content_sha1']]} (same text)"))
             continue
-        record, spans = corpus.document_record(rel, raw, encoding, fmt, manifest.get(rel), types)
-        if record["body_start"] >= record["body_end"]:
-            rejects.append({"source_file": rel, "reason": "no body found: the file holds only page furniture "
-                                                          "(navigation, metadata, notices)"})
-            continue
-        if record["content_sha1"] in seen:
-            rejects.append({"source_file": rel, "reason": f"duplicate of {seen[record['content_sha1']]} (same text)"})
-            continue
-        seen[record["content_sha1"]] = rel
-        docs.append(record)
-        boiler.extend(spans)
-    return (schema.validate(pd.DataFrame(docs, columns=schema.DOCUMENTS.column_names), "documents"),
-            schema.validate(pd.DataFrame(boiler, columns=schema.BOILERPLATE.column_names), "boilerplate"),
-            schema.validate(pd.DataFrame(rejects, columns=schema.REJECTS.column_names), "rejects"),
-            warnings)
+        seen[doc["content_sha1"]] = doc["source_file"]
+        kept.append(r)
+    tables = {"rejects": _concat(rejects, "rejects")}
+    for name in CORE_TABLES:
+        if name != "rejects":
+            tables[name] = _concat([r[name] for r in kept], name)
+    return {name: tables[name] for name in CORE_TABLES}
+
+
+def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    df = pd.concat(frames, ignore_index=True) if frames else schema.empty(name)
+    return schema.validate(df, name)
 
 
 def build_tables(corpus_dir: str | Path, progress: bool = False) -> BuildResult:
     """Build every core table in memory (nothing is written)."""
-    documents, boilerplate, rejects, warnings = read_corpus(corpus_dir, progress)
-    sections, measures = sections_and_measures(documents, boilerplate)
-    tables = {
-        "documents": documents, "boilerplate": boilerplate, "rejects": rejects,
-        "sections": sections, "measures": measures, "responsibilities": responsibilities(measures),
-        "targets": _targets(documents, sections, measures),
-    }
-    return BuildResult(tables, warnings)
+    corpus_dir = Path(corpus_dir)
+    files = corpus.corpus_files(corpus_dir)
+    manifest, warnings = corpus.read_manifest(corpus_dir)
+    types = corpus.read_doc_types()
+    results = []
+    for path in _progress(files, progress, "reading"):
+        rel = path.relative_to(corpus_dir).as_posix()
+        results.append(process_document(corpus_dir, rel, manifest.get(rel), types))
+    return BuildResult(combine(results), warnings)
 
 
 def _targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
@@ -110,10 +144,27 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
     """
     result = build_tables(corpus_dir, progress)
     out = Path(out_dir)
-    for name in CORE_TABLES:
-        write_table(result.tables[name], name, out)
+    write_tables(result.tables, out)
     result.out_dir = out
     return result
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
+    """Write several tables so that an interruption leaves the previous set intact.
+
+    Every file is first written into a staging folder beside ``out_dir``; only
+    when all are written are they moved into place (each move is atomic).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        for name, df in tables.items():
+            write_table(df, name, staging)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_table(df: pd.DataFrame, name: str, out_dir: str | Path) -> None:
