@@ -181,7 +181,8 @@ def merge_ranges(text: str, numbers: list[Number]) -> list[Number]:
         if i + 1 < len(numbers):
             b = numbers[i + 1]
             join = RANGE_JOIN_RE.fullmatch(text, a.end, b.start)
-            if (join and a.form == b.form and a.form != "percent_words" and a.value < b.value
+            from_to = join and join.group(2) in "至到" and re.search(r"[由从]\S{0,8}$", text[max(0, a.start - 9):a.start])
+            if (join and a.form == b.form and a.form != "percent_words" and a.value < b.value and not from_to
                     and not (join.group(1) and text[b.end:b.end + 1] != "%")):
                 out.append(Number(a.start, b.end, text[a.start:b.end], a.value, b.value, a.form))
                 i += 2

@@ -79,6 +79,7 @@ RECURRING_RE = re.compile(_CUES["recurring"])
 STANDARD_SHARE_RE = re.compile(_CUES["standard_share"])
 STANDARD_UNIT_RE = re.compile(rf"(?:{_CUES['standard_unit']})$")
 BASELINE_CUE_RE = re.compile(_CUES["baseline"])
+REVIEW_CLAUSE_RE = re.compile(_CUES["review_clause"])
 HEDGE_RE = re.compile(_CUES["hedge"])
 REVIEW_HEADING_RE = re.compile(_CUES["review_section"])
 BASELINE_COLUMN_RE = re.compile(_CUES["baseline_column"])
@@ -103,8 +104,9 @@ RATIO_RE = re.compile(r"每\s*$")
 #: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
 PAREN_RE = re.compile(r"\([^()]*\)")
-#: Units of time for which 一 is a real number (一小时), not an indefinite article (一支队伍).
-TIME_UNITS = {"hours", "minutes", "days", "class_hours", "multiple"}
+#: Units after which 一 is a real number (一小时, 新建一所学校), not an indefinite article
+#: (建设一支队伍, 形成一个格局, 一批项目).
+COUNTABLE_ONE = {"hours", "minutes", "days", "class_hours", "multiple", "schools"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -196,8 +198,8 @@ def explicit_year(text: str, pos: int) -> int | None:
     titles = [m.span() for m in QUOTED_RE.finditer(text)]
     year = None
     for m in YEAR_RE.finditer(text, 0, pos):
-        if _inside(m.start(), titles) or re.search(r"[-—–~至]\s*$", text[: m.start("year")]):
-            continue
+        if _inside(m.start(), titles) or re.search(r"(?:[-—–~至]|比|较|同|由|从)\s*$", text[: m.start("year")]):
+            continue  # year spans, comparison bases and starting points (比2020年提高; 由2020年的85%)
         if re.match(r"\s*(?:——|--|[-—–~至])\s*\d", text[m.end("year"):]):
             continue
         year = int(m.group("year"))
@@ -247,8 +249,8 @@ def _candidates(text: str) -> list[_Candidate]:
         window = text[window_start: number.start]
         cues = list(PREFIX_CUE_RE.finditer(window))
         prefix_cue = cues[-1].group() if cues else None
-        prev_end = number.end
-        if number.form == "chinese" and number.value == 1 and unit.unit not in TIME_UNITS and not (
+        prev_end = end + (sfx.end() - end if sfx else 0)
+        if number.form == "chinese" and number.value == 1 and unit.unit not in COUNTABLE_ONE and not (
             prefix_cue and _PREFIX[prefix_cue] in (">=", "<=", "~")
         ):
             continue  # 一 before a measure word is an indefinite article (建设一支队伍)
@@ -309,9 +311,10 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
     )
     if standard:
         return "target" if has_year else "standard"
-    if BASELINE_CUE_RE.search(segment_before):
+    if BASELINE_CUE_RE.search(segment_before) or REVIEW_CLAUSE_RE.search(text[: c.number.start]):
         return "baseline"
-    if seg_start > 0 and not segment_before.strip():
+    if (seg_start > 0 and not segment_before.strip() and c.unit.unit != "percent" and not has_year
+            and context.horizon_year is None):
         return "baseline"  # a count opening its phrase names existing things: ,181所…学校迎接复检
     between = text[previous.number.end: c.number.start] if previous else ""
     if previous is not None and previous.kind == "baseline" and re.fullmatch(r"[^\d,;:。]*[、及和与]\s*", between):
@@ -327,7 +330,8 @@ def year_of(c: _Candidate, text: str, context: Context) -> int | None:
     if c.kind == "baseline":
         if stated:
             return stated
-        if context.review and context.plan_start_year:
+        if (context.review or REVIEW_CLAUSE_RE.search(text[: c.number.start])) and context.plan_start_year \
+                and not context.annual:
             return context.plan_start_year - 1
         return context.doc_year or context.plan_end_year
     seg_start, _ = segment_bounds(text, c.number.start)
@@ -344,7 +348,7 @@ def indicator_of(c: _Candidate, text: str) -> str | None:
     cue = re.search(rf"(?:{PREFIX_CUE_RE.pattern})\s*$", before)
     if cue:
         before = before[: cue.start()]
-    before = re.sub(r"(?:到|至)?(?:19|20)\d{2}年[底末]?(?:前)?", "", before).strip(" 的")
+    before = re.sub(r"(?:到|至|比|较)?(?:19|20)\d{2}年[底末]?(?:前)?", "", before).strip(" 的")
     after = text[c.unit_end: seg_end]
     after = re.split(r"[、]|\d", after)[0].strip(" 的")
     if cue is None and len(after) > 2 and _CJK.match(after):
@@ -361,10 +365,15 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
     """
     out: list[Quantity] = []
     previous: _Candidate | None = None
-    for c in _candidates(text):
+    cands = _candidates(text)
+    for c in cands:
         c.comparator = comparator_of(c, text, previous)
         c.kind = kind_of(c, text, context, previous)
-        year = year_of(c, text, context)
+        c.extra["year"] = year_of(c, text, context)
+        previous = c
+    _pair_baselines(cands, text, context)
+    for c in cands:
+        year = c.extra["year"]
         unit_text = (c.mult + (c.unit.unit_text or "")) or None
         multiplier = MULTIPLIERS[c.mult].multiplier if c.mult else 1.0
         out.append(Quantity(
@@ -373,9 +382,31 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
             value_norm=c.number.value * multiplier, comparator=c.comparator,
             hedged=bool(HEDGE_RE.search(text[: c.number.start])), kind=c.kind, year=year,
             indicator_text=indicator_of(c, text),
+            baseline_value=c.extra.get("baseline_value"), baseline_year=c.extra.get("baseline_year"),
         ))
-        previous = c
     return out
+
+
+#: The text between a baseline and the level it changes to: 由A提高到B, 从2020年的A到2025年的B.
+FROM_RE = re.compile(r"[由从](?:(?:19|20)\d{2}\s*年(?:底|末)?的?)?[^,;。]{0,12}$")
+TO_RE = re.compile(r"[^,;。\d]{0,8}(?:到|至)\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?的?)?\s*")
+
+
+def _pair_baselines(cands: list[_Candidate], text: str, context: Context) -> None:
+    """Mark A of 由A提高到B as a baseline and record it on B (baseline_value, baseline_year)."""
+    for a, b in zip(cands, cands[1:], strict=False):
+        if segment_bounds(text, a.number.start) != segment_bounds(text, b.number.start):
+            continue
+        seg_start, _ = segment_bounds(text, a.number.start)
+        if not (FROM_RE.search(text[seg_start: a.number.start]) and TO_RE.fullmatch(text, a.unit_end, b.number.start)):
+            continue
+        a.kind = "baseline"
+        stated = explicit_year(text, a.number.start)
+        a.extra["year"] = stated or (context.doc_year if context.annual or not context.plan_start_year
+                                     else context.plan_start_year - 1)
+        if a.comparator in ("delta_up", "delta_down"):
+            a.comparator = "="
+        b.extra["baseline_value"], b.extra["baseline_year"] = a.number.value, a.extra["year"]
 
 
 # --- flattened indicator tables -------------------------------------------------------
