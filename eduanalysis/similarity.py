@@ -224,3 +224,18 @@ def indicator_overlap(targets: pd.DataFrame, documents: pd.DataFrame, by: str = 
             rows.append((ra, rb, len(sa), len(sb), len(shared),
                          len(shared) / len(union) if union else np.nan, "|".join(shared)))
     return pd.DataFrame(rows, columns=["region_a", "region_b", "n_a", "n_b", "n_shared", "jaccard", "shared"])
+
+
+def keyness_by_region(documents: pd.DataFrame, texts: pd.Series, min_count: int = 3,
+                      top_n: int | None = 20) -> pd.DataFrame:
+    """The ``keyness`` table: :func:`keyness` with the documents grouped by region, place names dropped."""
+    from eduanalysis.features import region_stopwords
+
+    groups = documents.set_index("doc_id")["region_zh"]
+    places = pd.concat([documents["region_zh"], documents.get("province_zh", pd.Series(dtype=str))])
+    tok = JiebaTokenizer(region_stopwords(places))
+    k = keyness(texts, groups.reindex(texts.index), tokenizer=tok, min_count=min_count, top_n=top_n)
+    k = k.rename(columns={"group": "region_zh"})
+    en = documents.drop_duplicates("region_zh").set_index("region_zh")["region_en"]
+    k.insert(1, "region_en", k["region_zh"].map(en))
+    return k

@@ -104,3 +104,10 @@ def theme_shares(
     out = out.merge(totals.reset_index(), on=by)
     out["share"] = out["n_measures"] / out["n_total"]
     return out.drop(columns="n_total")
+
+
+def region_theme_shares(tagged: pd.DataFrame, measures: pd.DataFrame, documents: pd.DataFrame,
+                        tax: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`theme_shares` by region: ``region_zh, theme_id, n_measures, share``."""
+    m = measures[["measure_id", "doc_id"]].merge(documents[["doc_id", "region_zh"]], on="doc_id")
+    return theme_shares(tagged, m, by="region_zh", tax=tax)
