@@ -12,6 +12,7 @@ field records its origin (text / manifest / inferred).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import unicodedata
@@ -560,51 +561,141 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
-def read_text_file(path: Path) -> tuple[str, str, str]:
-    """Return ``(raw_text, encoding, file_format)`` for a supported file; raise with a reason otherwise."""
+@dataclass
+class RawDocument:
+    """A file's text as read, before any analysis: what :func:`read_file` returns."""
+
+    raw: str
+    encoding: str
+    file_format: str
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+#: Formats that are recognised but not read, with what the user should do.
+UNREADABLE_FORMATS = {
+    ".doc": "legacy Word .doc is not read; save it as .docx (Word or LibreOffice: "
+            "`libreoffice --headless --convert-to docx FILE`)",
+    ".wps": "WPS .wps is not read; save it as .docx or .txt",
+    ".rtf": "RTF is not read; save it as .docx or .txt",
+    ".xls": "spreadsheets are not policy texts; save the text as .txt if it is one",
+    ".xlsx": "spreadsheets are not policy texts; save the text as .txt if it is one",
+    ".jpg": "an image has no text layer; run OCR and add the text as .txt",
+    ".jpeg": "an image has no text layer; run OCR and add the text as .txt",
+    ".png": "an image has no text layer; run OCR and add the text as .txt",
+    ".zip": "archives are not opened; unpack it into the corpus folder",
+}
+#: A PDF page with fewer extractable characters than this on average is taken as scanned.
+PDF_MIN_CHARS_PER_PAGE = 20
+
+
+def read_file(path: Path) -> RawDocument:
+    """Read one corpus file: ``.txt``, ``.html``/``.htm``, ``.docx`` or text-layer ``.pdf``.
+
+    Raises :class:`EduAnalysisError` with the reason and what to do for empty,
+    binary, undecodable, scanned or unsupported files.
+    """
     suffix = path.suffix.lower()
     data = path.read_bytes()
-    if not data.strip():
-        raise EduAnalysisError(f"{path.name}: the file is empty")
+    if not data:
+        raise EduAnalysisError(f"{path.name}: the file is empty (0 bytes); download it again")
     if suffix in config.TEXT_SUFFIXES or suffix in config.HTML_SUFFIXES:
-        if b"\x00" in data[:4000] and not (data.startswith((b"\xff\xfe", b"\xfe\xff"))
-                                            or data[1::2][:2000].count(0) > 500 or data[0::2][:2000].count(0) > 500):
-            raise EduAnalysisError(f"{path.name}: binary content in a text file; check the download")
+        if not data.strip():
+            raise EduAnalysisError(f"{path.name}: the file holds only white space")
+        if _looks_binary(data):
+            raise EduAnalysisError(f"{path.name}: binary content in a text file; the download is probably "
+                                   "broken or mislabelled: check the file")
         text, encoding = decode_bytes(data, path.name)
         if suffix in config.HTML_SUFFIXES:
-            return html_to_text(text), encoding, "html"
-        return text, encoding, "txt"
+            return RawDocument(html_to_text(text), encoding, "html")
+        return RawDocument(text, encoding, "txt")
+    if suffix == ".docx":
+        return _read_docx(path)
+    if suffix == ".pdf":
+        return _read_pdf(path)
+    if suffix in UNREADABLE_FORMATS:
+        raise EduAnalysisError(f"{path.name}: {UNREADABLE_FORMATS[suffix]}")
     raise EduAnalysisError(
-        f"{path.name}: unsupported format {suffix or '(no extension)'}; save it as .txt (UTF-8) or .html"
+        f"{path.name}: unsupported format {suffix or '(no extension)'}; save it as .txt (UTF-8), .html, .docx or .pdf"
     )
 
 
-FIELDS_WITH_ORIGIN = ("title_zh", "issuer_zh", "doc_number", "index_number", "written_date",
-                      "published_date", "region_zh", "doc_type_zh", "plan_end_year")
+def read_text_file(path: Path) -> tuple[str, str, str]:
+    """``(raw_text, encoding, file_format)`` of :func:`read_file`, for callers that need no file properties."""
+    doc = read_file(path)
+    return doc.raw, doc.encoding, doc.file_format
 
 
-def document_record(source_file: str, raw: str, encoding: str, file_format: str,
-                    manifest_row: dict[str, str] | None = None,
-                    types: pd.DataFrame | None = None) -> tuple[dict, list[dict]]:
-    """One ``documents`` row and its ``boilerplate`` rows for a decoded file (pure).
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes outside a UTF-16 text, or many control characters, mean binary content."""
+    head = data[:4000]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in head:
+        half = max(1, len(head) // 2)
+        return not (head[1::2].count(0) / half > 0.2 or head[0::2].count(0) / half > 0.2)
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / max(1, len(head)) > 0.05
 
-    The manifest row fills gaps and wins on conflict; ``*_origin`` says where
-    each field came from.
-    """
-    types = read_doc_types() if types is None else types
-    text = normalise(raw)
-    doc_id = doc_id_for(source_file)
-    head = separate_boilerplate(text)
-    body = text[head.body_start:head.body_end]
+
+def _read_docx(path: Path) -> RawDocument:
+    """Paragraphs and tables of a .docx in body order (table rows tab-separated), with its core properties."""
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise EduAnalysisError(f"{path.name}: not a readable .docx ({exc}); open and re-save it in Word or "
+                               "LibreOffice") from exc
+    lines = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for row in block.iter():
+                if row.tag.endswith("}tr"):
+                    cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
+                             for cell in row.iterchildren() if cell.tag.endswith("}tc")]
+                    lines.append("\t".join(cells))
+    props = document.core_properties
+    properties = {k: v for k, v in {
+        "title_zh": (props.title or "").strip(),
+        "issuer_zh": (props.author or "").strip(),
+        "written_date": props.created.date().isoformat() if props.created else "",
+    }.items() if v}
+    return RawDocument("\n".join(lines), "docx", "docx", properties)
+
+
+def _read_pdf(path: Path) -> RawDocument:
+    """The text layer of a PDF, page by page; a PDF without one (scanned) is rejected."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (pypdf.errors.PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise EduAnalysisError(f"{path.name}: not a readable PDF ({exc}); download it again") from exc
+    text = "\n".join(pages)
+    if len(text.strip()) < PDF_MIN_CHARS_PER_PAGE * max(1, len(pages)):
+        raise EduAnalysisError(f"{path.name}: a scanned PDF without a text layer; run OCR on it "
+                               "(e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) or add its text as .txt")
+    meta = reader.metadata or {}
+    properties = {"title_zh": str(meta.get("/Title") or "").strip()}
+    return RawDocument(text, "pdf", "pdf", {k: v for k, v in properties.items() if v})
+
+
+def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, str]:
+    """Metadata the text itself states: header fields, the notice title and the body's title line."""
     stated: dict[str, str] = {}
-    inferred: dict[str, str] = {}
     fields = head.fields
-    # Title: the body's own title line, else the notice title, else the 标题 field.
-    first_line = body.split("\n", 1)[0].strip()
-    notice_issuer = None
+    first_line = text[head.body_start:head.body_end].split("\n", 1)[0].strip()
     if head.notice_title and (m := NOTICE_TITLE_RE.search(head.notice_title)):
         stated["title_zh"] = m.group(2).strip("《》")
-        notice_issuer = DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).strip()
+        # The organ before 关于 is the issuer's full formal name (发布单位 is often abbreviated).
+        stated["issuer_zh"] = DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).strip()
     if looks_like_title(first_line, types):
         stated["title_zh"] = first_line
     elif "title_zh" not in stated and fields.get("title_zh"):
@@ -612,9 +703,7 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         if m := NOTICE_TITLE_RE.search(title):
             title = m.group(2).strip("《》")
         stated["title_zh"] = DOC_NUMBER_RE.sub("", title).strip()
-    if notice_issuer:
-        stated["issuer_zh"] = notice_issuer
-    elif fields.get("issuer_zh"):
+    if not stated.get("issuer_zh") and fields.get("issuer_zh"):
         stated["issuer_zh"] = fields["issuer_zh"]
     for fld in ("written_date", "published_date"):
         if d := iso_date(fields.get(fld)):
@@ -624,50 +713,64 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         stated["doc_number"] = re.sub(r"\s", "", m.group(0))
     if fields.get("index_number"):
         stated["index_number"] = fields["index_number"]
+    return {k: v for k, v in stated.items() if v}
+
+
+def inferred_metadata(source_file: str, text: str, head: Header) -> dict[str, str]:
+    """Metadata guessed where the text states none: a Chinese file name as title, the notice's date line."""
+    inferred = {}
+    stem = Path(source_file).stem
+    if re.search(r"[\u4e00-\u9fff]{4}", stem):
+        inferred["title_zh"] = stem
+    notice = "\n".join(text[s:e] for s, e, k in head.spans if k == "cover_notice")
+    if (m := DATE_LINE_RE.search(notice)) and (d := iso_date(m.group(0))):
+        inferred["written_date"] = d
+    return inferred
+
+
+def document_record(source_file: str, raw: str, encoding: str, file_format: str,
+                    manifest_row: dict[str, str] | None = None,
+                    types: pd.DataFrame | None = None,
+                    properties: dict[str, str] | None = None) -> tuple[dict, list[dict]]:
+    """One ``documents`` row and its ``boilerplate`` rows for a decoded file (pure).
+
+    Each field is taken from the first source that has it — manifest, text,
+    file properties (.docx/.pdf core properties), inferred — and ``*_origin``
+    records which.
+    """
+    types = read_doc_types() if types is None else types
     manifest_row = manifest_row or {}
-    record: dict = {"doc_id": doc_id, "source_file": source_file, "file_format": file_format, "encoding": encoding}
-    origins: dict[str, str | None] = {}
+    text, script = to_simplified(normalise(raw))
+    doc_id = doc_id_for(source_file)
+    head = separate_boilerplate(text)
+    body = text[head.body_start:head.body_end]
+    sources = (("manifest", manifest_row), ("text", stated_metadata(text, head, types)),
+               ("properties", properties or {}), ("inferred", inferred_metadata(source_file, text, head)))
+    record: dict = {"doc_id": doc_id, "source_file": source_file, "file_format": file_format,
+                    "encoding": encoding, "script": script}
 
-    def settle(fld: str, value_text, value_inferred=None):
-        if manifest_row.get(fld):
-            record[fld], origins[fld] = manifest_row[fld], "manifest"
-        elif value_text:
-            record[fld], origins[fld] = value_text, "text"
-        elif value_inferred:
-            record[fld], origins[fld] = value_inferred, "inferred"
-        else:
-            record[fld], origins[fld] = None, None
+    def settle(fld: str, *extra: tuple[str, dict]) -> None:
+        record[fld], record[f"{fld}_origin"] = next(
+            ((found[fld], origin) for origin, found in (*sources, *extra) if found.get(fld)), (None, None))
 
-    if "title_zh" not in stated and not manifest_row.get("title_zh"):
-        stem = Path(source_file).stem
-        if re.search(r"[\u4e00-\u9fff]{4}", stem):
-            inferred["title_zh"] = stem
-    settle("title_zh", stated.get("title_zh"), inferred.get("title_zh"))
-    settle("issuer_zh", stated.get("issuer_zh"))
-    settle("doc_number", stated.get("doc_number"))
-    settle("index_number", stated.get("index_number"))
-    if not stated.get("written_date") and (m := DATE_LINE_RE.search("\n".join(
-            text[s:e] for s, e, k in head.spans if k == "cover_notice"))):
-        inferred["written_date"] = iso_date(m.group(0))
-    settle("written_date", stated.get("written_date"), inferred.get("written_date"))
-    settle("published_date", stated.get("published_date"))
-    settle("region_zh", None, region_of(record["issuer_zh"], record["title_zh"]))
+    for fld in ("title_zh", "issuer_zh", "doc_number", "index_number", "written_date", "published_date"):
+        settle(fld)
+    settle("region_zh", ("inferred", {"region_zh": region_of(record["issuer_zh"], record["title_zh"])}))
     for col in ("region_en", "province_zh", "province_en", "admin_level"):
         record[col] = manifest_row.get(col) or None
     type_zh, type_en = doc_type(record["title_zh"] or "", types)
-    settle("doc_type_zh", type_zh if origins["title_zh"] == "text" else None, type_zh)
-    if origins["doc_type_zh"] == "manifest":
-        type_en = manifest_row.get("doc_type_en") or doc_type(record["doc_type_zh"], types)[1]
+    title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"
+    settle("doc_type_zh", (title_origin, {"doc_type_zh": type_zh}))
+    if record["doc_type_zh_origin"] == "manifest":
+        type_en = doc_type(record["doc_type_zh"], types)[1]
     record["doc_type_en"] = manifest_row.get("doc_type_en") or type_en
     issue_date = record["written_date"] or record["published_date"]
-    issue_year = int(issue_date[:4]) if issue_date else None
-    start, end = plan_horizon(record["title_zh"] or "", body, is_annual(record["doc_type_zh"], types), issue_year)
-    record["plan_start_year"] = int(manifest_row["plan_start_year"]) if manifest_row.get("plan_start_year") else start
-    settle("plan_end_year", None, end)
-    if origins["plan_end_year"] == "manifest":
+    start, end = plan_horizon(record["title_zh"] or "", body, is_annual(record["doc_type_zh"], types),
+                              int(issue_date[:4]) if issue_date else None)
+    record["plan_start_year"] = int(manifest_row.get("plan_start_year") or 0) or start
+    settle("plan_end_year", ("inferred", {"plan_end_year": end}))
+    if record["plan_end_year"] is not None:
         record["plan_end_year"] = int(record["plan_end_year"])
-    for fld in FIELDS_WITH_ORIGIN:
-        record[f"{fld}_origin"] = origins[fld]
     record.update(
         n_chars=len(text), body_start=head.body_start, body_end=head.body_end,
         content_sha1=hashlib.sha1(text.encode("utf-8")).hexdigest(), raw_text=raw, text=text,
@@ -675,6 +778,40 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
     boiler = [{"doc_id": doc_id, "char_start": s, "char_end": e, "kind": k, "text": text[s:e]}
               for s, e, k in head.spans]
     return record, boiler
+
+
+#: Share of CJK characters OpenCC must change before a text counts as traditional.
+TRADITIONAL_MIN_SHARE = 0.02
+
+
+def to_simplified(text: str) -> tuple[str, str]:
+    """Convert a traditional-character text to simplified (OpenCC t2s); return ``(text, script)``.
+
+    Conversion keeps every character's offset (OpenCC maps characters one to
+    one; where a phrase would change length, characters are converted singly),
+    so spans still map back to the raw text.
+
+    >>> to_simplified("發展規劃,學前教育")
+    ('发展规划,学前教育', 'traditional')
+    >>> to_simplified("发展规划")
+    ('发展规划', 'simplified')
+    """
+    converter = _opencc()
+    converted = converter.convert(text)
+    if len(converted) != len(text):
+        converted = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in text)
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") or 1
+    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+    if changed / cjk < TRADITIONAL_MIN_SHARE:
+        return text, "simplified"
+    return converted, "traditional"
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 TITLE_MAX_CHARS = 60

@@ -58,12 +58,13 @@ def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dic
     path = Path(corpus_dir) / source_file
     types = corpus.read_doc_types() if types is None else types
     try:
-        raw, encoding, fmt = corpus.read_text_file(path)
+        read = corpus.read_file(path)
     except EduAnalysisError as exc:
         return {"rejects": _reject(source_file, str(exc).removeprefix(f"{path.name}: "))}
-    if not raw.strip():
+    if not read.raw.strip():
         return {"rejects": _reject(source_file, "no text: the file holds only white space")}
-    record, spans = corpus.document_record(source_file, raw, encoding, fmt, manifest_row, types)
+    record, spans = corpus.document_record(source_file, read.raw, read.encoding, read.file_format, manifest_row,
+                                           types, read.properties)
     if record["body_start"] >= record["body_end"]:
         return {"rejects": _reject(source_file, "no body found: the file holds only page furniture "
                                                 "(navigation, metadata, notices)")}

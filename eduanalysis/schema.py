@@ -53,7 +53,8 @@ def _c(name: str, dtype: str, description: str, nullable: bool = True) -> Column
 
 def _origin(field_name: str) -> Column:
     return _c(f"{field_name}_origin", "string",
-              f"Where `{field_name}` came from: text, manifest, inferred, or empty when unknown.")
+              f"Where `{field_name}` came from: manifest, text, properties (.docx/.pdf file properties), "
+              "inferred, or empty when unknown.")
 
 
 # --- reading -----------------------------------------------------------------
@@ -66,7 +67,8 @@ DOCUMENTS = Table(
         _c("doc_id", "string", "Stable document key: 'D' + 10 hex digits of the SHA-1 of source_file.", False),
         _c("source_file", "string", "Path of the file relative to the corpus folder (POSIX separators).", False),
         _c("file_format", "string", "txt, html, docx or pdf.", False),
-        _c("encoding", "string", "Encoding the file was decoded with (utf-8, utf-8-sig, gb18030, utf-16 …).", False),
+        _c("encoding", "string", "Encoding the file was decoded with (utf-8, utf-8-sig, gb18030, utf-16 …; docx, pdf).", False),
+        _c("script", "string", "simplified, or traditional (then `text` is converted to simplified; `raw_text` is kept).", False),
         _c("title_zh", "string", "Document title."),
         _origin("title_zh"),
         _c("issuer_zh", "string", "Issuing body (发文机关/发布机构/发布单位)."),

@@ -205,10 +205,13 @@ def test_iso_date(value, expected):
 def test_read_text_file_rejects_unsupported_and_empty(tmp_path):
     (tmp_path / "a.xls").write_bytes(b"PK\x03\x04")
     (tmp_path / "b.txt").write_bytes(b"   \n")
-    with pytest.raises(EduAnalysisError, match="a.xls: unsupported format .xls"):
-        corpus.read_text_file(tmp_path / "a.xls")
-    with pytest.raises(EduAnalysisError, match="b.txt: the file is empty"):
-        corpus.read_text_file(tmp_path / "b.txt")
+    (tmp_path / "c.xyz").write_bytes(b"abc")
+    with pytest.raises(EduAnalysisError, match="a.xls: spreadsheets are not policy texts"):
+        corpus.read_file(tmp_path / "a.xls")
+    with pytest.raises(EduAnalysisError, match="b.txt: the file holds only white space"):
+        corpus.read_file(tmp_path / "b.txt")
+    with pytest.raises(EduAnalysisError, match="c.xyz: unsupported format .xyz; save it as .txt"):
+        corpus.read_file(tmp_path / "c.xyz")
 
 
 def test_read_manifest_reports_bad_rows_without_crashing(tmp_path):
