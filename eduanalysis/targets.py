@@ -147,6 +147,9 @@ class Quantity:
     baseline_year: int | None = None
     attribute: str | None = None
     sentence: str | None = None
+    #: The phrase around the number (its comma segment; section and row label for table cells),
+    #: used to map the indicator when indicator_text names none.
+    phrase: str | None = None
 
 
 @dataclass
@@ -383,8 +386,15 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
             hedged=bool(HEDGE_RE.search(text[: c.number.start])), kind=c.kind, year=year,
             indicator_text=indicator_of(c, text),
             baseline_value=c.extra.get("baseline_value"), baseline_year=c.extra.get("baseline_year"),
+            phrase=_phrase_without(text, c),
         ))
     return out
+
+
+def _phrase_without(text: str, c: _Candidate) -> str:
+    """The comma segment of a number with the quantity cut out (班主任300元/月津贴标准 -> 班主任津贴标准)."""
+    start, end = segment_bounds(text, c.number.start)
+    return text[start: c.number.start] + text[c.unit_end: end]
 
 
 #: The text between a baseline and the level it changes to: 由A提高到B, 从2020年的A到2025年的B.
@@ -552,6 +562,7 @@ def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
         unit_text=unit_text, unit=unit, value_norm=value * mult,
         comparator=_CMP.get(m.group("cmp") or "", "="), hedged=False, kind=kind, year=year,
         indicator_text=label, attribute=cell.attribute, sentence="[表]" + "|".join(parts),
+        phrase=f"{cell.section}{label}",
     )
 
 
@@ -654,7 +665,7 @@ def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFr
             ctx = replace(base, horizon_year=horizon, review=m.section_id in review)
             for k, q in enumerate(extract_clause(m.text, ctx), start=1):
                 rows.append(_row(m, q, k, m.text, m.char_start + q.start, m.char_start + q.end,
-                                 map_indicator(q.indicator_text, m.text)))
+                                 map_indicator(q.indicator_text, q.phrase)))
             found = HORIZON_RE.findall(m.text)
             if found:
                 horizon = int(found[-1])
@@ -677,6 +688,6 @@ def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFr
                 offset = m.text.find(q.value_text)
                 start = m.char_start + max(offset, 0)
                 rows.append(_row(m, q, order[m.measure_id], q.sentence, start, start + len(q.value_text),
-                                 map_indicator(q.indicator_text, q.sentence)))
+                                 map_indicator(q.indicator_text, q.phrase)))
     df = pd.DataFrame(rows, columns=schema.TARGETS.column_names) if rows else schema.empty("targets")
     return schema.validate(df, "targets")
