@@ -72,7 +72,11 @@ TABLE_CELL_MAX = 32
 TABLE_MIN_LINES, TABLE_MIN_NUMERIC = 6, 3
 
 SENTENCE_PUNCT_RE = re.compile(r"[。,;!?、]")
-NUMERIC_CELL_RE = re.compile(r"^(?:[≥≤<>~约]|不低于|不少于)?\s*-?\d+(?:\.\d+)?\s*%?$|^[-—–/]$|^(?:预期性|约束性)+$")
+NUMERIC_CELL_RE = re.compile(
+    r"^(?:[≥≤<>~约]|不低于|不少于|达到)?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|年|万人|万|人|所|个|亿元|万元|元)?"
+    r"\s*(?:以上|以下|左右|以内)?$|^[-—–/]$|^(?:预期性|约束性)+$")
+#: Punctuation that never stands in a table cell (、 does: 三(四、五)星级学校比例).
+CELL_BREAK_RE = re.compile(r"[。,;!?]")
 CLAUSE_END = set("。;!?")
 OPENERS = {"“": "”", "‘": "’", "《": "》", "(": ")", "[": "]", "【": "】", "〔": "〕", "「": "」", "『": "』", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
@@ -225,17 +229,24 @@ def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def is_cell_like(text: str) -> bool:
-    """A line that can be a flattened table cell: short, no sentence punctuation, not a heading."""
+    """A line that can be a flattened table cell: short and without sentence punctuation.
+
+    Numbered lines qualify too: indicator tables number their groups and rows
+    (一、发展水平 / 1.学前教育毛入园率(%)); :func:`find_tables` trims headings
+    off the ends of a run.
+    """
     if "\t" in text:
         return len([c for c in text.split("\t") if c.strip()]) >= 2
-    if len(text) > TABLE_CELL_MAX or SENTENCE_PUNCT_RE.search(text):
-        return False
-    hit = match_heading(text)
-    return hit is None or hit[0].style in ("arabic",) and NUMERIC_CELL_RE.match(text) is not None
+    return len(text) <= TABLE_CELL_MAX and not CELL_BREAK_RE.search(text)
 
 
 def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
-    """Index ranges [i, j) of paragraphs that form flattened tables."""
+    """Index ranges [i, j) of paragraphs that form flattened tables.
+
+    A table is a run of cell-like lines with enough numeric cells; headings
+    standing at either end of the run (the chapter heading after a table) are
+    left out of it.
+    """
     out, i, n = [], 0, len(paragraphs)
     while i < n:
         if not is_cell_like(paragraphs[i].text):
@@ -244,13 +255,27 @@ def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
         j = i
         while j < n and is_cell_like(paragraphs[j].text):
             j += 1
-        run = paragraphs[i:j]
-        numeric = sum(1 for p in run if NUMERIC_CELL_RE.match(p.text) or "\t" in p.text)
+        start, end = i, j
+        while start < end and match_heading(paragraphs[start].text) and not is_numeric_cell(paragraphs[start].text):
+            start += 1
+        while end > start and match_heading(paragraphs[end - 1].text) and not is_numeric_cell(paragraphs[end - 1].text):
+            end -= 1
+        run = paragraphs[start:end]
+        numeric = sum(1 for p in run if is_numeric_cell(p.text) or "\t" in p.text)
         tabbed = sum(1 for p in run if "\t" in p.text)
         if (len(run) >= TABLE_MIN_LINES and numeric >= TABLE_MIN_NUMERIC) or tabbed >= 2:
-            out.append((i, j))
+            out.append((start, end))
         i = j
     return out
+
+
+def is_numeric_cell(text: str) -> bool:
+    """A table cell holding a value: 95, ≥96, 99%以上, 12.3年以上, -, 预期性.
+
+    >>> [is_numeric_cell(x) for x in ("≥96", "99%以上", "12.3年", "-", "预期性预期性", "毛入园率(%)")]
+    [True, True, True, True, True, False]
+    """
+    return NUMERIC_CELL_RE.match(text.strip()) is not None
 
 
 def is_plain_heading(par: Paragraph, following: Paragraph | None) -> bool:

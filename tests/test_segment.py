@@ -130,6 +130,22 @@ def test_flattened_table_is_one_table_block():
     _check_coverage(FLAT_TABLE, result)
 
 
+ROW_TABLE = ("三、主要目标\n到2025年,教育现代化取得重要进展。\n“十四五”教育事业发展主要指标表\n指  标\n2020年\n2025年\n属性\n"
+             "一、发展水平\n1.学前教育毛入园率(%)\n99%\n99%以上\n约束性\n2.义务教育巩固率(%)\n100%\n100%\n约束性\n"
+             "5.三(四、五)星级融合教育优秀学校比例(%)\n0%\n80%\n预期性\n四、主要任务\n(一)发展学前教育\n")
+
+
+def test_row_wise_table_with_numbered_rows_keeps_its_numbering_inside():
+    result = _structure(ROW_TABLE)
+    tables = [s for s in result.sections if s["kind"] == "table"]
+    assert len(tables) == 1 and tables[0]["heading"] == "“十四五”教育事业发展主要指标表"
+    cells = [m["text"] for m in result.measures if m["kind"] == "table_cell"]
+    assert "1.学前教育毛入园率(%)" in cells and "一、发展水平" in cells and cells[-1] == "预期性"
+    headings = [s["heading"] for s in result.sections if s["kind"] == "heading"]
+    assert headings == ["主要目标", "主要任务", "发展学前教育"]
+    _check_coverage(ROW_TABLE, result)
+
+
 def test_tab_separated_table():
     body = "一、主要指标\n指标\t2020年\t2025年\n毛入园率(%)\t90\t95\n巩固率(%)\t99\t99.5\n二、任务\n"
     result = _structure(body)
