@@ -517,11 +517,12 @@ def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.
         sizes = 18 + 22 * counts["n"].to_numpy(dtype=float) ** 0.8
         ax.scatter(counts["year"].astype(float), counts["region_zh"].map(ypos), s=sizes, color=OKABE_ITO[0],
                    alpha=0.85, zorder=2, edgecolor="white", linewidth=0.5)
-        for _, c in counts.iterrows():
+        for (_, c), size in zip(counts.iterrows(), sizes, strict=True):
+            radius = np.sqrt(size / np.pi)  # marker area is in points²
             ax.annotate(str(c["n"]), (float(c["year"]), ypos[c["region_zh"]]), textcoords="offset points",
-                        xytext=(0, 9), ha="center", fontsize=6.5, zorder=3)
+                        xytext=(0, radius + 1.5), ha="center", va="bottom", fontsize=6.5, zorder=3)
     ax.set_yticks(range(len(regions)), [wrap(labels.get(r, r), 16) for r in regions])
-    ax.set_ylim(len(regions) - 0.4, -0.7)
+    ax.set_ylim(len(regions) - 0.4, -0.8)
     years = timeline["year"].dropna().astype(int)
     if len(years):
         ax.set_xlim(years.min() - 0.8, years.max() + 0.8)
@@ -541,24 +542,40 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
     colour = {r: OKABE_ITO[i % len(OKABE_ITO)] for i, r in enumerate(regions)}
     ncols = max(1, min(ncols, len(inds)))
     nrows = int(np.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 0.4, 2.2 * nrows + 0.7), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 0.4, 2.1 * nrows + 0.7), squeeze=False,
+                             sharex=True)
+    years = points["year"].astype(int)
     for ax, ind in zip(axes.flat, inds, strict=False):
         p = points.loc[points["indicator_id"] == ind]
         first = p.iloc[0]
         for r, g in p.groupby("region_zh"):
-            g = g.sort_values("year")
-            ax.plot(g["year"].astype(float), g["value"].astype(float), color=colour[r], marker="o",
-                    markersize=3.5, linewidth=1.2)
-            for role, mk in (("baseline", "o"), ("target", "^")):
-                gg = g.loc[g["role"] == role]
-                ax.scatter(gg["year"].astype(float), gg["value"].astype(float), marker=mk, color=colour[r],
-                           s=22, zorder=3, facecolor="white" if role == "baseline" else colour[r])
+            base = g.loc[g["role"] == "baseline"].sort_values("year")
+            tgt = g.loc[g["role"] == "target"].sort_values("year")
+            # The line runs from the latest baseline to each later target; same-year points are not joined.
+            if len(base):
+                b0 = base.iloc[-1]
+                for _, t in tgt.loc[tgt["year"] > b0["year"]].iterrows():
+                    ax.plot([float(b0["year"]), float(t["year"])], [float(b0["value"]), float(t["value"])],
+                            color=colour[r], linewidth=1.2, zorder=2)
+            ax.scatter(base["year"].astype(float), base["value"].astype(float), marker="o", s=22, zorder=3,
+                       facecolor="white", edgecolor=colour[r], linewidth=1.2)
+            ax.scatter(tgt["year"].astype(float), tgt["value"].astype(float), marker="^", s=26, zorder=3,
+                       color=colour[r])
         unit = "%" if first["unit"] == "percent" else (first["unit"] or "")
         ax.set_title(wrap(pick(first["indicator_zh"], first["indicator_en"], lang, sep="\n"), 26), fontsize=8.5)
         ax.set_ylabel(unit, fontsize=7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
-    for ax in list(axes.flat)[len(inds):]:
-        ax.set_visible(False)
+        ax.margins(x=0.08, y=0.15)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+    span = years.max() - years.min()
+    axes[0, 0].xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(1 if span <= 6 else 2))
+    axes[0, 0].set_xlim(years.min() - 0.6, years.max() + 0.6)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(inds):
+            ax.set_visible(False)
+            above = k - ncols
+            if above >= 0:
+                axes.flat[above].xaxis.set_tick_params(labelbottom=True)
+        ax.tick_params(axis="x", labelsize=7)
     handles = [matplotlib.lines.Line2D([], [], color=colour[r], marker="o", label=region_labels.get(r, r))
                for r in regions]
     handles += [matplotlib.lines.Line2D([], [], color="0.3", marker="o", markerfacecolor="white", linestyle="none",
@@ -590,27 +607,33 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     ind_name = {r.indicator_id: pick(r.indicator_zh, r.indicator_en, lang, sep=" / ") for r in m.itertuples()}
     reg_name = {r.region_zh: pick(r.region_zh, r.region_en, lang) for r in m.itertuples()}
     vals = np.full((len(inds), len(regions)), np.nan)
-    fig, ax = plt.subplots(figsize=(1.25 * len(regions) + 3.2, 0.36 * len(inds) + 1.4))
-    cmap = plt.get_cmap(SEQUENTIAL)
+    fig, ax = plt.subplots(figsize=(1.05 * len(regions) + 0.09 * max(display_width(v) for v in ind_name.values())
+                                    + 1.0, 0.33 * len(inds) + 1.2))
+    # A light single-hue ramp: black text stays legible and the vermillion box stands out.
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("light_blues", ["#F7FBFF", "#9ECAE1"])
     norm = matplotlib.colors.Normalize(0, 1)
     for r in m.itertuples():
         i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
         vals[i, j] = r.rel
-    ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", alpha=0.85)
+    ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto")
     for r in m.itertuples():
         i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
-        ax.text(j, i, r.cell, ha="center", va="center", fontsize=6.5, color=_text_colour(cmap(norm(r.rel))))
+        ax.text(j, i, r.cell, ha="center", va="center", fontsize=7, color="black")
         if bool(r.most_ambitious):
-            ax.add_patch(matplotlib.patches.Rectangle((j - 0.48, i - 0.46), 0.96, 0.92, fill=False,
-                                                      edgecolor=OKABE_ITO[5], linewidth=1.6))
+            ax.add_patch(matplotlib.patches.Rectangle((j - 0.47, i - 0.44), 0.94, 0.88, fill=False,
+                                                      edgecolor=OKABE_ITO[5], linewidth=1.4))
+    ax.set_xticks(np.arange(len(regions) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(inds) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
     ax.set_xticks(range(len(regions)), [wrap(reg_name[r], 12) for r in regions])
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(inds)), [wrap(ind_name[i], 30 if lang == "zh" else 40) for i in inds])
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_xlabel(bilingual("橙框：该指标最具雄心的地区；颜色：在各地区目标中的相对位置",
-                     "Orange box: most ambitious region; colour: position among the regions' targets", lang),
+    ax.set_xlabel(bilingual("红框：该指标最具雄心的地区；底色越深，目标越高（按指标方向）",
+                     "Red box: most ambitious region; darker: more ambitious among the regions", lang),
                   fontsize=7)
     return fig
 
