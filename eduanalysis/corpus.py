@@ -376,6 +376,9 @@ YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[-—–~～至到]\s*(20\d{2})\s*年")
 BY_YEAR_RE = re.compile(r"(?:到|至|截至|截止到?)\s*(20\d{2})\s*年")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
+REGION_LEVEL_CHARS = "市县区盟旗"
+#: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
+ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()]{4,40}?)(?:关于|印发)")
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -469,13 +472,21 @@ def iso_date(value: str | None) -> str | None:
 
 
 def region_of(*names: str | None) -> str | None:
-    """The region named at the start of an issuer or title (盘锦市人民政府办公室 -> 盘锦市)."""
+    """The region named at the start of an issuer or title.
+
+    >>> region_of("盘锦市人民政府办公室"), region_of(None, "杭州市人民政府关于加快学前教育发展的意见")
+    ('盘锦市', '杭州市')
+    """
     for name in names:
         if not name:
             continue
         name = YEAR_RE.sub("", name, count=1) if YEAR_RE.match(name) else name
         if m := REGION_RE.match(name):
-            return m.group(1)
+            region = m.group(1)
+            # 杭州市, 某州县: a name ending in 州 may go on to its level.
+            while name[len(region):len(region) + 1] in REGION_LEVEL_CHARS and name[len(region):len(region) + 1]:
+                region += name[len(region)]
+            return region
     return None
 
 
@@ -705,6 +716,8 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
         stated["title_zh"] = DOC_NUMBER_RE.sub("", title).strip()
     if not stated.get("issuer_zh") and fields.get("issuer_zh"):
         stated["issuer_zh"] = fields["issuer_zh"]
+    if not stated.get("issuer_zh") and (m := ISSUER_IN_TITLE_RE.match(stated.get("title_zh", ""))):
+        stated["issuer_zh"] = m.group(1)
     for fld in ("written_date", "published_date"):
         if d := iso_date(fields.get(fld)):
             stated[fld] = d

@@ -230,3 +230,17 @@ def test_read_manifest_reports_bad_rows_without_crashing(tmp_path):
     assert "line 3: duplicate row" in text
     assert "line 4: file 'missing.txt' does not exist" in text
     assert "line 5: '../outside.txt' points outside the corpus folder" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer", "region"),
+    [
+        pytest.param("杭州市人民政府关于加快学前教育改革与发展的若干意见(试行)\n一、明确目标任务\n正文。",
+                     "杭州市人民政府", "杭州市", id="issuer-in-title-zhou-city"),
+        pytest.param("中共某州委教育工委关于印发2021年工作要点的通知\n一、总体要求\n正文。",
+                     "中共某州委教育工委", "某州", id="party-issuer"),
+    ],
+)
+def test_issuer_and_region_from_a_title_line(text, issuer, region):
+    record, _ = corpus.document_record("x.txt", text, "utf-8", "txt")
+    assert (record["issuer_zh"], record["region_zh"]) == (issuer, region)
