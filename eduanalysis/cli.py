@@ -13,12 +13,15 @@ from pathlib import Path
 
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.executors import SCHEDULERS
 
 
 def _build(args: argparse.Namespace) -> int:
-    from eduanalysis.pipeline import build
+    from eduanalysis.pipeline import BATCH_DOCS, build
 
-    result = build(args.corpus, args.out, progress=not args.quiet)
+    result = build(args.corpus, args.out, progress=not args.quiet, workers=args.workers, scheduler=args.scheduler,
+                   address=args.address, cache_dir=args.cache, use_cache=not args.no_cache,
+                   batch_size=args.batch_size or BATCH_DOCS)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for row in result.tables["rejects"].itertuples():
@@ -48,6 +51,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=config.DEFAULT_PROCESSED_DIR, help="output folder (default data/processed)")
     b.add_argument("--strict", action="store_true", help="exit non-zero when a file was rejected or the manifest has problems")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--workers", type=int, help="worker processes (default: the number of cores)")
+    b.add_argument("--scheduler", choices=SCHEDULERS, default="processes",
+                   help="where workers run: a local process pool (default) or Dask")
+    b.add_argument("--address", help="with --scheduler dask: an existing scheduler, tcp://HOST:PORT "
+                                     "(default: a local cluster on 127.0.0.1)")
+    b.add_argument("--cache", type=Path, metavar="DIR", help="cache of per-document results (default OUT/.cache)")
+    b.add_argument("--no-cache", action="store_true", help="read every document and keep no cache")
+    b.add_argument("--batch-size", type=int, metavar="N",
+                   help="documents merged at a time while writing; memory grows with it (default 200)")
     b.set_defaults(func=_build)
     d = sub.add_parser("dictionary", help="print or write the data dictionary generated from the schema")
     d.add_argument("--out", type=Path, help="write to this Markdown file")

@@ -2,48 +2,115 @@
 
 ``build`` chains the named tables — documents -> sections/measures ->
 responsibilities / targets — validates each against :mod:`eduanalysis.schema`
-and writes it as Parquet and CSV (UTF-8, LF, rows sorted by key). Each file is
-written to a temporary name and moved into place, so an interrupted build
-leaves the previous outputs intact.
+and writes it as Parquet and CSV (UTF-8, LF, rows sorted by key).
+
+It scales to tens of thousands of documents on one machine:
+
+- **per document**: :func:`process_document` is the unit of work; workers (a
+  local process pool, or a Dask cluster — :mod:`eduanalysis.executors`) run it
+  on tasks of :data:`TASK_DOCS` documents and store each result on disk;
+- **incremental**: results are cached by a hash of the file's bytes, its
+  manifest row and the code/resource version (:mod:`eduanalysis.cache`), so a
+  rebuild re-reads only changed documents, and writes nothing when no input
+  changed and the outputs are those it wrote last (``.build.json``);
+- **streaming**: the tables are merged :data:`BATCH_DOCS` documents at a time,
+  in ``doc_id`` order (every key starts with the doc_id), and written as they
+  go (:mod:`eduanalysis.tablefiles`), so memory is bounded by the batch, not the
+  corpus. The files do not depend on workers, scheduler or batch size.
+
+Every file is written into a staging folder and moved into place at the end, so
+an interrupted build leaves the previous outputs intact.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import corpus, schema
+from eduanalysis import cache, corpus, executors, schema
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.responsibilities import responsibilities
 from eduanalysis.segment import sections_and_measures
+from eduanalysis.tablefiles import TableWriter, write_frame
 
 #: Tables in the order they are built (and listed by ``load``).
 CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")
 
+#: Documents per task handed to a worker: enough to amortise the hand-off, few enough to balance the load.
+TASK_DOCS = 8
+#: Documents whose tables are merged and written at a time: the build's memory grows with this, not the corpus.
+BATCH_DOCS = 200
+#: The cache folder inside the output folder unless ``cache_dir`` names another.
+CACHE_DIRNAME = ".cache"
+#: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
+STAMP_NAME = ".build.json"
+
 
 @dataclass
 class BuildResult:
-    """What a build produced: the tables, warnings (manifest problems) and the output folder."""
+    """What a build produced: the tables, warnings (manifest problems) and the output folder.
 
-    tables: dict[str, pd.DataFrame]
+    After :func:`build`, ``tables`` reads each table from the output folder when
+    first used (a large corpus's tables need not fit in memory), ``stats`` holds
+    row counts, and ``processed`` / ``reused`` count the documents read afresh
+    and those taken from the cache.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
     warnings: list[str] = field(default_factory=list)
     out_dir: Path | None = None
+    stats: dict[str, int] | None = None
+    processed: int | None = None
+    reused: int | None = None
+
+    def _rows(self, name: str) -> int:
+        return self.stats[name] if self.stats is not None else len(self.tables[name])
 
     def summary(self) -> str:
-        t = self.tables
-        line = (f"{len(t['documents'])} documents ({len(t['rejects'])} rejected): {len(t['sections'])} sections, "
-                f"{len(t['measures'])} measures, {len(t['targets'])} targets")
-        if len(t["targets"]):
-            mapped = t["targets"]["indicator_id"].notna().mean()
+        rows = self._rows
+        line = (f"{rows('documents')} documents ({rows('rejects')} rejected): {rows('sections')} sections, "
+                f"{rows('measures')} measures, {rows('targets')} targets")
+        if rows("targets"):
+            mapped = (self.stats["targets_mapped"] / self.stats["targets"] if self.stats is not None
+                      else self.tables["targets"]["indicator_id"].notna().mean())
             line += f" ({mapped:.0%} mapped to canonical indicators)"
-        line += f", {len(t['responsibilities'])} responsibilities"
+        line += f", {rows('responsibilities')} responsibilities"
+        if self.processed is not None:
+            line += f"; {self.processed} documents read, {self.reused} from the cache"
         return line + (f" -> {self.out_dir}" if self.out_dir else "")
+
+
+class LazyTables(Mapping):
+    """The core tables of an output folder, each read (and validated) on first access."""
+
+    def __init__(self, folder: str | Path, names: tuple[str, ...] = CORE_TABLES):
+        self.folder = Path(folder)
+        self._names = names
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = read_table(self.folder, name)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dict[str, str] | None = None,
@@ -87,25 +154,51 @@ def combine(results: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     A document whose text duplicates an earlier one (in ``source_file`` order)
     moves to ``rejects`` and its rows leave every other table.
     """
-    results = sorted(results, key=lambda r: str((r.get("documents") if "documents" in r else r["rejects"])
-                                               ["source_file"].iloc[0]))
-    seen: dict[str, str] = {}
+    summaries = [_summary(r) for r in results]
+    duplicates = duplicate_texts(summaries)
     kept, rejects = [], []
-    for r in results:
-        if "rejects" in r:
+    for r, s in zip(results, summaries, strict=True):
+        if s["reject"] is not None:
             rejects.append(r["rejects"])
-            continue
-        doc = r["documents"].iloc[0]
-        if doc["content_sha1"] in seen:
-            rejects.append(_reject(doc["source_file"], f"duplicate of {seen[doc['content_sha1']]} (same text)"))
-            continue
-        seen[doc["content_sha1"]] = doc["source_file"]
-        kept.append(r)
+        elif s["source_file"] in duplicates:
+            rejects.append(_reject(s["source_file"], duplicates[s["source_file"]]))
+        else:
+            kept.append(r)
     tables = {"rejects": _concat(rejects, "rejects")}
     for name in CORE_TABLES:
         if name != "rejects":
             tables[name] = _concat([r[name] for r in kept], name)
     return {name: tables[name] for name in CORE_TABLES}
+
+
+def _summary(result: dict[str, pd.DataFrame]) -> dict:
+    """What deciding duplicates and rejects needs of a document's result: file, doc_id, text hash, reject reason."""
+    if "rejects" in result:
+        row = result["rejects"].iloc[0]
+        return {"source_file": row["source_file"], "doc_id": corpus.doc_id_for(row["source_file"]),
+                "content_sha1": None, "reject": row["reason"]}
+    doc = result["documents"].iloc[0]
+    return {"source_file": doc["source_file"], "doc_id": doc["doc_id"], "content_sha1": doc["content_sha1"],
+            "reject": None}
+
+
+def duplicate_texts(summaries: list[dict]) -> dict[str, str]:
+    """``{source_file: reason}`` for each document whose text an earlier one (in ``source_file`` order) has.
+
+    >>> duplicate_texts([{"source_file": "b.txt", "content_sha1": "x", "reject": None},
+    ...                  {"source_file": "a.txt", "content_sha1": "x", "reject": None}])
+    {'b.txt': 'duplicate of a.txt (same text)'}
+    """
+    seen: dict[str, str] = {}
+    duplicates = {}
+    for s in sorted(summaries, key=lambda s: str(s["source_file"])):
+        if s["reject"] is not None:
+            continue
+        if s["content_sha1"] in seen:
+            duplicates[s["source_file"]] = f"duplicate of {seen[s['content_sha1']]} (same text)"
+        else:
+            seen[s["content_sha1"]] = s["source_file"]
+    return duplicates
 
 
 def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
@@ -137,17 +230,168 @@ def _targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataF
     return targets(documents, sections, measures)
 
 
-def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/processed",
-          progress: bool = False) -> BuildResult:
+@dataclass(frozen=True)
+class _Doc:
+    """One file of the corpus as the build plans it: where it is, its key in the cache, its manifest row."""
+
+    source_file: str
+    doc_id: str
+    key: str
+    manifest_row: dict[str, str] | None
+
+
+def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/processed", progress: bool = False, *,
+          workers: int | None = None, scheduler: str = "processes", address: str | None = None,
+          cache_dir: str | Path | None = None, use_cache: bool = True, batch_size: int = BATCH_DOCS,
+          task_size: int = TASK_DOCS) -> BuildResult:
     """Read ``corpus_dir`` and write every table to ``out_dir`` as Parquet and CSV.
 
-    Returns the :class:`BuildResult` (tables in memory, warnings, summary).
+    ``workers`` processes (default: the cores) read the documents not in the
+    cache (``cache_dir``, default ``out_dir/.cache``; ``use_cache=False`` reads
+    every document and keeps nothing); ``scheduler="dask"`` runs them on the
+    Dask scheduler at ``address`` or on a local cluster. The tables are the same
+    whatever the workers, scheduler, batch size or cache. Returns the
+    :class:`BuildResult` (tables read from ``out_dir`` on use, warnings, counts).
     """
-    result = build_tables(corpus_dir, progress)
-    out = Path(out_dir)
-    write_tables(result.tables, out)
-    result.out_dir = out
-    return result
+    corpus_dir, out = Path(corpus_dir), Path(out_dir)
+    for name, value in (("--batch-size", batch_size), ("task_size", task_size)):
+        if value < 1:
+            raise EduAnalysisError(f"{name} {value}: give a positive number of documents")
+    docs, warnings, version = _plan(corpus_dir)
+    fingerprint = _fingerprint(version, docs)
+    out.mkdir(parents=True, exist_ok=True)
+    if use_cache and (stats := _up_to_date(out, fingerprint)) is not None:
+        return BuildResult(LazyTables(out), warnings, out, stats, processed=0, reused=len(docs))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        store_root = (Path(cache_dir) if cache_dir else out / CACHE_DIRNAME) if use_cache else staging / "store"
+        store = cache.ResultStore(store_root, version)
+        missing = [d for d in docs if not store.has(d.key)]
+        summaries = _process(corpus_dir, missing, store, scheduler, workers, address, task_size, progress)
+        summaries.update({d.key: store.summary(d.key) for d in docs if d.key not in summaries})
+        stats = _merge(docs, summaries, store, staging / "tables", batch_size, progress)
+        _install(staging / "tables", out, fingerprint, stats)
+        if use_cache:
+            store.prune_other_versions()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(LazyTables(out), warnings, out, stats, processed=len(missing),
+                       reused=len(docs) - len(missing))
+
+
+def _plan(corpus_dir: Path) -> tuple[list[_Doc], list[str], str]:
+    """The corpus's files with their cache keys (bytes + manifest row + code version), the manifest warnings, the version."""
+    files = corpus.corpus_files(corpus_dir)
+    manifest, warnings = corpus.read_manifest(corpus_dir)
+    version = cache.code_version()
+    docs = []
+    for path in files:
+        rel = path.relative_to(corpus_dir).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise EduAnalysisError(f"{path}: cannot be read ({exc.strerror}); check its permissions or remove it") from exc
+        docs.append(_Doc(rel, corpus.doc_id_for(rel), cache.document_key(rel, data, manifest.get(rel), version),
+                         manifest.get(rel)))
+    return docs, warnings, version
+
+
+def _fingerprint(version: str, docs: list[_Doc]) -> str:
+    h = hashlib.sha256(version.encode())
+    for d in docs:
+        h.update(f"\n{d.source_file}\t{d.key}".encode())
+    return h.hexdigest()
+
+
+def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, scheduler: str, workers: int | None,
+             address: str | None, task_size: int, progress: bool) -> dict[str, dict]:
+    """Read the documents (in workers), store their results, return their summaries by key."""
+    root = str(corpus_dir.resolve())
+    tasks = [(root, [(d.source_file, d.manifest_row, d.key) for d in docs[i:i + task_size]],
+              str(store.root.resolve()), store.version) for i in range(0, len(docs), task_size)]
+    if scheduler != "dask" and not tasks:
+        return {}
+    summaries: dict[str, dict] = {}
+    bar = _bar(len(docs), progress, "reading")
+    for done in executors.run(process_batch, tasks, scheduler, workers, address):
+        summaries.update(done)
+        bar.update(len(done))
+    bar.close()
+    return summaries
+
+
+def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], store_root: str,
+                  version: str) -> list[tuple[str, dict]]:
+    """Worker side: process each ``(source_file, manifest_row, key)`` and store its result under ``key``.
+
+    Returns ``(key, summary)`` pairs. Refuses to run when this worker's code
+    version differs from the client's: its results would not be the client's.
+    """
+    mine = cache.code_version()
+    if mine != version:
+        raise EduAnalysisError(f"worker on {socket.gethostname()} runs eduanalysis code version {mine}, the build "
+                               f"{version}; install the same eduanalysis (code and resources) on every worker")
+    store = cache.ResultStore(store_root, version)
+    types = corpus.read_doc_types()
+    done = []
+    for source_file, manifest_row, key in items:
+        result = process_document(corpus_dir, source_file, manifest_row, types)
+        summary = _summary(result)
+        store.put(key, summary, result)
+        done.append((key, summary))
+    return done
+
+
+def _merge(docs: list[_Doc], summaries: dict[str, dict], store: cache.ResultStore, folder: Path,
+           batch_size: int, progress: bool) -> dict[str, int]:
+    """Write every core table into ``folder``, ``batch_size`` documents at a time in doc_id order; return row counts."""
+    duplicates = duplicate_texts(list(summaries.values()))
+    rejects = [{"source_file": d.source_file, "reason": summaries[d.key]["reject"] or duplicates[d.source_file]}
+               for d in docs if summaries[d.key]["reject"] is not None or d.source_file in duplicates]
+    rejected = {r["source_file"] for r in rejects}
+    kept = sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)
+    names = [n for n in CORE_TABLES if n != "rejects"]
+    stats = {"targets_mapped": 0}
+    bar = _bar(len(kept), progress, "writing")
+    with ExitStack() as stack:
+        writers = {n: stack.enter_context(TableWriter(n, folder)) for n in names}
+        for i in range(0, len(kept), batch_size):
+            results = [store.get(d.key) for d in kept[i:i + batch_size]]
+            for name in names:
+                writers[name].write(_concat([r[name] for r in results], name))
+            stats["targets_mapped"] += int(sum(r["targets"]["indicator_id"].notna().sum() for r in results))
+            bar.update(len(results))
+    bar.close()
+    write_frame(_concat([pd.DataFrame(rejects, columns=schema.REJECTS.column_names)], "rejects"), "rejects", folder)
+    stats.update({n: writers[n].rows for n in names}, rejects=len(rejects))
+    return stats
+
+
+def _install(folder: Path, out: Path, fingerprint: str, stats: dict[str, int]) -> None:
+    """Move the written tables into ``out`` (each move atomic), then record what was written."""
+    stamp = out / STAMP_NAME
+    stamp.unlink(missing_ok=True)  # while files move, no stamp may vouch for them
+    for path in sorted(folder.iterdir()):
+        os.replace(path, out / path.name)
+    record = {"fingerprint": fingerprint, "outputs": _outputs(out), "stats": stats}
+    _atomic(stamp, lambda p: Path(p).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8"))
+
+
+def _outputs(out: Path) -> dict[str, list[int]]:
+    files = sorted(out / f"{n}.{ext}" for n in CORE_TABLES for ext in ("parquet", "csv"))
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in files if p.exists()}
+
+
+def _up_to_date(out: Path, fingerprint: str) -> dict[str, int] | None:
+    """The last build's row counts if it had these inputs and its outputs are untouched, else None."""
+    try:
+        record = json.loads((out / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    expected = {n: list(v) for n, v in record.get("outputs", {}).items()}
+    if record.get("fingerprint") != fingerprint or len(expected) != 2 * len(CORE_TABLES) or _outputs(out) != expected:
+        return None
+    return record["stats"]
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
@@ -161,7 +405,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         for name, df in tables.items():
-            write_table(df, name, staging)
+            write_frame(schema.validate(df, name), name, staging)
         for path in sorted(staging.iterdir()):
             os.replace(path, out / path.name)
     finally:
@@ -169,12 +413,8 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
 
 
 def write_table(df: pd.DataFrame, name: str, out_dir: str | Path) -> None:
-    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` atomically."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    df = schema.validate(df, name)
-    _atomic(out_dir / f"{name}.parquet", lambda p: df.to_parquet(p, index=False))
-    _atomic(out_dir / f"{name}.csv", lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
+    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` (each move atomic)."""
+    write_tables({name: df}, out_dir)
 
 
 def _atomic(path: Path, write) -> None:
@@ -247,3 +487,9 @@ def _progress(items, enabled: bool, desc: str):
     from tqdm.auto import tqdm
 
     return tqdm(items, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+
+def _bar(total: int, enabled: bool, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False, disable=not enabled)

@@ -1,0 +1,134 @@
+"""The per-document result cache of incremental builds.
+
+A document's tables depend on its file's bytes, its manifest row and the code
+and resources that read it. :func:`document_key` hashes exactly those, with
+:func:`code_version` standing for "the code and resources": a hash of every
+``.py`` file of the package and every file under ``eduanalysis/resources/``
+(plus the versions of the libraries whose objects are pickled), so editing the
+indicator registry, the user dictionary or any module invalidates every cached
+result. Entries live in ``<cache>/v-<version>/<key[:2]>/<key>.pkl``; a build
+removes the folders of other versions, so the cache holds one code version.
+
+Entries are pickles written by this package into a folder the user chose:
+never point ``--cache`` at a folder written by anyone you do not trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+
+from eduanalysis.errors import EduAnalysisError
+
+#: The package folder whose code and resources make up the code version.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: What enters the code version: the package's modules and its resource files.
+CODE_GLOBS = ("*.py", "resources/**/*")
+
+#: Prefix of a version folder inside a cache folder.
+VERSION_PREFIX = "v-"
+
+
+def code_version(package_dir: str | Path | None = None) -> str:
+    """Hash of the package's ``.py`` files and resources (path and bytes of each), and of pandas/pyarrow versions.
+
+    Computed afresh on every call (a few milliseconds), so an edited resource
+    file is seen by the next build of a long-running session.
+
+    >>> len(code_version())
+    16
+    """
+    package_dir = Path(package_dir or PACKAGE_DIR)
+    h = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pyarrow.__version__}\n".encode())
+    files = sorted({p for pattern in CODE_GLOBS for p in package_dir.glob(pattern)
+                    if p.is_file() and "__pycache__" not in p.parts})
+    for path in files:
+        h.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def document_key(source_file: str, data: bytes, manifest_row: dict[str, str] | None, version: str) -> str:
+    """Cache key of one document: its path in the corpus, its bytes, its manifest row and the code version.
+
+    >>> document_key("a.txt", b"x", None, "v1") == document_key("a.txt", b"x", {}, "v1")
+    True
+    >>> document_key("a.txt", b"x", None, "v1") == document_key("a.txt", b"y", None, "v1")
+    False
+    """
+    h = hashlib.sha256()
+    for part in (version, source_file, json.dumps(manifest_row or {}, sort_keys=True, ensure_ascii=False)):
+        h.update(part.encode("utf-8") + b"\0")
+    h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+class ResultStore:
+    """Per-document results on disk, one file per key, in the folder of one code version.
+
+    Each file holds two pickles: a small summary (source file, doc_id, content
+    hash or reject reason), then the document's tables, so a build can decide
+    duplicates from the summaries without loading every document's tables.
+    Writes are atomic (temporary file, then rename), so workers on the same
+    machine, or on machines sharing the folder, can write concurrently.
+    """
+
+    def __init__(self, root: str | Path, version: str):
+        self.root = Path(root)
+        self.version = version
+        self.folder = self.root / f"{VERSION_PREFIX}{version}"
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pkl"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def summary(self, key: str) -> dict:
+        """The small summary stored with a result (the tables are not read)."""
+        return self._load(key, 1)[0]
+
+    def get(self, key: str) -> dict[str, pd.DataFrame]:
+        """The document's tables."""
+        return self._load(key, 2)[1]
+
+    def _load(self, key: str, count: int) -> list:
+        path = self.path(key)
+        try:
+            with open(path, "rb") as fh:
+                return [pickle.load(fh) for _ in range(count)]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise EduAnalysisError(f"{path}: cannot read the cached result ({exc}); "
+                                   "delete the cache folder or rebuild with --no-cache") from exc
+
+    def put(self, key: str, summary: dict, result: dict[str, pd.DataFrame]) -> None:
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(summary, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def prune_other_versions(self) -> list[Path]:
+        """Remove the folders of other code versions (their entries can never be hit again)."""
+        removed = []
+        if self.root.is_dir():
+            for child in sorted(self.root.iterdir()):
+                if child.is_dir() and child.name.startswith(VERSION_PREFIX) and child != self.folder:
+                    shutil.rmtree(child, ignore_errors=True)
+                    removed.append(child)
+        return removed

@@ -1,0 +1,103 @@
+"""Where a build's per-document work runs: this process, a local process pool, or a Dask cluster.
+
+:func:`run` calls one function on each task and yields the results as they
+complete, in any order; the build sorts what it needs. Tasks and results are
+small (file names in, summaries out): the documents' tables travel through the
+result store on disk, so workers must see the corpus and the store at the same
+paths — true on one machine, and on a Dask cluster whose workers share the
+file system.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+
+from eduanalysis.errors import EduAnalysisError
+
+#: The schedulers ``eduanalysis build --scheduler`` accepts.
+SCHEDULERS = ("processes", "dask")
+
+#: Seconds to wait for an existing Dask scheduler to answer.
+DASK_CONNECT_TIMEOUT = 30
+
+
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity where the OS reports it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", workers: int | None = None,
+        address: str | None = None) -> Iterator:
+    """Yield ``fn(*task)`` for every task, as each completes.
+
+    ``processes`` runs in this process when there is one worker or one task, else
+    in a pool of ``workers`` spawned processes; ``dask`` submits to the
+    ``dask.distributed`` scheduler at ``address``, or to a local cluster of
+    ``workers`` single-threaded worker processes listening on 127.0.0.1 only.
+
+    >>> sorted(run(pow, [(2, 3), (3, 2)], workers=1))
+    [8, 9]
+    """
+    workers = workers or default_workers()
+    if workers < 1:
+        raise EduAnalysisError(f"--workers {workers}: give at least 1 worker")
+    if scheduler == "processes":
+        if address:
+            raise EduAnalysisError("--address names a Dask scheduler; add --scheduler dask")
+        yield from _pool(fn, tasks, workers)
+    elif scheduler == "dask":
+        yield from _dask(fn, tasks, workers, address)
+    else:
+        raise EduAnalysisError(f"--scheduler {scheduler!r} is unknown; choose one of {', '.join(SCHEDULERS)}")
+
+
+def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:
+    if workers == 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield fn(*task)
+        return
+    # spawn, not fork: the same behaviour on every OS, and no copied locks or threads.
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(fn, *task) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _dask(fn: Callable, tasks: Sequence[tuple], workers: int, address: str | None) -> Iterator:
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise EduAnalysisError("--scheduler dask needs dask.distributed; install it with "
+                               "pip install 'eduanalysis[scale]'") from exc
+    cluster = None
+    try:
+        if address:
+            try:
+                client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
+            except OSError as exc:
+                raise EduAnalysisError(f"--address {address}: no Dask scheduler answered ({exc}); start one with "
+                                       "`dask scheduler` or drop --address for a local cluster") from exc
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=logging.WARNING)
+            client = Client(cluster)
+        with client:
+            futures = [client.submit(fn, *task, pure=False) for task in tasks]
+            for future in dask_completed(futures):
+                yield future.result()
+                future.release()
+    finally:
+        if cluster is not None:
+            cluster.close()
