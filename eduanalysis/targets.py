@@ -408,10 +408,12 @@ def _pair_baselines(cands: list[_Candidate], text: str, context: Context) -> Non
         if segment_bounds(text, a.number.start) != segment_bounds(text, b.number.start):
             continue
         seg_start, _ = segment_bounds(text, a.number.start)
-        if not (FROM_RE.search(text[seg_start: a.number.start]) and TO_RE.fullmatch(text, a.unit_end, b.number.start)):
+        start = FROM_RE.search(text[seg_start: a.number.start])
+        if not (start and TO_RE.fullmatch(text, a.unit_end, b.number.start)):
             continue
         a.kind = "baseline"
-        stated = explicit_year(text, a.number.start)
+        year = YEAR_RE.search(start.group())
+        stated = int(year.group("year")) if year else None
         a.extra["year"] = stated or (context.doc_year if context.annual or not context.plan_start_year
                                      else context.plan_start_year - 1)
         if a.comparator in ("delta_up", "delta_down"):
