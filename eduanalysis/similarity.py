@@ -146,7 +146,7 @@ def keyness(
         g = groups[doc_id]
         c = pd.Series(tokenizer(text), dtype="object").value_counts()
         counts[g] = counts[g].add(c, fill_value=0) if g in counts else c
-    table = pd.DataFrame(counts).fillna(0).astype(np.int64).sort_index()
+    table = pd.DataFrame(counts).fillna(0).astype(np.int64).sort_index().sort_index(axis=1)
     return keyness_from_counts(table, min_count=min_count, top_n=top_n)
 
 

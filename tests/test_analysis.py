@@ -1,0 +1,295 @@
+"""Known-answer tests of the analysis functions on tiny inline data."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from eduanalysis import clustering, compare, similarity, themes, timeline
+from eduanalysis.errors import EduAnalysisError
+
+# --- similarity ---------------------------------------------------------------------
+
+
+def test_similarity_identical_disjoint_and_partial():
+    texts = pd.Series({"a": "学前教育 职业教育", "b": "学前教育 职业教育", "c": "特殊教育", "d": "学前教育"})
+    s = similarity.similarity(texts, sublinear_tf=False)
+    sq = similarity.long_to_square(s)
+    assert sq.loc["a", "b"] == pytest.approx(1.0)
+    assert sq.loc["a", "c"] == 0.0
+    assert np.allclose(np.diag(sq), 1.0)
+    # a = (idf_学前, idf_职业) normalised, d = (1, 0): cosine = idf_学前 / |a|
+    idf_pre, idf_voc = 1 + math.log(5 / 4), 1 + math.log(5 / 3)
+    assert sq.loc["a", "d"] == pytest.approx(idf_pre / math.hypot(idf_pre, idf_voc))
+    assert list(s.columns) == ["doc_a", "doc_b", "similarity"] and len(s) == 16
+
+
+def test_char_ngrams_see_shared_strings_without_a_dictionary():
+    s = similarity.similarity(pd.Series({"a": "普惠性幼儿园", "b": "普惠性托育"}), "char")
+    assert 0 < s.query("doc_a == 'a' and doc_b == 'b'").similarity.item() < 1
+
+
+def test_cluster_order_puts_similar_documents_together():
+    sq = pd.DataFrame([[1, .9, .1, .1], [.9, 1, .1, .2], [.1, .1, 1, .8], [.1, .2, .8, 1]],
+                      index=list("wxyz"), columns=list("wxyz"))
+    order, z = similarity.cluster_order(sq)
+    assert {frozenset(order[:2]), frozenset(order[2:])} == {frozenset("wx"), frozenset("yz")}
+    assert z.shape == (3, 4)
+    # Input order does not change the result.
+    shuffled = sq.loc[list("zywx"), list("zywx")]
+    assert similarity.cluster_order(shuffled)[0] in (order, order[::-1])
+
+
+MEASURES = pd.DataFrame({
+    "measure_id": ["A-m1", "A-m2", "A-m3", "B-m1", "B-m2", "B-m3"],
+    "doc_id": ["A", "A", "A", "B", "B", "B"],
+    "text": ["扩大普惠性幼儿园覆盖面", "推进产教融合校企合作", "加强校园安全管理",
+             "产教融合校企合作深入推进", "增加普惠性幼儿园学位", "教师队伍建设"],
+})
+
+
+def test_alignments_pair_mutual_best_matches():
+    a = similarity.alignments(MEASURES, top_n=5, min_similarity=0.2)
+    assert a[["doc_a", "doc_b", "rank", "measure_a", "measure_b"]].values.tolist() == [
+        ["A", "B", 1, "A-m2", "B-m1"],
+        ["A", "B", 2, "A-m1", "B-m2"],
+    ]
+    assert a.similarity.iloc[0] == pytest.approx(1.0)  # same two terms after stopwords
+    assert (a.similarity.diff().dropna() <= 0).all()
+
+
+def test_alignments_threshold_and_top_n():
+    assert similarity.alignments(MEASURES, min_similarity=1.01).empty
+    assert len(similarity.alignments(MEASURES, top_n=1)) == 1
+
+
+def test_keyness_matches_hand_computed_g2_and_chi2():
+    # term x: 8 of 100 tokens in group A, 2 of 100 in B.
+    counts = pd.DataFrame({"A": [8, 92], "B": [2, 98]}, index=["x", "other"])
+    k = similarity.keyness_from_counts(counts, min_count=1, top_n=None)
+    row = k.query("group == 'A' and term == 'x'").iloc[0]
+    obs = np.array([8, 2, 92, 98])
+    exp = np.array([5, 5, 95, 95])
+    assert row.g2 == pytest.approx(2 * (obs * np.log(obs / exp)).sum())
+    assert row.chi2 == pytest.approx(((obs - exp) ** 2 / exp).sum())
+    assert row["rank"] == 1 and row.count_group == 8 and row.count_rest == 2
+    # Under-represented terms are not listed for the group.
+    assert k.query("group == 'B' and term == 'x'").empty
+
+
+def test_keyness_from_texts_groups_documents():
+    texts = pd.Series({"d1": "学前教育 学前教育 学前教育 教师", "d2": "学前教育 教师", "d3": "职业教育 职业教育 职业教育 教师"})
+    k = similarity.keyness(texts, pd.Series({"d1": "甲", "d2": "甲", "d3": "乙"}), min_count=3)
+    assert k.query("group == '甲'").term.tolist() == ["学前教育"]
+    assert k.query("group == '乙'").term.tolist() == ["职业教育"]
+
+
+def test_keyness_by_region_drops_place_names_and_adds_english():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2"], "region_zh": ["盘锦市", "大连市"], "region_en": ["Panjin", "Dalian"],
+                         "province_zh": ["辽宁省", "辽宁省"]})
+    texts = pd.Series({"d1": "盘锦 盘锦 盘锦 学前教育 学前教育 学前教育", "d2": "大连 大连 大连 职业教育 职业教育 职业教育"})
+    k = similarity.keyness_by_region(docs, texts, min_count=2)
+    assert k[["region_zh", "region_en", "term"]].values.tolist() == [
+        ["大连市", "Dalian", "职业教育"], ["盘锦市", "Panjin", "学前教育"]]
+
+
+def test_indicator_overlap_counts_shared_indicators():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "region_zh": ["甲", "乙", "丙"]})
+    t = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2", "d3"], "indicator_id": ["x", "y", "y", "z", None]})
+    o = similarity.indicator_overlap(t, docs).set_index(["region_a", "region_b"])
+    assert o.loc[("甲", "乙"), "n_shared"] == 1 and o.loc[("甲", "乙"), "shared"] == "y"
+    assert o.loc[("甲", "乙"), "jaccard"] == pytest.approx(1 / 3)
+    assert o.loc[("甲", "甲"), "n_shared"] == 2
+    assert np.isnan(o.loc[("丙", "丙"), "jaccard"])
+
+
+# --- themes ----------------------------------------------------------------------------
+
+TAX = pd.DataFrame({"theme_id": ["preschool", "vocational", "safety"], "name_zh": ["学前", "职教", "安全"],
+                    "name_en": ["Preschool", "Vocational", "Safety"],
+                    "keywords": ["幼儿园|学前教育", "产教融合|职业", "安全"]})
+
+
+def test_measure_themes_tags_every_matching_theme():
+    tagged = themes.measure_themes(MEASURES, TAX)
+    expected = pd.DataFrame({
+        "measure_id": ["A-m1", "A-m2", "A-m3", "B-m1", "B-m2"],
+        "theme_id": ["preschool", "vocational", "safety", "vocational", "preschool"],
+        "doc_id": ["A", "A", "A", "B", "B"],
+        "n_hits": [1, 1, 1, 1, 1],
+        "keywords": ["幼儿园", "产教融合", "安全", "产教融合", "幼儿园"],
+    })
+    assert_frame_equal(tagged, expected)
+
+
+def test_measure_themes_multi_label_and_counts():
+    m = pd.DataFrame({"measure_id": ["m"], "doc_id": ["d"], "text": ["幼儿园安全，幼儿园学前教育"]})
+    t = themes.measure_themes(m, TAX)
+    assert t[["theme_id", "n_hits", "keywords"]].values.tolist() == [
+        ["preschool", 3, "幼儿园|学前教育"], ["safety", 1, "安全"]]
+
+
+def test_theme_shares_include_zero_cells():
+    tagged = themes.measure_themes(MEASURES, TAX)
+    shares = themes.theme_shares(tagged, MEASURES, by="doc_id", tax=TAX)
+    assert len(shares) == 6
+    b = shares.query("doc_id == 'B'").set_index("theme_id").share
+    assert b.to_dict() == pytest.approx({"preschool": 1 / 3, "vocational": 1 / 3, "safety": 0.0})
+
+
+def test_packaged_taxonomy_is_complete():
+    tax = themes.taxonomy()
+    assert 15 <= len(tax) <= 25
+    assert tax.theme_id.is_unique and tax.name_en.str.len().gt(0).all() and tax.name_zh.str.len().gt(0).all()
+    kws = themes.keyword_table(tax)
+    assert kws.keyword.str.len().ge(2).all(), "single-character keywords match too much"
+
+
+# --- clustering ---------------------------------------------------------------------------
+
+CLUSTER_TEXTS = (["扩大普惠性幼儿园学前教育资源"] * 6 + ["深化产教融合校企合作职业教育"] * 6
+                 + ["加强师德师风教师队伍建设"] * 6)
+TRUE_LABELS = [0] * 6 + [1] * 6 + [2] * 6
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # k > 3 on duplicated texts
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative"])
+def test_clusterer_recovers_separated_groups_and_picks_k(method):
+    from sklearn.metrics import adjusted_rand_score
+
+    model = clustering.MeasureClusterer(k_range=(2, 5), method=method, min_df=1, random_state=0).fit(CLUSTER_TEXTS)
+    assert model.n_clusters_ == 3
+    assert adjusted_rand_score(TRUE_LABELS, model.labels_) == 1.0
+    assert max(model.silhouette_, key=model.silhouette_.get) == 3
+    assert any({"普惠性幼儿园", "学前教育"} <= set(t[:3]) for t in model.cluster_terms_)
+
+
+def test_clusterer_fixed_k_and_label_order():
+    model = clustering.MeasureClusterer(n_clusters=2, min_df=1, random_state=0).fit(CLUSTER_TEXTS[:9])
+    assert list(model.silhouette_) == [2]
+    assert (model.labels_ == 0).sum() >= (model.labels_ == 1).sum()  # cluster 0 is the largest
+
+
+def test_clusterer_is_deterministic_for_a_seed_and_rejects_bad_method():
+    a = clustering.MeasureClusterer(n_clusters=3, min_df=1, random_state=7).fit(CLUSTER_TEXTS).labels_
+    b = clustering.MeasureClusterer(n_clusters=3, min_df=1, random_state=7).fit(CLUSTER_TEXTS).labels_
+    assert (a == b).all()
+    with pytest.raises(EduAnalysisError, match="kmeans"):
+        clustering.MeasureClusterer(method="dbscan", min_df=1).fit(CLUSTER_TEXTS)
+
+
+def test_stability_is_one_on_separated_groups():
+    s = clustering.stability(CLUSTER_TEXTS, seeds=[1, 2, 3], n_clusters=3, min_df=1)
+    assert len(s) == 3 and (s.ari == 1.0).all()
+
+
+def test_clusters_table_and_crosstab():
+    m = pd.DataFrame({"measure_id": [f"m{i:02d}" for i in range(18)], "doc_id": "d", "text": CLUSTER_TEXTS})
+    model = clustering.MeasureClusterer(n_clusters=3, min_df=1, random_state=0).fit(m.text)
+    table = clustering.clusters(m, model)
+    assert table.groupby("cluster").size().tolist() == [6, 6, 6]
+    labels = table.drop_duplicates("cluster").set_index("cluster")
+    assert all(labels.cluster_label[c] == " · ".join(model.cluster_terms_[c][:3]) for c in labels.index)
+    tagged = themes.measure_themes(m, TAX)
+    xt = clustering.crosstab_themes(table, tagged)
+    assert (xt.max(axis=1) == 6).all()
+    with pytest.raises(EduAnalysisError, match="same frame"):
+        clustering.clusters(m.head(3), model)
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+DOCS = pd.DataFrame({
+    "doc_id": ["D1", "D2"], "region_zh": ["甲市", "乙市"], "region_en": ["Jia", "Yi"],
+    "written_date": ["2019-05-30", None], "published_date": ["2019-05-31", None],
+    "plan_start_year": [2019, 2021], "plan_end_year": [2022, 2025],
+})
+
+
+def _targets(rows):
+    cols = ["target_id", "doc_id", "kind", "indicator_id", "indicator_zh", "indicator_en", "value", "value_norm",
+            "value_max", "unit", "comparator", "year", "baseline_value", "baseline_year"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+TARGETS = _targets([
+    ["D1-t1", "D1", "target", "ger", "毛入园率", "Preschool GER", 95.0, 95.0, None, "percent", ">=", 2022, 90.0, 2018],
+    ["D2-t1", "D2", "baseline", "ger", "毛入园率", "Preschool GER", 92.0, 92.0, None, "percent", "=", 2020, None, None],
+    ["D2-t2", "D2", "target", "ger", "毛入园率", "Preschool GER", 97.0, 97.0, None, "percent", ">=", 2025, None, None],
+    ["D2-t3", "D2", "target", "class", "班额", "Class size", 45.0, 45.0, None, "persons", "<=", 2025, None, None],
+    ["D1-t2", "D1", "target", "class", "班额", "Class size", 50.0, 50.0, None, "persons", "<=", 2022, None, None],
+    ["D1-t3", "D1", "standard", "pe", "体育", "PE", 1.0, 1.0, None, "hours", "=", None, None, None],
+])
+
+
+def test_issue_year_falls_back_to_plan_start():
+    assert timeline.issue_year(DOCS).to_dict() == {"D1": 2019, "D2": 2021}
+
+
+def test_timeline_events():
+    t = timeline.timeline(DOCS, TARGETS)
+    assert t.event_id.is_unique and t.event_id.is_monotonic_increasing
+    d1 = t.query("doc_id == 'D1' and event != 'target'")
+    assert d1[["event", "year"]].values.tolist() == [["plan_end", 2022], ["plan_start", 2019], ["published", 2019],
+                                                     ["written", 2019]]
+    assert d1.date.fillna("").tolist() == ["", "", "2019-05-31", "2019-05-30"]
+    assert set(t.query("doc_id == 'D2'").event) == {"plan_start", "plan_end", "baseline", "target"}
+    assert "D1-t3" not in set(t.event_id)  # standards have no year
+
+
+def test_trajectories_only_indicators_shared_by_two_regions():
+    p = timeline.trajectories(TARGETS, DOCS)
+    ger = p.query("indicator_id == 'ger'")
+    assert ger[["region_zh", "year", "value", "role"]].values.tolist() == [
+        ["乙市", 2020, 92.0, "baseline"], ["乙市", 2025, 97.0, "target"],
+        ["甲市", 2018, 90.0, "baseline"], ["甲市", 2022, 95.0, "target"]]
+    assert timeline.trajectories(TARGETS, DOCS, min_regions=3).empty
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+def test_target_matrix_marks_most_ambitious_by_direction():
+    m = compare.target_matrix(TARGETS, DOCS).set_index(["indicator_id", "region_zh"])
+    assert m.loc[("ger", "乙市"), "most_ambitious"] and not m.loc[("ger", "甲市"), "most_ambitious"]
+    # class size is a ceiling: the smaller is more ambitious
+    assert m.loc[("class", "乙市"), "direction"] == "lower"
+    assert m.loc[("class", "乙市"), "most_ambitious"] and not m.loc[("class", "甲市"), "most_ambitious"]
+    assert "pe" not in m.index.get_level_values(0)
+
+
+def test_target_matrix_picks_latest_year_and_marks_ties():
+    t = _targets([
+        ["a1", "D1", "target", "x", "x", "x", 80.0, 80.0, None, "percent", ">=", 2020, None, None],
+        ["a2", "D1", "target", "x", "x", "x", 90.0, 90.0, None, "percent", ">=", 2022, None, None],
+        ["b1", "D2", "target", "x", "x", "x", 90.0, 90.0, None, "percent", ">=", 2025, None, None],
+    ])
+    m = compare.target_matrix(t, DOCS)
+    assert m.target_id.tolist() == ["b1", "a2"] or m.target_id.tolist() == ["a2", "b1"]
+    assert m.most_ambitious.all()
+
+
+def test_paper_tables():
+    m = compare.target_matrix(TARGETS, DOCS)
+    wide = compare.matrix_table(m, "en", bold="markdown")
+    assert list(wide.columns) == ["Jia", "Yi"]
+    assert wide.loc["Preschool GER", "Yi"] == "**≥97% (2025)**"
+    assert wide.loc["Class size", "Jia"] == "≤50 (2022)"
+    md = compare.to_markdown(wide)
+    assert md.splitlines()[:2] == ["| indicator | Jia | Yi |", "|---|---|---|"]
+    tex = compare.to_latex(compare.matrix_table(m, "zh", bold="latex"), caption="Targets & years")
+    assert "\\textbf{≥97\\% (2025)}" in tex and "Targets \\& years" in tex and "\\toprule" in tex
+
+
+def test_kwic_and_side_by_side():
+    k = compare.kwic(MEASURES, "产教融合", window=2)
+    assert k[["measure_id", "left", "right"]].values.tolist() == [["A-m2", "推进", "校企"], ["B-m1", "", "校企"]]
+    with pytest.raises(EduAnalysisError, match="regular expression"):
+        compare.kwic(MEASURES, "(")
+    a = similarity.alignments(MEASURES)
+    s = compare.side_by_side(a, "B", "A")
+    assert list(s.columns) == ["rank", "similarity", "B", "A"]
+    assert s.iloc[0]["B"] == "产教融合校企合作深入推进"
+    with pytest.raises(EduAnalysisError, match="no alignment"):
+        compare.side_by_side(a, "A", "Z")
