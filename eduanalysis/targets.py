@@ -201,7 +201,7 @@ def explicit_year(text: str, pos: int) -> int | None:
     titles = [m.span() for m in QUOTED_RE.finditer(text)]
     year = None
     for m in YEAR_RE.finditer(text, 0, pos):
-        if _inside(m.start(), titles) or re.search(r"(?:[-—–~至]|比|较|同|由|从)\s*$", text[: m.start("year")]):
+        if _inside(m.start(), titles) or re.search(r"(?:[-—–~至]|比|较|同|由|从|与)\s*$", text[: m.start("year")]):
             continue  # year spans, comparison bases and starting points (比2020年提高; 由2020年的85%)
         if re.match(r"\s*(?:——|--|[-—–~至])\s*\d", text[m.end("year"):]):
             continue
@@ -314,15 +314,28 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
     )
     if standard:
         return "target" if has_year else "standard"
-    if BASELINE_CUE_RE.search(segment_before) or REVIEW_CLAUSE_RE.search(text[: c.number.start]):
+    if BASELINE_CUE_RE.search(segment_before) or reports_past(text[: c.number.start], context):
         return "baseline"
-    if (seg_start > 0 and not segment_before.strip() and c.unit.unit != "percent" and not has_year
-            and context.horizon_year is None):
-        return "baseline"  # a count opening its phrase names existing things: ,181所…学校迎接复检
+    if (context.annual and seg_start > 0 and not segment_before.strip() and c.unit.unit != "percent"
+            and not has_year and context.horizon_year is None):
+        return "baseline"  # in a work plan a count opening its phrase names existing things: ,181所…学校迎接复检
     between = text[previous.number.end: c.number.start] if previous else ""
     if previous is not None and previous.kind == "baseline" and re.fullmatch(r"[^\d,;:。]*[、及和与]\s*", between):
         return "baseline"
     return "target"
+
+
+def reports_past(before: str, context: Context) -> bool:
+    """Whether the words before a number report the past: the previous five-year plan (“十三五”期间),
+    五年来 / 截至2020年底, or a stated year before the document's own period."""
+    for m in REVIEW_CLAUSE_RE.finditer(before):
+        plan = re.search(r"十[一二三四五六七八九]五", m.group())
+        years = five_year_plan_years(plan.group()) if plan else None
+        if years is None or context.plan_start_year is None or years[1] < context.plan_start_year:
+            return True
+    stated = explicit_year(before, len(before))
+    first_year = context.plan_start_year or context.doc_year
+    return stated is not None and first_year is not None and stated < first_year
 
 
 def year_of(c: _Candidate, text: str, context: Context) -> int | None:
@@ -333,7 +346,7 @@ def year_of(c: _Candidate, text: str, context: Context) -> int | None:
     if c.kind == "baseline":
         if stated:
             return stated
-        if (context.review or REVIEW_CLAUSE_RE.search(text[: c.number.start])) and context.plan_start_year \
+        if (context.review or reports_past(text[: c.number.start], context)) and context.plan_start_year \
                 and not context.annual:
             return context.plan_start_year - 1
         return context.doc_year or context.plan_end_year
