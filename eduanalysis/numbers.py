@@ -39,6 +39,10 @@ PERCENT_WORDS_RE = re.compile(rf"百分之([{_CN_CHARS}]+(?:点[{''.join(CN_DIGI
 #: What may stand between the two ends of a range: dashes, tildes, 至/到 (a % may follow the
 #: first end: 0.15%-0.2%). Two-character dashes (——, --) are policy-text habits.
 RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―~～至到])\s*")
+#: 由/从 shortly before a number: "由85%到92%" is a change, not a range.
+FROM_BEFORE_RE = re.compile(r"[由从]\S{0,8}$")
+#: A five-year plan named by its ordinal: 十三五, 十四五.
+PLAN_ORDINAL_RE = re.compile(r"([十一二三四五六七八九]+)五")
 #: Full-width digits and signs folded to ASCII (the analysis text is NFKC already; raw strings may not be).
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 
@@ -181,7 +185,7 @@ def merge_ranges(text: str, numbers: list[Number]) -> list[Number]:
         if i + 1 < len(numbers):
             b = numbers[i + 1]
             join = RANGE_JOIN_RE.fullmatch(text, a.end, b.start)
-            from_to = join and join.group(2) in "至到" and re.search(r"[由从]\S{0,8}$", text[max(0, a.start - 9):a.start])
+            from_to = join and join.group(2) in "至到" and FROM_BEFORE_RE.search(text[max(0, a.start - 9):a.start])
             if (join and a.form == b.form and a.form != "percent_words" and a.value < b.value and not from_to
                     and not (join.group(1) and text[b.end:b.end + 1] != "%")):
                 out.append(Number(a.start, b.end, text[a.start:b.end], a.value, b.value, a.form))
@@ -201,7 +205,7 @@ def five_year_plan_years(ordinal: str) -> tuple[int, int] | None:
     >>> five_year_plan_years("十三五"), five_year_plan_years("十四五")
     ((2016, 2020), (2021, 2025))
     """
-    m = re.fullmatch(r"([十一二三四五六七八九]+)五", ordinal.strip("“”\""))
+    m = PLAN_ORDINAL_RE.fullmatch(ordinal.strip("“”\""))
     if not m:
         return None
     n = parse_chinese(m.group(1))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import pandas as pd
 
@@ -104,6 +103,21 @@ RATIO_RE = re.compile(r"每\s*$")
 #: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
 PAREN_RE = re.compile(r"\([^()]*\)")
+#: What may stand before a stated year that is not the clause's horizon: the other end of a span,
+#: a comparison base (比2020年), a starting point (由2020年的85%).
+NOT_A_HORIZON_LEAD_RE = re.compile(r"(?:[-—–~至]|比|较|同|由|从|与)\s*$")
+YEAR_SPAN_TAIL_RE = re.compile(r"\s*(?:——|--|[-—–~至])\s*\d")
+#: A ratio before a number (每1200户 … 1所): the 1 is the ratio's denominator.
+RATIO_BEFORE_RE = re.compile(r"每\s*[\d.]")
+#: Text joining two list items (181所…学校、30所…): a list continues the kind of its first item.
+LIST_JOIN_RE = re.compile(r"[^\d,;:。]*[、及和与]\s*")
+PLAN_NAME_RE = re.compile(r"十[一二三四五六七八九]五")
+#: Indicator phrase trimming: list joiners, a comparator cue ending the phrase, year phrases.
+LEADING_JOIN_RE = re.compile(r"^[、及和与\s]+")
+TRAILING_CUE_RE = re.compile(rf"(?:{PREFIX_CUE_RE.pattern})\s*$")
+YEAR_PHRASE_RE = re.compile(r"(?:到|至|比|较)?(?:19|20)\d{2}年[底末]?(?:前)?")
+PHRASE_END_RE = re.compile(r"[、]|\d")
+ISO_YEAR_RE = re.compile(r"\d{4}")
 #: Units after which 一 is a real number (一小时, 新建一所学校), not an indefinite article
 #: (建设一支队伍, 形成一个格局, 一批项目).
 COUNTABLE_ONE = {"hours", "minutes", "days", "class_hours", "multiple", "schools"}
@@ -201,9 +215,9 @@ def explicit_year(text: str, pos: int) -> int | None:
     titles = [m.span() for m in QUOTED_RE.finditer(text)]
     year = None
     for m in YEAR_RE.finditer(text, 0, pos):
-        if _inside(m.start(), titles) or re.search(r"(?:[-—–~至]|比|较|同|由|从|与)\s*$", text[: m.start("year")]):
+        if _inside(m.start(), titles) or NOT_A_HORIZON_LEAD_RE.search(text[: m.start("year")]):
             continue  # year spans, comparison bases and starting points (比2020年提高; 由2020年的85%)
-        if re.match(r"\s*(?:——|--|[-—–~至])\s*\d", text[m.end("year"):]):
+        if YEAR_SPAN_TAIL_RE.match(text, m.end("year")):
             continue
         year = int(m.group("year"))
     return year
@@ -259,7 +273,7 @@ def _candidates(text: str) -> list[_Candidate]:
             continue  # 一 before a measure word is an indefinite article (建设一支队伍)
         if _is_enumeration_summary(text, window_start, number):
             continue
-        if number.value == 1 and re.search(r"每\s*[\d.]", text[:number.start]):
+        if number.value == 1 and RATIO_BEFORE_RE.search(text, 0, number.start):
             continue  # the "1所" of a ratio (每1200户配套建设1所)
         cand = _Candidate(number, end + (sfx.end() - end if sfx else 0), mult, unit, infix,
                           sfx.group(1) if sfx else None, prefix_cue)
@@ -320,7 +334,7 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
             and not has_year and context.horizon_year is None):
         return "baseline"  # in a work plan a count opening its phrase names existing things: ,181所…学校迎接复检
     between = text[previous.number.end: c.number.start] if previous else ""
-    if previous is not None and previous.kind == "baseline" and re.fullmatch(r"[^\d,;:。]*[、及和与]\s*", between):
+    if previous is not None and previous.kind == "baseline" and LIST_JOIN_RE.fullmatch(between):
         return "baseline"
     return "target"
 
@@ -329,7 +343,7 @@ def reports_past(before: str, context: Context) -> bool:
     """Whether the words before a number report the past: the previous five-year plan (“十三五”期间),
     五年来 / 截至2020年底, or a stated year before the document's own period."""
     for m in REVIEW_CLAUSE_RE.finditer(before):
-        plan = re.search(r"十[一二三四五六七八九]五", m.group())
+        plan = PLAN_NAME_RE.search(m.group())
         years = five_year_plan_years(plan.group()) if plan else None
         if years is None or context.plan_start_year is None or years[1] < context.plan_start_year:
             return True
@@ -360,13 +374,13 @@ def indicator_of(c: _Candidate, text: str) -> str | None:
     """The indicator or object phrase: what follows ``N个`` when a noun does, else what precedes the number."""
     seg_start, seg_end = segment_bounds(text, c.number.start)
     before = text[c.extra["window_start"]: c.number.start]
-    before = re.sub(r"^[、及和与\s]+", "", before)
-    cue = re.search(rf"(?:{PREFIX_CUE_RE.pattern})\s*$", before)
+    before = LEADING_JOIN_RE.sub("", before)
+    cue = TRAILING_CUE_RE.search(before)
     if cue:
         before = before[: cue.start()]
-    before = re.sub(r"(?:到|至|比|较)?(?:19|20)\d{2}年[底末]?(?:前)?", "", before).strip(" 的")
+    before = YEAR_PHRASE_RE.sub("", before).strip(" 的")
     after = text[c.unit_end: seg_end]
-    after = re.split(r"[、]|\d", after)[0].strip(" 的")
+    after = PHRASE_END_RE.split(after)[0].strip(" 的")
     if cue is None and len(after) > 2 and _CJK.match(after):
         return after
     return before or after or None
@@ -442,6 +456,8 @@ ATTRIBUTE_LINE_RE = re.compile(rf"(?:{_CUES['attribute']})+")
 STUB_RE = re.compile(r"指\s*标|项\s*目|类\s*别|名\s*称")
 LABEL_UNIT_RE = re.compile(r"\(([^()]+)\)\s*$")
 SUB_ROW_RE = re.compile(r"其中\s*[::]")
+#: A row label's unit split into multiplier and measure word: 万人 -> 万 + 人.
+LABEL_UNIT_SPLIT_RE = re.compile(rf"({_alternation(MULTIPLIERS)})?(.+)")
 YEAR_ONLY_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _CMP = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<="}
 
@@ -555,11 +571,11 @@ def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
     unit_written = unit_m.group(1) if unit_m else ("%" if "%" in cell.cell_text else None)
     unit_text, unit, mult = unit_written, None, 1.0
     if unit_written:
-        mm = re.fullmatch(rf"({_alternation(MULTIPLIERS)})?(.+)", unit_written)
+        mm = LABEL_UNIT_SPLIT_RE.fullmatch(unit_written)
         base = UNITS.get(mm.group(2))
         unit = TABLE_ONLY_UNITS.get(mm.group(2)) or (base.unit if base else None)
         mult = MULTIPLIERS[mm.group(1)].multiplier if mm.group(1) else 1.0
-    plan = re.search(r"十[一二三四五六七八九]五", cell.column)
+    plan = PLAN_NAME_RE.search(cell.column)
     plan_years = five_year_plan_years(plan.group()) if plan else None
     if BASELINE_COLUMN_RE.search(cell.column) and not TARGET_COLUMN_RE.search(cell.column):
         kind = "baseline"
@@ -621,7 +637,7 @@ def document_context(doc) -> Context:
     doc_year = None
     for col in ("written_date", "published_date"):
         v = doc.get(col)
-        if isinstance(v, str) and re.match(r"\d{4}", v):
+        if isinstance(v, str) and ISO_YEAR_RE.match(v):
             doc_year = int(v[:4])
             break
     if annual:

@@ -12,7 +12,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eduanalysis.targets import Context, extract_clause, parse_flat_table, parse_tab_table, table_quantity, targets
+from eduanalysis.targets import (
+    Context,
+    extract_clause,
+    parse_flat_table,
+    parse_tab_table,
+    table_quantity,
+    targets,
+)
 
 # Contexts of the seed documents (see the manifest): an action plan to 2022, a supplement
 # to 2025 published 2024, two annual work plans, and a five-year plan (2021-2025).
@@ -323,5 +330,5 @@ def test_targets_table_from_frames():
     out = targets(documents, sections, pd.DataFrame(rows))
     assert out[["target_id", "kind", "value", "year", "unit_text"]].values.tolist() == [
         ["D1-m0002-t01", "baseline", 96.0, 2020, "%"], ["D1-m0004-t01", "target", 140.0, 2025, "所"]]
-    assert [text[s:e] for s, e in zip(out.char_start, out.char_end)] == ["96", "140"]
+    assert [text[s:e] for s, e in zip(out.char_start, out.char_end, strict=True)] == ["96", "140"]
     assert out.indicator_id.tolist() == ["preschool_gross_enrolment", "kindergartens_built"]
