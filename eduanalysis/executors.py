@@ -45,17 +45,23 @@ def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", work
     >>> sorted(run(pow, [(2, 3), (3, 2)], workers=1))
     [8, 9]
     """
-    workers = workers or default_workers()
+    workers = check(scheduler, workers, address)
+    if scheduler == "processes":
+        yield from _pool(fn, tasks, workers)
+    else:
+        yield from _dask(fn, tasks, workers, address)
+
+
+def check(scheduler: str, workers: int | None, address: str | None) -> int:
+    """Validate the options before any work starts; return the number of workers."""
+    workers = default_workers() if workers is None else workers
     if workers < 1:
         raise EduAnalysisError(f"--workers {workers}: give at least 1 worker")
-    if scheduler == "processes":
-        if address:
-            raise EduAnalysisError("--address names a Dask scheduler; add --scheduler dask")
-        yield from _pool(fn, tasks, workers)
-    elif scheduler == "dask":
-        yield from _dask(fn, tasks, workers, address)
-    else:
+    if scheduler not in SCHEDULERS:
         raise EduAnalysisError(f"--scheduler {scheduler!r} is unknown; choose one of {', '.join(SCHEDULERS)}")
+    if address and scheduler != "dask":
+        raise EduAnalysisError("--address names a Dask scheduler; add --scheduler dask")
+    return workers
 
 
 def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:

@@ -257,6 +257,7 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
     for name, value in (("--batch-size", batch_size), ("task_size", task_size)):
         if value < 1:
             raise EduAnalysisError(f"{name} {value}: give a positive number of documents")
+    executors.check(scheduler, workers, address)
     docs, warnings, version = _plan(corpus_dir)
     fingerprint = _fingerprint(version, docs)
     out.mkdir(parents=True, exist_ok=True)
@@ -307,8 +308,9 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
              address: str | None, task_size: int, progress: bool) -> dict[str, dict]:
     """Read the documents (in workers), store their results, return their summaries by key."""
     root = str(corpus_dir.resolve())
+    client = f"{socket.gethostname()}:{os.getpid()}"
     tasks = [(root, [(d.source_file, d.manifest_row, d.key) for d in docs[i:i + task_size]],
-              str(store.root.resolve()), store.version) for i in range(0, len(docs), task_size)]
+              str(store.root.resolve()), store.version, client) for i in range(0, len(docs), task_size)]
     if scheduler != "dask" and not tasks:
         return {}
     summaries: dict[str, dict] = {}
@@ -321,16 +323,17 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
 
 
 def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], store_root: str,
-                  version: str) -> list[tuple[str, dict]]:
+                  version: str, client: str = "") -> list[tuple[str, dict]]:
     """Worker side: process each ``(source_file, manifest_row, key)`` and store its result under ``key``.
 
-    Returns ``(key, summary)`` pairs. Refuses to run when this worker's code
-    version differs from the client's: its results would not be the client's.
+    Returns ``(key, summary)`` pairs. A worker other than the ``client``
+    process refuses to run when its code version differs from the client's:
+    its results would be stored under keys that do not describe them.
     """
-    mine = cache.code_version()
-    if mine != version:
+    if client != f"{socket.gethostname()}:{os.getpid()}" and (mine := cache.code_version()) != version:
         raise EduAnalysisError(f"worker on {socket.gethostname()} runs eduanalysis code version {mine}, the build "
-                               f"{version}; install the same eduanalysis (code and resources) on every worker")
+                               f"{version}: install the same eduanalysis (code and resources) on every worker, "
+                               "and do not edit the package while a build runs")
     store = cache.ResultStore(store_root, version)
     types = corpus.read_doc_types()
     done = []
