@@ -116,7 +116,9 @@ PLAN_NAME_RE = re.compile(r"十[一二三四五六七八九]五")
 LEADING_JOIN_RE = re.compile(r"^[、及和与\s]+")
 TRAILING_CUE_RE = re.compile(rf"(?:{PREFIX_CUE_RE.pattern})\s*$")
 YEAR_PHRASE_RE = re.compile(r"(?:到|至|比|较)?(?:19|20)\d{2}年[底末]?(?:前)?")
-PHRASE_END_RE = re.compile(r"[、]|\d")
+PHRASE_END_RE = re.compile(r"[、和及与]|\d")
+#: Hedges, framing verbs, joiners and 的 at either end of an indicator phrase.
+PHRASE_TRIM_RE = re.compile(r"^(?:力争|争取|确保|实现|基本)+|^[\s、和及与的]+|[\s、和及与的]+$")
 ISO_YEAR_RE = re.compile(r"\d{4}")
 #: Units after which 一 is a real number (一小时, 新建一所学校), not an indefinite article
 #: (建设一支队伍, 形成一个格局, 一批项目).
@@ -378,10 +380,9 @@ def indicator_of(c: _Candidate, text: str) -> str | None:
     cue = TRAILING_CUE_RE.search(before)
     if cue:
         before = before[: cue.start()]
-    before = YEAR_PHRASE_RE.sub("", before).strip(" 的")
-    after = text[c.unit_end: seg_end]
-    after = PHRASE_END_RE.split(after)[0].strip(" 的")
-    if cue is None and len(after) > 2 and _CJK.match(after):
+    before = PHRASE_TRIM_RE.sub("", YEAR_PHRASE_RE.sub("", before))
+    after = PHRASE_TRIM_RE.sub("", PHRASE_END_RE.split(text[c.unit_end: seg_end])[0])
+    if cue is None and len(after) > 2 and _CJK.match(after.lstrip("“\"")):
         return after
     return before or after or None
 
@@ -456,6 +457,8 @@ ATTRIBUTE_LINE_RE = re.compile(rf"(?:{_CUES['attribute']})+")
 STUB_RE = re.compile(r"指\s*标|项\s*目|类\s*别|名\s*称")
 LABEL_UNIT_RE = re.compile(r"\(([^()]+)\)\s*$")
 SUB_ROW_RE = re.compile(r"其中\s*[::]")
+#: Row labels this short (毛入园率, 在校生) name their indicator only together with their section.
+SHORT_LABEL = 5
 #: A row label's unit split into multiplier and measure word: 万人 -> 万 + 人.
 LABEL_UNIT_SPLIT_RE = re.compile(rf"({_alternation(MULTIPLIERS)})?(.+)")
 YEAR_ONLY_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -587,13 +590,15 @@ def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
         kind = "target"
         year = cell.column_year or (plan_years[1] if plan_years else context.plan_end_year)
     label = SUB_ROW_RE.sub("", LABEL_UNIT_RE.sub("", cell.row_label)).strip()
+    if len(label) <= SHORT_LABEL and not SUB_ROW_RE.match(cell.row_label):
+        label = cell.section + label  # 学前教育 + 毛入园率: short labels lean on their section
     parts = [title, cell.section, cell.row_label, cell.column, cell.cell_text] + ([cell.attribute] if cell.attribute else [])
     return Quantity(
         start=0, end=len(cell.cell_text), value_text=m.group("num"), value=value, value_max=None,
         unit_text=unit_text, unit=unit, value_norm=value * mult,
         comparator=_CMP.get(m.group("cmp") or "", "="), hedged=False, kind=kind, year=year,
         indicator_text=label, attribute=cell.attribute, sentence="[表]" + "|".join(parts),
-        phrase=f"{cell.section}{label}",
+        phrase=label if label.startswith(cell.section) else f"{cell.section}{label}",
     )
 
 
