@@ -308,7 +308,8 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
              address: str | None, task_size: int, progress: bool) -> dict[str, dict]:
     """Read the documents (in workers), store their results, return their summaries by key."""
     root = str(corpus_dir.resolve())
-    client = f"{socket.gethostname()}:{os.getpid()}"
+    # Dask workers may be other installs: they check their code version. Local workers are this checkout.
+    client = f"{socket.gethostname()}:{os.getpid()}" if scheduler == "dask" else None
     tasks = [(root, [(d.source_file, d.manifest_row, d.key) for d in docs[i:i + task_size]],
               str(store.root.resolve()), store.version, client) for i in range(0, len(docs), task_size)]
     if scheduler != "dask" and not tasks:
@@ -323,14 +324,16 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
 
 
 def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], store_root: str,
-                  version: str, client: str = "") -> list[tuple[str, dict]]:
+                  version: str, client: str | None = None) -> list[tuple[str, dict]]:
     """Worker side: process each ``(source_file, manifest_row, key)`` and store its result under ``key``.
 
-    Returns ``(key, summary)`` pairs. A worker other than the ``client``
-    process refuses to run when its code version differs from the client's:
-    its results would be stored under keys that do not describe them.
+    Returns ``(key, summary)`` pairs. Given a ``client`` (a Dask build), a
+    worker other than that process refuses to run when its code version differs
+    from the client's: its results would be stored under keys that do not
+    describe them.
     """
-    if client != f"{socket.gethostname()}:{os.getpid()}" and (mine := cache.code_version()) != version:
+    if (client is not None and client != f"{socket.gethostname()}:{os.getpid()}"
+            and (mine := cache.code_version()) != version):
         raise EduAnalysisError(f"worker on {socket.gethostname()} runs eduanalysis code version {mine}, the build "
                                f"{version}: install the same eduanalysis (code and resources) on every worker, "
                                "and do not edit the package while a build runs")
