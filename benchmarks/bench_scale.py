@@ -1,0 +1,191 @@
+"""Scale benchmark of the document build: throughput, workers, memory, incremental rebuilds.
+
+One command, figures printed side by side from one run::
+
+    .venv/bin/python benchmarks/bench_scale.py                       # 100, 1,000, 10,000 documents
+    .venv/bin/python benchmarks/bench_scale.py --sizes 50,200 --compare 200   # a quick check
+
+It writes synthetic corpora (``eduanalysis.synth``: the real documents' chapters
+recombined, new regions and years) and measures, each build in a child process
+(``eduanalysis build``) whose peak RSS is read from ``os.wait4`` (the largest
+single process, pool workers included) and sampled with psutil (the whole
+process tree, summed):
+
+- build throughput (characters/s) at every size, default workers, fresh cache;
+- single-process throughput against jieba's raw ``lcut`` on the same texts (goal >= 0.5);
+- two workers against one (goal >= 1.7x), on the ``--compare`` corpus, without cache;
+- peak RSS of the largest build (goal <= 2 GB);
+- a no-change rebuild as % of the full build (goal <= 5%), also with the
+  outputs' stamp removed (re-merged from the cache), and a one-document change
+  (goal: exactly one document read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOALS = {"jieba_ratio": 0.5, "speedup": 1.7, "rss_gb": 2.0, "nochange_pct": 5.0}
+READ_RE = re.compile(r"; (\d+) documents read, (\d+) from the cache")
+
+
+def corpus_chars(corpus: Path) -> tuple[int, list[str]]:
+    """The decoded texts of a corpus and their total length in characters."""
+    from eduanalysis import corpus as reader
+
+    texts = [reader.read_text_file(p)[0] for p in reader.corpus_files(corpus)]
+    return sum(map(len, texts)), texts
+
+
+def jieba_throughput(texts: list[str]) -> float:
+    """Characters per second of ``jieba.lcut`` over the texts (dictionary loaded first, default settings)."""
+    import jieba
+
+    jieba.initialize()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return sum(map(len, texts)) / (time.perf_counter() - start)
+
+
+def run_build(corpus: Path, out: Path, *flags: str) -> dict:
+    """``eduanalysis build`` in a child process: wall time, peak RSS (largest process; whole tree), its summary."""
+    import psutil
+
+    cmd = [sys.executable, "-m", "eduanalysis.cli", "build", "--corpus", str(corpus), "--out", str(out), "--quiet",
+           *flags]
+    out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, cwd=ROOT)
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample():
+        try:
+            parent = psutil.Process(proc.pid)
+            while not done.is_set():
+                procs = [parent, *parent.children(recursive=True)]
+                peak_tree[0] = max(peak_tree[0], sum(p.memory_info().rss for p in procs))
+                done.wait(0.1)
+        except psutil.Error:  # the build ended between two samples
+            pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 also returns the child's resource usage
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    out_f.seek(0)
+    err_f.seek(0)
+    stdout, stderr = out_f.read(), err_f.read()
+    if proc.returncode:
+        raise SystemExit(f"build failed: {' '.join(cmd)}\n{stderr}")
+    read = READ_RE.search(stdout)
+    return {"seconds": seconds, "max_rss_gb": usage.ru_maxrss * 1024 / 1e9,
+            "tree_rss_gb": peak_tree[0] / 1e9, "read": int(read.group(1)), "reused": int(read.group(2)),
+            "summary": stdout.strip()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000", help="corpus sizes, comma-separated (default 100,1000,10000)")
+    ap.add_argument("--compare", type=int, default=1000,
+                    help="size on which 1 vs 2 workers and jieba are compared (default 1000)")
+    ap.add_argument("--workdir", type=Path, help="where corpora and outputs go (default: a temporary folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = ap.parse_args(argv)
+    sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.compare})
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    from eduanalysis import synth
+
+    print(f"# eduanalysis scale benchmark: {os.cpu_count()} cores, load average at start "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}, work folder {work}", flush=True)
+    corpora, chars = {}, {}
+    for n in sizes:
+        start = time.perf_counter()
+        corpora[n] = work / f"corpus-{n}"
+        shutil.rmtree(corpora[n], ignore_errors=True)
+        synth.generate(corpora[n], n)
+        chars[n], _ = corpus_chars(corpora[n])
+        print(f"generated {n} documents, {chars[n] / 1e6:.1f} M characters, in {time.perf_counter() - start:.1f} s",
+              flush=True)
+
+    print("\n## Build throughput (default workers, fresh output and cache)", flush=True)
+    print("| documents | characters | seconds | chars/s | peak RSS, largest process (GB) | peak RSS, all processes (GB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    full = {}
+    for n in sizes:
+        full[n] = run_build(corpora[n], work / f"out-{n}")
+        r = full[n]
+        print(f"| {n:,} | {chars[n]:,} | {r['seconds']:.1f} | {chars[n] / r['seconds']:,.0f} | "
+              f"{r['max_rss_gb']:.2f} | {r['tree_rss_gb']:.2f} |", flush=True)
+
+    c = args.compare
+    one = run_build(corpora[c], work / f"out-{c}-w1", "--workers", "1", "--no-cache")
+    two = run_build(corpora[c], work / f"out-{c}-w2", "--workers", "2", "--no-cache")
+    _, texts = corpus_chars(corpora[c])
+    jieba_cps = jieba_throughput(texts)
+    del texts
+    one_cps = chars[c] / one["seconds"]
+    same = all((work / f"out-{c}-w1" / p.name).read_bytes() == p.read_bytes()
+               for ext in ("parquet", "csv") for p in sorted((work / f"out-{c}-w2").glob(f"*.{ext}")))
+
+    big = max(sizes)
+    out = work / f"out-{big}"
+    nochange = run_build(corpora[big], out)
+    (out / ".build.json").unlink()
+    remerge = run_build(corpora[big], out)
+    victim = sorted(p for p in corpora[big].rglob("*.txt"))[big // 2]
+    victim.write_bytes(victim.read_bytes() + "\n(此件公开发布)\n".encode(
+        "utf-8" if _is_utf8(victim.read_bytes()) else "gb18030"))
+    onedoc = run_build(corpora[big], out)
+
+    rss = full[big]["tree_rss_gb"]
+    rows = [
+        ("single-process build vs jieba.lcut", f"{one_cps:,.0f} vs {jieba_cps:,.0f} chars/s = "
+         f"{one_cps / jieba_cps:.2f}", f">= {GOALS['jieba_ratio']}", one_cps / jieba_cps >= GOALS["jieba_ratio"]),
+        (f"2 workers vs 1 ({c:,} documents, no cache)", f"{one['seconds']:.1f} s / {two['seconds']:.1f} s = "
+         f"{one['seconds'] / two['seconds']:.2f}x (tables byte-identical: {same})", f">= {GOALS['speedup']}x",
+         one["seconds"] / two["seconds"] >= GOALS["speedup"] and same),
+        (f"peak RSS of the {big:,}-document build", f"{rss:.2f} GB all processes "
+         f"({full[big]['max_rss_gb']:.2f} GB largest)", f"<= {GOALS['rss_gb']} GB", rss <= GOALS["rss_gb"]),
+        ("no-change rebuild", f"{nochange['seconds']:.1f} s = {100 * nochange['seconds'] / full[big]['seconds']:.1f}% "
+         f"of {full[big]['seconds']:.0f} s ({nochange['read']} documents read)", f"<= {GOALS['nochange_pct']}%",
+         100 * nochange["seconds"] / full[big]["seconds"] <= GOALS["nochange_pct"] and nochange["read"] == 0),
+        ("  same, outputs re-merged from the cache", f"{remerge['seconds']:.1f} s = "
+         f"{100 * remerge['seconds'] / full[big]['seconds']:.1f}% ({remerge['read']} documents read)", "(info)", None),
+        ("one-document change", f"{onedoc['read']} document read, {onedoc['reused']:,} from the cache, "
+         f"{onedoc['seconds']:.1f} s", "exactly 1 read", onedoc["read"] == 1),
+    ]
+    print(f"\n## Goals ({c:,}-document corpus for the comparisons, {big:,} for memory and rebuilds)")
+    print("| measure | measured | goal | met |\n|---|---|---|---|")
+    for name, value, goal, met in rows:
+        print(f"| {name} | {value} | {goal} | {'' if met is None else 'yes' if met else 'NO'} |")
+    print(f"\nload average at end {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.keep and not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())
