@@ -351,7 +351,7 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     lo = np.floor(np.nanmin(off) * 10) / 10 if n > 1 else 0.0
     hi = np.ceil(np.nanmax(off) * 10) / 10 if n > 1 else 1.0
     norm = matplotlib.colors.Normalize(lo, max(hi, lo + 0.1))
-    im = ax.imshow(off, cmap=cmap, norm=norm, aspect="auto")
+    im = ax.imshow(off, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
     _annotate(ax, off, cmap, norm, size=7 if n <= 12 else 5)
     ax.set_xticks(range(n), names, rotation=45 if max(display_width(s) for s in names) > 8 else 0,
                   ha="right" if max(display_width(s) for s in names) > 8 else "center")
@@ -403,7 +403,7 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
     vals = sq.to_numpy(dtype=float)
     cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, vmax if vmax is not None else max(np.nanmax(vals) if vals.size else 1, 1e-9))
-    im = ax.imshow(vals, cmap=cmap, norm=norm)
+    im = ax.imshow(vals, cmap=cmap, norm=norm, interpolation="none")
     _annotate(ax, vals, cmap, norm, fmt=fmt)
     rot = 45 if max((display_width(s) for s in names), default=0) > 8 else 0
     ax.set_xticks(range(n), names, rotation=rot, ha="right" if rot else "center")
@@ -432,7 +432,7 @@ def share_heatmap(shares: pd.DataFrame, group: str, group_labels: dict, theme_na
     vals = wide.to_numpy(dtype=float) * 100
     cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, max(np.nanmax(vals) if vals.size else 1, 1))
-    im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto")
+    im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
     _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=7)
     ax.set_xticks(range(len(cols)), cols)
     ax.xaxis.tick_top()
@@ -486,7 +486,7 @@ def crosstab_heatmap(table: pd.DataFrame, row_labels: dict, col_labels: pd.Serie
     vals = share.to_numpy(dtype=float)
     cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, max(np.nanmax(vals) if vals.size else 1, 1))
-    im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto")
+    im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
     _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=6.5)
     ax.set_xticks(range(len(cols)), [col_labels[c] for c in cols], rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(rows)), rows)
@@ -615,7 +615,7 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     for r in m.itertuples():
         i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
         vals[i, j] = r.rel
-    ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto")
+    ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
     for r in m.itertuples():
         i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
         ax.text(j, i, r.cell, ha="center", va="center", fontsize=7, color="black")

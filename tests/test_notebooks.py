@@ -1,0 +1,135 @@
+"""The notebooks, executed: papermill on a small fixture corpus with non-default parameters, and nbval.
+
+The papermill run goes through :func:`eduanalysis.report.report` (build, run in
+order, HTML export), on three of the five documents with English labels and
+two regions selected. nbval executes the committed notebooks unchanged with
+their default parameters (``../data/processed``, ``../figures``) from a copy of
+``notebooks/`` next to a full build in a temporary folder.
+"""
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import eduanalysis
+from eduanalysis import report
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURE_FILES = ["000_b243c2944faa9261.txt", "002_3cb0529346446471.txt", "003_2e15699ac7951157.txt"]
+SELECTED = ["Panjin", "Dalian"]  # English names: the notebooks resolve them to 盘锦市, 大连市
+
+FIGURES = ["00_corpus_sizes", "00_plan_horizons", "10_similarity_word", "10_similarity_char", "10_keyness",
+           "10_indicator_overlap", "20_region_themes", "20_silhouette_stability", "20_cluster_themes",
+           "30_target_years", "30_trajectories", "30_theme_by_year", "40_target_matrix"]
+TABLES = ["similarity", "alignments", "keyness", "measure_themes", "clusters", "timeline", "target_matrix"]
+
+
+def _fixture_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for name in FIXTURE_FILES:
+        shutil.copy(RAW / name, folder / name)
+    with open(RAW / "manifest.csv", encoding="utf-8", newline="") as src:
+        rows = list(csv.reader(src))
+    with open(folder / "manifest.csv", "w", encoding="utf-8", newline="") as dst:
+        csv.writer(dst, lineterminator="\n").writerows([rows[0]] + [r for r in rows[1:] if r[0] in FIXTURE_FILES])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def fixture_report(tmp_path_factory):
+    """Run the whole report on the fixture corpus with English labels and two regions."""
+    tmp = tmp_path_factory.mktemp("report")
+    params = report.validate_params({
+        "corpus_dir": str(_fixture_corpus(tmp / "corpus")),
+        "processed_dir": str(tmp / "processed"),
+        "figures_dir": str(tmp / "figures"),
+        "notebooks_dir": str(NOTEBOOKS),
+        "regions": SELECTED,
+        "lang": "en",
+        "seed": 7,
+        "notebooks": {"20_themes": {"k_range": [3, 6], "n_seeds": 2, "n_components": 30},
+                      "10_similarity": {"keyness_top_n": 5}},
+    })
+    executed = report.report(params, tmp / "reports", progress=False)
+    return tmp, executed
+
+
+def test_report_builds_missing_tables_and_runs_every_notebook(fixture_report):
+    tmp, executed = fixture_report
+    assert [p.stem for p in executed] == [p.stem for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+    for nb in executed:
+        assert nb.with_suffix(".html").stat().st_size > 10_000
+        params = nbformat.read(nb, as_version=4).cells[2]  # papermill's injected-parameters cell
+        assert "injected-parameters" in params.metadata.tags and "lang = \"en\"" in params.source
+    assert (tmp / "reports" / "index.html").exists()
+    assert len(eduanalysis.load(tmp / "processed").documents) == 3
+
+
+def test_every_figure_in_three_formats(fixture_report):
+    tmp, _ = fixture_report
+    for name in FIGURES:
+        for fmt in ("png", "svg", "pdf"):
+            assert (tmp / "figures" / f"{name}.{fmt}").stat().st_size > 1000, f"{name}.{fmt}"
+    for ext in ("csv", "tex", "md"):
+        assert (tmp / "figures" / f"40_target_matrix.{ext}").exists()
+
+
+def test_tables_hold_only_the_selected_regions(fixture_report):
+    tmp, _ = fixture_report
+    t = eduanalysis.load(tmp / "processed")
+    for name in TABLES:
+        assert name in t.names, name
+    docs = t.documents.set_index("doc_id")
+    selected = set(docs.index[docs.region_en.isin(SELECTED)])
+    assert len(selected) == 2
+    assert set(t.similarity.doc_a) == selected and set(t.similarity.analyzer) == {"word", "char"}
+    assert len(t.similarity) == 2 * 2 * 2
+    assert set(t.alignments.doc_a) | set(t.alignments.doc_b) <= selected
+    assert set(t.measure_themes.doc_id) == selected
+    assert set(t.clusters.doc_id) == selected and t.clusters.cluster.nunique() in range(3, 7)
+    assert set(t.keyness.region_en) <= set(SELECTED) and t.keyness.groupby("region_zh").size().max() <= 5
+    assert set(t.timeline.doc_id) == selected
+    assert set(t.target_matrix.doc_id) <= selected
+
+
+def test_clusters_cover_every_text_measure(fixture_report):
+    tmp, _ = fixture_report
+    t = eduanalysis.load(tmp / "processed")
+    docs = set(t.clusters.doc_id)
+    text = t.measures.query("kind == 'text'")
+    assert set(t.clusters.measure_id) == set(text.loc[text.doc_id.isin(docs), "measure_id"])
+
+
+def test_notebooks_are_committed_thin_and_without_outputs():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert "parameters" in code[0].metadata.get("tags", []), path.name
+        for line in code[0].source.splitlines():
+            assert " = " in line and "(" not in line, f"{path.name}: parameters must be literals: {line}"
+        for cell in code:
+            assert not cell.outputs and cell.execution_count is None, f"{path.name} has outputs"
+            assert not any(line.lstrip().startswith(("def ", "class ")) for line in cell.source.splitlines())
+
+
+def test_nbval_executes_committed_notebooks(tmp_path):
+    eduanalysis.build(RAW, tmp_path / "data" / "processed")
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", "-q",
+         "--rootdir", str(tmp_path), str(tmp_path / "notebooks")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert (tmp_path / "figures" / "10_similarity_word.png").exists()
+    assert pd.read_parquet(tmp_path / "data" / "processed" / "clusters.parquet").shape[0] > 100
