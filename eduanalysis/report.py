@@ -203,17 +203,39 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str) -> Pa
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
     try:
         papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, kernel_name=kernel,
                                    cwd=str(path.parent), progress_bar=False, log_output=False)
     except PapermillExecutionError as exc:
+        number, first_line = _source_cell(out_nb, exc.cell_index)
         raise NotebookFailed(
-            f"notebook {path.name} failed in cell {exc.cell_index} (execution count {exc.exec_count}): "
-            f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; executed copy with the "
-            f"traceback: {out_nb}") from exc
+            f"notebook {path.name} failed in cell {number} (counting cells from 1 in {path}; "
+            f"execution count {exc.exec_count}) starting {first_line!r}: "
+            f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; "
+            f"the executed copy with the traceback is {out_nb}") from exc
     export_html(out_nb)
     return out_nb
+
+
+def _source_cell(executed: Path, index: int) -> tuple[int, str]:
+    """Number (from 1) in the source notebook of cell ``index`` of the executed copy, and its first line.
+
+    papermill inserts an ``injected-parameters`` cell (cells after it shift by one) and, on failure,
+    error-marker cells that were not there while the notebook ran.
+    """
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return index + 1, ""
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
+    shift = 1 if injected and injected[0] < index else 0
+    first = cells[index].source.strip().splitlines()[0] if index < len(cells) and cells[index].source.strip() else ""
+    return index + 1 - shift, first
 
 
 def export_html(notebook: Path) -> Path:

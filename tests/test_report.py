@@ -1,0 +1,125 @@
+"""The report command: parameter validation, kernel choice, staleness, failures that name notebook and cell."""
+
+import argparse
+import os
+import time
+
+import nbformat
+import pytest
+
+from eduanalysis import report
+from eduanalysis.errors import EduAnalysisError
+
+
+@pytest.mark.parametrize("raw, message", [
+    pytest.param({"lang": "fr"}, "lang must be one of zh, en, both", id="lang"),
+    pytest.param({"seed": "42"}, "seed must be an integer", id="seed-string"),
+    pytest.param({"seed": True}, "seed must be an integer", id="seed-bool"),
+    pytest.param({"regions": "Panjin"}, "regions must be", id="regions-bare-string"),
+    pytest.param({"regions": []}, "regions must be", id="regions-empty"),
+    pytest.param({"regions": ["Panjin", 3]}, "regions must be", id="regions-non-string"),
+    pytest.param({"processed_dir": 5}, "processed_dir must be a folder path", id="path"),
+    pytest.param({"colour": "red"}, "unknown parameters \\['colour'\\]", id="unknown"),
+    pytest.param({"notebooks": {"20_themes": 3}}, "notebooks must be a mapping", id="knobs-not-mapping"),
+    pytest.param({"notebooks": {"20_themes": {"lang": "en"}}}, "set them at the top level", id="common-in-knobs"),
+])
+def test_validate_params_names_the_bad_parameter(raw, message):
+    with pytest.raises(EduAnalysisError, match=message):
+        report.validate_params(raw)
+
+
+def test_load_params_reads_yaml_and_defaults(tmp_path):
+    f = tmp_path / "params.yml"
+    f.write_text("lang: en\nregions: [Panjin, 大连市]\nseed: 3\nnotebooks:\n  20_themes: {n_clusters: 8}\n",
+                 encoding="utf-8")
+    p = report.load_params(f)
+    assert (p.lang, p.regions, p.seed) == ("en", ["Panjin", "大连市"], 3)
+    nb = p.for_notebook("20_themes")
+    assert nb["n_clusters"] == 8 and os.path.isabs(nb["processed_dir"]) and nb["lang"] == "en"
+    assert "n_clusters" not in p.for_notebook("10_similarity")
+    assert report.load_params(None).lang == "zh"
+
+
+def test_load_params_rejects_bad_yaml_and_non_mapping(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("lang: [en\n", encoding="utf-8")
+    with pytest.raises(EduAnalysisError, match="not valid YAML"):
+        report.load_params(bad)
+    (tmp_path / "list.yml").write_text("- en\n", encoding="utf-8")
+    with pytest.raises(EduAnalysisError, match="must be a mapping"):
+        report.load_params(tmp_path / "list.yml")
+    with pytest.raises(EduAnalysisError, match="cannot read"):
+        report.load_params(tmp_path / "missing.yml")
+
+
+def _notebook(path, source, params="x = 1"):
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"), p, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "x", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_knobs_are_checked_against_the_parameters_cell(tmp_path):
+    _notebook(tmp_path / "20_themes.ipynb", "pass", params="n_clusters = None\nk_range = [4, 14]\nn_seeds = 5")
+    paths = report.notebook_paths(tmp_path)
+    ok = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": {"n_clusters": 6}}})
+    report.check_notebook_params(paths, ok)
+    for knobs, message in [({"n_seeds": "5"}, "does not match"), ({"k": 5}, "has no parameter 'k'"),
+                           ({"k_range": 4}, "does not match")]:
+        params = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": knobs}})
+        with pytest.raises(EduAnalysisError, match=message):
+            report.check_notebook_params(paths, params)
+    params = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"99_nope": {}}})
+    with pytest.raises(EduAnalysisError, match="99_nope"):
+        report.check_notebook_params(paths, params)
+
+
+def test_kernel_falls_back_to_python3(monkeypatch):
+    from jupyter_client import kernelspec
+
+    monkeypatch.setattr(kernelspec.KernelSpecManager, "find_kernel_specs", lambda self: {"python3": "/x"})
+    assert report.kernel_name() == "python3"
+    monkeypatch.setattr(kernelspec.KernelSpecManager, "find_kernel_specs",
+                        lambda self: {"python3": "/x", "eduanalysis": "/y"})
+    assert report.kernel_name() == "eduanalysis"
+
+
+def test_tables_stale(tmp_path):
+    from eduanalysis.pipeline import CORE_TABLES
+
+    corpus, processed = tmp_path / "raw", tmp_path / "processed"
+    corpus.mkdir()
+    processed.mkdir()
+    (corpus / "a.txt").write_text("x", encoding="utf-8")
+    assert report.tables_stale(corpus, processed)
+    for name in CORE_TABLES:
+        (processed / f"{name}.parquet").write_bytes(b"")
+    old = time.time() - 100
+    os.utime(corpus / "a.txt", (old, old))
+    assert not report.tables_stale(corpus, processed)
+    (corpus / "b.txt").write_text("new", encoding="utf-8")
+    assert report.tables_stale(corpus, processed)
+
+
+def test_failing_notebook_names_notebook_and_cell(tmp_path):
+    nb = _notebook(tmp_path / "10_broken.ipynb", "raise ValueError('no such region')")
+    with pytest.raises(report.NotebookFailed, match=r"10_broken.ipynb failed in cell 3 .*starting .raise ValueError.*ValueError: no such region"):
+        report.run_notebook(nb, tmp_path / "out", {"x": 2}, report.FALLBACK_KERNEL)
+    assert (tmp_path / "out" / "10_broken.ipynb").exists()  # the executed copy keeps the traceback
+
+
+def test_cli_exits_non_zero_on_failure(tmp_path, capsys, monkeypatch):
+    sub = argparse.ArgumentParser().add_subparsers(dest="command")
+    report.register_cli(sub)
+    args = sub.choices["report"].parse_args(["--params", str(tmp_path / "p.yml"), "--out", str(tmp_path / "r")])
+    (tmp_path / "p.yml").write_text("lang: en\n", encoding="utf-8")
+
+    def fail(*a, **k):
+        raise report.NotebookFailed("notebook 20_themes.ipynb failed in cell 5")
+
+    monkeypatch.setattr(report, "report", fail)
+    assert args.func(args) == 1
+    assert "20_themes.ipynb failed in cell 5" in capsys.readouterr().err
