@@ -1,7 +1,8 @@
 """The one-command report: build the tables if needed, run the notebooks, export HTML.
 
-``eduanalysis report [--params FILE] [--out DIR]`` rebuilds ``processed_dir``
-when it is missing or older than the corpus, then executes every notebook of
+``eduanalysis report [--params FILE] [--out DIR]`` brings ``processed_dir`` up
+to date with :func:`eduanalysis.build` (incremental: nothing is redone when the
+corpus, manifest, code and resources are unchanged), then executes every notebook of
 ``notebooks_dir`` in name order with papermill, passing the parameters, and
 writes the executed notebook and an HTML export of it to ``--out`` (default
 ``reports/``), plus ``index.html`` linking them. The kernel is named
@@ -182,18 +183,6 @@ def kernel_name() -> str:
     return PREFERRED_KERNEL if PREFERRED_KERNEL in specs else FALLBACK_KERNEL
 
 
-def tables_stale(corpus_dir: Path, processed_dir: Path) -> bool:
-    """True when the processed folder lacks a core table or is older than a corpus file."""
-    from eduanalysis.pipeline import CORE_TABLES
-
-    tables = [processed_dir / f"{n}.parquet" for n in CORE_TABLES]
-    if not all(t.exists() for t in tables):
-        return True
-    built = min(t.stat().st_mtime for t in tables)
-    files = [p for p in Path(corpus_dir).rglob("*") if p.is_file()]
-    return any(f.stat().st_mtime > built for f in files)
-
-
 class NotebookFailed(EduAnalysisError):
     """A notebook raised; the message names the notebook and the cell."""
 
@@ -275,11 +264,12 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     check_notebook_params(paths, params)
     kernel = kernel or kernel_name()
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
-    if tables_stale(params.corpus_dir, params.processed_dir):
-        from eduanalysis import build
+    # The build is incremental: it fingerprints the corpus files, the manifest and the package's code
+    # and resources, and returns at once when the tables are up to date.
+    from eduanalysis import build
 
-        say(f"building tables: {params.corpus_dir} -> {params.processed_dir}")
-        say(build(params.corpus_dir, params.processed_dir).summary())
+    say(f"tables: {params.corpus_dir} -> {params.processed_dir}")
+    say(build(params.corpus_dir, params.processed_dir).summary())
     out_dir.mkdir(parents=True, exist_ok=True)
     params.figures_dir.mkdir(parents=True, exist_ok=True)
     done = []

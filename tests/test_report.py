@@ -1,8 +1,7 @@
-"""The report command: parameter validation, kernel choice, staleness, failures that name notebook and cell."""
+"""The report command: parameter validation, kernel choice, failures that name notebook and cell."""
 
 import argparse
 import os
-import time
 
 import nbformat
 import pytest
@@ -85,23 +84,6 @@ def test_kernel_falls_back_to_python3(monkeypatch):
     monkeypatch.setattr(kernelspec.KernelSpecManager, "find_kernel_specs",
                         lambda self: {"python3": "/x", "eduanalysis": "/y"})
     assert report.kernel_name() == "eduanalysis"
-
-
-def test_tables_stale(tmp_path):
-    from eduanalysis.pipeline import CORE_TABLES
-
-    corpus, processed = tmp_path / "raw", tmp_path / "processed"
-    corpus.mkdir()
-    processed.mkdir()
-    (corpus / "a.txt").write_text("x", encoding="utf-8")
-    assert report.tables_stale(corpus, processed)
-    for name in CORE_TABLES:
-        (processed / f"{name}.parquet").write_bytes(b"")
-    old = time.time() - 100
-    os.utime(corpus / "a.txt", (old, old))
-    assert not report.tables_stale(corpus, processed)
-    (corpus / "b.txt").write_text("new", encoding="utf-8")
-    assert report.tables_stale(corpus, processed)
 
 
 def test_failing_notebook_names_notebook_and_cell(tmp_path):
