@@ -81,10 +81,6 @@ BASELINE_CUE_RE = re.compile(_CUES["baseline"])
 REVIEW_CLAUSE_RE = re.compile(_CUES["review_clause"])
 HEDGE_RE = re.compile(_CUES["hedge"])
 REVIEW_HEADING_RE = re.compile(_CUES["review_section"])
-BASELINE_COLUMN_RE = re.compile(_CUES["baseline_column"])
-TARGET_COLUMN_RE = re.compile(_CUES["target_column"])
-ATTRIBUTE_COLUMN_RE = re.compile(_CUES["attribute_column"])
-ATTRIBUTE_RE = re.compile(_CUES["attribute"])
 THRESHOLD_UNIT_RE = re.compile(rf"(?:{_CUES['threshold_unit']})")
 
 # --- text patterns ---------------------------------------------------------------------
@@ -449,183 +445,6 @@ def _pair_baselines(cands: list[_Candidate], text: str, context: Context) -> Non
         b.extra["baseline_value"], b.extra["baseline_year"] = a.number.value, a.extra["year"]
 
 
-# --- flattened indicator tables -------------------------------------------------------
-
-#: A table line that is one value: 7.8, ≥96, 99.9%, or "-" for no data.
-VALUE_LINE_RE = re.compile(r"(?P<cmp>[≥≤]|[<>]=?)?\s*(?P<num>\d+(?:\.\d+)?)\s*%?|[-—–/]")
-ATTRIBUTE_LINE_RE = re.compile(rf"(?:{_CUES['attribute']})+")
-STUB_RE = re.compile(r"指\s*标|项\s*目|类\s*别|名\s*称")
-LABEL_UNIT_RE = re.compile(r"\(([^()]+)\)\s*$")
-SUB_ROW_RE = re.compile(r"其中\s*[::]")
-#: Row labels this short (毛入园率, 在校生) name their indicator only together with their section.
-SHORT_LABEL = 5
-#: A row label's unit split into multiplier and measure word: 万人 -> 万 + 人.
-LABEL_UNIT_SPLIT_RE = re.compile(rf"({_alternation(MULTIPLIERS)})?(.+)")
-YEAR_ONLY_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_CMP = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<="}
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value of a flattened indicator table."""
-
-    line: int
-    section: str
-    row_label: str
-    column: str
-    column_year: int | None
-    cell_text: str
-    attribute: str | None
-    #: The label giving the unit: the row's own, or for a unit-less 其中 sub-row the row above it.
-    unit_label: str = ""
-
-
-def _line_kind(line: str) -> str:
-    if VALUE_LINE_RE.fullmatch(line):
-        return "V"
-    if ATTRIBUTE_LINE_RE.fullmatch(line):
-        return "A"
-    return "T"
-
-
-def _columns(header: list[str], n_columns: int) -> list[tuple[str, int | None]]:
-    """Column names and years; a lone year line joins the line after it (2020年 / 实现情况)."""
-    lines = [h for h in header if not STUB_RE.fullmatch(h) and not ATTRIBUTE_COLUMN_RE.fullmatch(h)]
-    cols: list[tuple[str, int | None]] = []
-    i = 0
-    while i < len(lines):
-        year = YEAR_ONLY_RE.fullmatch(lines[i])
-        if year and len(lines) - i > n_columns - len(cols) and i + 1 < len(lines):
-            cols.append((lines[i + 1], int(year.group(1))))
-            i += 2
-            continue
-        m = YEAR_ONLY_RE.search(lines[i])
-        cols.append((lines[i], int(m.group(1)) if m else None))
-        i += 1
-    return cols[-n_columns:] if len(cols) >= n_columns else cols + [("", None)] * (n_columns - len(cols))
-
-
-def parse_flat_table(lines: list[str]) -> list[Cell]:
-    """Cells of an indicator table flattened to one line per cell, values listed column after column.
-
-    Lines run: stub header (指标), column names, then per section: its name, its row labels,
-    the values of each column for those rows, and optionally the 属性 lines (merged cells
-    such as 预期性预期性 are split). Returns [] when the lines do not fit that shape.
-    """
-    kinds = [_line_kind(s) for s in lines]
-    groups: list[tuple[list[int], list[int], list[int]]] = []
-    i = 0
-    while i < len(lines):
-        t, v, a = [], [], []
-        while i < len(lines) and kinds[i] == "T":
-            t.append(i)
-            i += 1
-        while i < len(lines) and kinds[i] == "V":
-            v.append(i)
-            i += 1
-        while i < len(lines) and kinds[i] == "A":
-            a.append(i)
-            i += 1
-        if v:
-            groups.append((t, v, a))
-    if not groups:
-        return []
-    ratios = {len(v) / (len(t) - 1) for t, v, _ in groups[1:] if len(t) > 1}
-    n_columns = int(ratios.pop()) if len(ratios) == 1 and float(next(iter(ratios | {0}), 0)).is_integer() else 0
-    if not n_columns:
-        header_guess = [lines[k] for k in groups[0][0] if lines[k]]
-        n_columns = max(1, len(_columns(header_guess, 0)))
-    t0, v0, _ = groups[0]
-    n0 = len(v0) // n_columns
-    if n0 == 0 or len(t0) < n0 + 1:
-        return []
-    header = [lines[k] for k in t0[: -n0 - 1]]
-    columns = _columns(header, n_columns)
-    cells: list[Cell] = []
-    for t, v, a in groups:
-        n = len(v) // n_columns
-        if n == 0 or len(v) != n * n_columns or len(t) < n:
-            return []
-        section = lines[t[-n - 1]] if len(t) > n else ""
-        labels = [lines[k] for k in t[-n:]]
-        unit_labels = list(labels)
-        for r in range(1, n):
-            if SUB_ROW_RE.match(labels[r]) and not LABEL_UNIT_RE.search(labels[r]):
-                unit_labels[r] = unit_labels[r - 1]
-        attributes = ATTRIBUTE_RE.findall("".join(lines[k] for k in a))
-        if len(attributes) != n:
-            attributes = [None] * n
-        for j, (col, col_year) in enumerate(columns):
-            for r in range(n):
-                k = v[j * n + r]
-                is_target_col = bool(TARGET_COLUMN_RE.search(col)) or not BASELINE_COLUMN_RE.search(col)
-                attr = attributes[r] if a and j == n_columns - 1 and is_target_col else None
-                cells.append(Cell(k, section, labels[r], col, col_year, lines[k], attr, unit_labels[r]))
-    return cells
-
-
-def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
-    """The quantity of one table cell, with kind and year from its column (None for "-" cells)."""
-    m = VALUE_LINE_RE.fullmatch(cell.cell_text)
-    if not m or not m.group("num"):
-        return None
-    value = float(m.group("num"))
-    unit_m = LABEL_UNIT_RE.search(cell.unit_label or cell.row_label)
-    unit_written = unit_m.group(1) if unit_m else ("%" if "%" in cell.cell_text else None)
-    unit_text, unit, mult = unit_written, None, 1.0
-    if unit_written:
-        mm = LABEL_UNIT_SPLIT_RE.fullmatch(unit_written)
-        base = UNITS.get(mm.group(2))
-        unit = TABLE_ONLY_UNITS.get(mm.group(2)) or (base.unit if base else None)
-        mult = MULTIPLIERS[mm.group(1)].multiplier if mm.group(1) else 1.0
-    plan = PLAN_NAME_RE.search(cell.column)
-    plan_years = five_year_plan_years(plan.group()) if plan else None
-    if BASELINE_COLUMN_RE.search(cell.column) and not TARGET_COLUMN_RE.search(cell.column):
-        kind = "baseline"
-        year = cell.column_year or (context.plan_start_year - 1 if context.plan_start_year else None)
-    elif cell.column_year and context.plan_start_year and cell.column_year < context.plan_start_year \
-            and not TARGET_COLUMN_RE.search(cell.column):
-        kind, year = "baseline", cell.column_year
-    else:
-        kind = "target"
-        year = cell.column_year or (plan_years[1] if plan_years else context.plan_end_year)
-    label = SUB_ROW_RE.sub("", LABEL_UNIT_RE.sub("", cell.row_label)).strip()
-    if len(label) <= SHORT_LABEL and not SUB_ROW_RE.match(cell.row_label):
-        label = cell.section + label  # 学前教育 + 毛入园率: short labels lean on their section
-    parts = [title, cell.section, cell.row_label, cell.column, cell.cell_text] + ([cell.attribute] if cell.attribute else [])
-    return Quantity(
-        start=0, end=len(cell.cell_text), value_text=m.group("num"), value=value, value_max=None,
-        unit_text=unit_text, unit=unit, value_norm=value * mult,
-        comparator=_CMP.get(m.group("cmp") or "", "="), hedged=False, kind=kind, year=year,
-        indicator_text=label, attribute=cell.attribute, sentence="[表]" + "|".join(parts),
-        phrase=label if label.startswith(cell.section) else f"{cell.section}{label}",
-    )
-
-
-def parse_tab_table(lines: list[str]) -> list[Cell]:
-    """Cells of a table whose rows are tab-separated lines (header row first; tab-less lines are sections)."""
-    rows = [line.split("\t") for line in lines]
-    header_i = next((i for i, r in enumerate(rows) if len(r) > 1), None)
-    if header_i is None:
-        return []
-    header = [h.strip() for h in rows[header_i]]
-    cells, section = [], ""
-    for i, r in enumerate(rows[header_i + 1:], start=header_i + 1):
-        if len(r) == 1:
-            section = r[0].strip()
-            continue
-        attr_j = next((j for j, h in enumerate(header) if ATTRIBUTE_COLUMN_RE.fullmatch(h)), None)
-        attribute = r[attr_j].strip() if attr_j is not None and attr_j < len(r) else None
-        for j in range(1, min(len(r), len(header))):
-            if j == attr_j:
-                continue
-            year = YEAR_ONLY_RE.search(header[j])
-            col_is_target = bool(TARGET_COLUMN_RE.search(header[j])) or not BASELINE_COLUMN_RE.search(header[j])
-            cells.append(Cell(i, section, r[0].strip(), header[j], int(year.group(1)) if year else None,
-                              r[j].strip(), attribute if col_is_target and j == len(header) - 2 else None))
-    return cells
-
-
 # --- table level -----------------------------------------------------------------------
 
 ANNUAL_TYPES = re.compile(r"工作要点|工作计划|年度计划|年度工作")
@@ -680,6 +499,7 @@ def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indica
 def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """The ``targets`` table: one row per quantitative statement of every document (validated)."""
     from eduanalysis.indicators import map_indicator
+    from eduanalysis.tables import parse_flat_table, parse_tab_table, table_quantity
 
     rows: list[dict] = []
     review = _review_sections(sections)

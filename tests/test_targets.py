@@ -12,14 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eduanalysis.targets import (
-    Context,
-    extract_clause,
-    parse_flat_table,
-    parse_tab_table,
-    table_quantity,
-    targets,
-)
+from eduanalysis.tables import parse_flat_table, parse_tab_table, table_quantity
+from eduanalysis.targets import Context, extract_clause, targets
 
 # Contexts of the seed documents (see the manifest): an action plan to 2022, a supplement
 # to 2025 published 2024, two annual work plans, and a five-year plan (2021-2025).
@@ -295,7 +289,7 @@ def test_flat_table_plan_column_split_header_sub_rows_and_dashes():
     qs = [table_quantity(c, "实现情况", FIVE_YEAR) for c in parse_flat_table(TABLE_1)]
     qs = [q for q in qs if q is not None]
     assert len(qs) == 9  # the "-" cell is no data
-    sub = next(q for q in qs if q.indicator_text == "中职教育" and q.kind == "target")
+    sub = next(q for q in qs if q.indicator_text == "中职教育在校生" and q.kind == "target")
     assert (sub.value, sub.unit_text, sub.year) == (3, "万人", 2020)  # 十三五 ends 2020; unit from the row above
     actual = [q for q in qs if q.kind == "baseline"]
     assert {q.year for q in actual} == {2020} and all("|实现情况|" in q.sentence for q in actual)
