@@ -11,7 +11,7 @@ the notebooks free of glue code (no ``def`` in notebooks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +19,8 @@ import pandas as pd
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.features import region_stopwords, text_measures
 
-#: Tables restricted to the selected documents (by doc_id) when regions are chosen.
-DOC_TABLES = ("documents", "sections", "measures", "responsibilities", "targets", "boilerplate")
+#: The built tables the analyses read (each restricted to the selected documents).
+ANALYSIS_INPUTS = ("documents", "sections", "measures", "responsibilities", "targets")
 
 
 @dataclass
@@ -34,7 +34,6 @@ class Selection:
     measures: pd.DataFrame
     targets: pd.DataFrame
     responsibilities: pd.DataFrame
-    other: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def text_measures(self) -> pd.DataFrame:
@@ -74,23 +73,24 @@ def resolve_regions(documents: pd.DataFrame, regions) -> list[str]:
 
 
 def load(processed_dir: str | Path, regions="all") -> Selection:
-    """Load a processed folder (see :func:`eduanalysis.load`) and keep the documents of ``regions``."""
-    from eduanalysis import load as load_tables
+    """Read the core tables of a processed folder and keep the documents of ``regions``.
 
-    tables = load_tables(processed_dir)
-    docs = tables.documents
+    Only the tables the analyses read are loaded, so an analysis table left by
+    an older version (with other columns) cannot stop a notebook; the
+    notebooks rewrite those tables anyway.
+    """
+    from eduanalysis.pipeline import read_table
+
+    folder = Path(processed_dir)
+    if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
+        raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
+    tables = {name: read_table(folder, name) for name in ANALYSIS_INPUTS}
+    docs = tables["documents"]
     chosen = resolve_regions(docs, regions)
     keep = set(docs.loc[docs["region_zh"].isin(chosen), "doc_id"])
-    picked = {}
-    for name in tables.names:
-        df = getattr(tables, name)
-        picked[name] = df.loc[df["doc_id"].isin(keep)].reset_index(drop=True) if (
-            name in DOC_TABLES and "doc_id" in df) else df
-    return Selection(
-        Path(processed_dir), chosen, picked["documents"], picked["sections"], picked["measures"],
-        picked["targets"], picked["responsibilities"],
-        {k: v for k, v in picked.items() if k not in DOC_TABLES},
-    )
+    picked = {name: df.loc[df["doc_id"].isin(keep)].reset_index(drop=True) for name, df in tables.items()}
+    return Selection(folder, chosen, picked["documents"], picked["sections"], picked["measures"],
+                     picked["targets"], picked["responsibilities"])
 
 
 def region_names(documents: pd.DataFrame, lang: str = "zh") -> dict[str, str]:

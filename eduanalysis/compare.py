@@ -22,9 +22,14 @@ LOWER_IS_AMBITIOUS = {"<=", "delta_down"}
 #: How comparators print in tables.
 COMPARATOR_SYMBOL = {">=": "≥", "<=": "≤", "=": "", "~": "≈", "range": "", "delta_up": "+", "delta_down": "−"}
 UNIT_SUFFIX = {"percent": "%", "percentage_point": " pp"}
+#: Units whose values compare across regions of different size and plan length. Counts (schools,
+#: students, yuan) grow with a city's size and a plan's horizon, so a larger count is not a more
+#: ambitious target; they are shown but not marked (ceilings such as class size are marked).
+SCALE_FREE_UNITS = {"percent", "percentage_point"}
 
 MATRIX_COLUMNS = ["indicator_id", "indicator_zh", "indicator_en", "region_zh", "region_en", "doc_id",
-                  "target_id", "value", "value_max", "unit", "comparator", "year", "direction", "most_ambitious"]
+                  "target_id", "value", "value_max", "unit", "comparator", "year", "direction", "comparable",
+                  "most_ambitious"]
 
 
 def _direction(comparators: pd.Series) -> str:
@@ -36,12 +41,16 @@ def _direction(comparators: pd.Series) -> str:
     return "higher"
 
 
-def target_matrix(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def target_matrix(targets: pd.DataFrame, documents: pd.DataFrame,
+                  scale_free_units: set[str] | None = None) -> pd.DataFrame:
     """One row per (canonical indicator, region): the region's headline target and whether it is the most ambitious.
 
     Only ``kind == "target"`` rows with an ``indicator_id`` count. Within an
-    indicator, values are compared in its most common unit; rows in other units
-    are kept but never marked. Ties are all marked. Indicators whose
+    indicator, values are compared in its most common unit (``comparable``);
+    rows in other units are kept but never marked. Marking needs two or more
+    comparable regions and a scale-free comparison: a unit in
+    ``scale_free_units`` (default :data:`SCALE_FREE_UNITS`) or a ceiling
+    (lower is more ambitious). Ties are all marked. Indicators whose
     comparators point both ways (``direction == "mixed"``) are not marked.
 
     >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "region_zh": ["甲", "乙"], "region_en": ["Jia", "Yi"]})
@@ -67,14 +76,15 @@ def target_matrix(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     best = t.drop_duplicates(["indicator_id", "region_zh"], keep="first").copy()
     main_unit = best.groupby("indicator_id")["unit"].agg(
         lambda s: s.value_counts().index[0] if s.notna().any() else None)
-    comparable = best["unit"].eq(best["indicator_id"].map(main_unit)).fillna(False) | best["unit"].isna()
+    scale_free = SCALE_FREE_UNITS if scale_free_units is None else set(scale_free_units)
+    comparable = (best["unit"].eq(best["indicator_id"].map(main_unit)).fillna(False) | best["unit"].isna())
+    best["comparable"] = comparable.astype(bool)
     top = best.loc[comparable].groupby("indicator_id")["_score"].transform("max")
+    n = best.loc[comparable].groupby("indicator_id")["region_zh"].transform("nunique")
+    c = best.loc[comparable]
+    markable = (c["unit"].isin(scale_free) | (c["direction"] == "lower")) & (c["direction"] != "mixed") & (n >= 2)
     best["most_ambitious"] = False
-    best.loc[comparable, "most_ambitious"] = (best.loc[comparable, "_score"] >= top - 1e-9) & (
-        best.loc[comparable, "direction"] != "mixed")
-    # Marking means something only when at least two regions are compared.
-    n = best.groupby("indicator_id")["region_zh"].transform("nunique")
-    best.loc[n < 2, "most_ambitious"] = False
+    best.loc[comparable, "most_ambitious"] = (c["_score"] >= top - 1e-9) & markable
     best = best.sort_values(["indicator_id", "_score", "region_zh"], ascending=[True, False, True], kind="mergesort")
     for col in MATRIX_COLUMNS:
         if col not in best:

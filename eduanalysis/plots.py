@@ -597,10 +597,11 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     keep = m.groupby("indicator_id")["region_zh"].nunique().sort_values(ascending=False, kind="mergesort")
     m = m.loc[m["indicator_id"].isin(sorted(keep.index[:max_rows]))]
     sign = np.where(m["direction"] == "lower", -1.0, 1.0)
-    score = sign * m["value"].astype(float)
+    score = pd.Series(sign * m["value"].astype(float), index=m.index).where(m["comparable"].astype(bool))
     lo = score.groupby(m["indicator_id"]).transform("min")
     hi = score.groupby(m["indicator_id"]).transform("max")
-    m["rel"] = np.where(hi > lo, (score - lo) / (hi - lo).replace(0, np.nan), 1.0)
+    # Shade only comparable cells; a lone or non-comparable value gets no shade.
+    m["rel"] = np.where(hi > lo, (score - lo) / (hi - lo).replace(0, np.nan), np.nan)
     m["cell"] = [format_target(r) for _, r in m.iterrows()]
     inds = sorted(m["indicator_id"].unique())
     regions = sorted(m["region_zh"].unique())
@@ -632,9 +633,10 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_xlabel(bilingual("红框：该指标最具雄心的地区；底色越深，目标越高（按指标方向）",
-                     "Red box: most ambitious region; darker: more ambitious among the regions", lang),
-                  fontsize=7)
+    ax.set_xlabel(wrap(bilingual("底色越深，目标相对越高（按指标方向，同单位比较）；红框：比率或上限类指标中最具雄心的地区",
+                     "Darker: higher relative to the other regions (same unit, by direction); "
+                     "red box: most ambitious, marked for rates and ceilings only", lang),
+                       int(fig.get_figwidth() * 17)), fontsize=7)
     return fig
 
 

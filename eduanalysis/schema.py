@@ -405,6 +405,7 @@ TARGET_MATRIX = register(Table(
         _c("comparator", "string", "Comparator.", False),
         _c("year", "Int64", "Target year."),
         _c("direction", "string", "higher or lower is more ambitious, or mixed (not marked).", False),
-        _c("most_ambitious", "boolean", "True for the most ambitious region(s) of the indicator.", False),
+        _c("comparable", "boolean", "In the indicator's most common unit, so comparable with the other regions.", False),
+        _c("most_ambitious", "boolean", "True for the most ambitious region(s): scale-free units (%, pp) or ceilings only.", False),
     ),
 ))

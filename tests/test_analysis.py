@@ -293,3 +293,16 @@ def test_kwic_and_side_by_side():
     assert s.iloc[0]["B"] == "产教融合校企合作深入推进"
     with pytest.raises(EduAnalysisError, match="no alignment"):
         compare.side_by_side(a, "A", "Z")
+
+
+def test_target_matrix_does_not_mark_counts_or_other_units():
+    t = _targets([
+        ["a1", "D1", "target", "n", "新建学校", "New schools", 12.0, 12.0, None, "schools", "=", 2022, None, None],
+        ["b1", "D2", "target", "n", "新建学校", "New schools", 37.0, 37.0, None, "schools", "=", 2025, None, None],
+        ["a2", "D1", "target", "r", "率", "Rate", 90.0, 90.0, None, "percent", ">=", 2022, None, None],
+        ["b2", "D2", "target", "r", "率", "Rate", 95.0, 95.0, None, "count", ">=", 2025, None, None],
+    ])
+    m = compare.target_matrix(t, DOCS).set_index("target_id")
+    assert not m.most_ambitious.any()  # counts scale with city size; the rate has one comparable region
+    assert m.comparable.tolist().count(False) == 1
+    assert compare.target_matrix(t, DOCS, scale_free_units={"schools"}).set_index("target_id").most_ambitious["b1"]
