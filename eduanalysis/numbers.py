@@ -36,6 +36,10 @@ ARABIC_RE = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|(?<![\d
 CHINESE_RE = re.compile(rf"[{_CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?")
 #: Percentages written in words: 百分之九十五, 百分之95.
 PERCENT_WORDS_RE = re.compile(rf"百分之([{_CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?|\d+(?:\.\d+)?)")
+#: Fractions in words: 三分之一, 2分之1 (百分之X is a percentage, read first).
+FRACTION_WORDS_RE = re.compile(rf"([{_CN_CHARS}]+|\d+)分之([{_CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?|\d+(?:\.\d+)?)")
+#: Ratios: 17:1, 1:13.5, 1比1 (whether one is a quantity depends on the words before it).
+RATIO_RE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:比]\s*(\d+(?:\.\d+)?)(?![\d:])")
 #: What may stand between the two ends of a range: dashes, tildes, 至/到 (a % may follow the
 #: first end: 0.15%-0.2%). Two-character dashes (——, --) are policy-text habits.
 RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―~～至到])\s*")
@@ -44,7 +48,7 @@ FROM_BEFORE_RE = re.compile(r"[由从]\S{0,8}$")
 #: A five-year plan named by its ordinal: 十三五, 十四五.
 PLAN_ORDINAL_RE = re.compile(r"([十一二三四五六七八九]+)五")
 #: Full-width digits and signs folded to ASCII (the analysis text is NFKC already; raw strings may not be).
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％：", "0123456789.,%:")
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,11 @@ class Number:
     text: str
     value: float
     value_max: float | None = None
-    #: arabic, chinese or percent_words (百分之X, whose unit is %).
+    #: arabic, chinese, percent_words (百分之X, whose unit is %), fraction (三分之一: value 1/3)
+    #: or ratio (17:1: value 17, denominator 1).
     form: str = "arabic"
+    #: The second term of a ratio.
+    denominator: float | None = None
 
     @property
     def is_range(self) -> bool:
@@ -167,10 +174,18 @@ def find_numbers(text: str) -> list[Number]:
         if value is not None:
             found.append(Number(m.start(), m.end(), m.group(), value, None, "percent_words"))
     taken = [(n.start, n.end) for n in found]
+    for m in FRACTION_WORDS_RE.finditer(text):
+        den, num = (parse_arabic(g) if g[0].isdigit() else parse_chinese(g) for g in m.groups())
+        if den and num is not None and not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append(Number(m.start(), m.end(), m.group(), round(num / den, 4), None, "fraction"))
+    for m in RATIO_RE.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e in taken) and float(m.group(2)) > 0:
+            found.append(Number(m.start(), m.end(), m.group(), parse_arabic(m.group(1)), None, "ratio",
+                                parse_arabic(m.group(2))))
+    taken = [(n.start, n.end) for n in found]
     for m in ARABIC_RE.finditer(text):
         if not any(s <= m.start() < e for s, e in taken):
             found.append(Number(m.start(), m.end(), m.group(), parse_arabic(m.group())))
-    taken = [(n.start, n.end) for n in found]
     found += _chinese_numbers(text, taken)
     found.sort(key=lambda n: n.start)
     return merge_ranges(text, found)

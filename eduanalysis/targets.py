@@ -81,6 +81,16 @@ BASELINE_CUE_RE = re.compile(_CUES["baseline"])
 REVIEW_CLAUSE_RE = re.compile(_CUES["review_clause"])
 HEDGE_RE = re.compile(_CUES["hedge"])
 REVIEW_HEADING_RE = re.compile(_CUES["review_section"])
+DURATION_INDICATOR_RE = re.compile(_CUES["duration_indicator"])
+#: 年 as a quantity, after an indicator phrase naming a 年限 (the table parser reads it from row labels).
+YEARS_UNIT = Unit("年", TABLE_ONLY_UNITS["年"], "quantity", 1.0, "")
+#: Units of the number forms that carry their own: fractions in words (三分之一) and ratios (17:1).
+FRACTION_UNIT = Unit("", "fraction", "quantity", 1.0, "")
+RATIO_UNIT = Unit(":1", "ratio", "quantity", 1.0, "")
+#: A ratio is a quantity only on a named ratio (生师比17:1; 按1:1的比例配套), never a clock time (11:31).
+RATIO_NAME_RE = re.compile(r"比")
+#: Staffing by a ratio (按1:7配备) states a norm.
+RATIO_NORM_RE = re.compile(r"按照?[^,;。]{0,8}$")
 THRESHOLD_UNIT_RE = re.compile(rf"(?:{_CUES['threshold_unit']})")
 
 # --- text patterns ---------------------------------------------------------------------
@@ -89,7 +99,7 @@ THRESHOLD_UNIT_RE = re.compile(rf"(?:{_CUES['threshold_unit']})")
 #: Straight double quotes are paired left to right within the clause.
 QUOTED_RE = re.compile(r"“[^“”]*”|《[^《》]*》|〈[^〈〉]*〉|「[^「」]*」|『[^『』]*』|〔[^〔〕]*〕|\"[^\"]*\"")
 #: Clause-internal separators that end a phrase (a comparator word never reaches across them).
-SEGMENT_RE = re.compile(r"[,;:。!?]")
+SEGMENT_RE = re.compile(r"[,;。!?]|(?<!\d):|:(?!\d)")  # a colon between digits is a ratio (17:1)
 #: A year the clause sets for its numbers: 到2025年, 2019年底, 2020年底前, 到2025年底.
 YEAR_RE = re.compile(r"(?P<lead>到|至|截至|截止|于|在)?(?P<year>(?:19|20)\d{2})\s*年(?P<tail>底前|底|末|前|内|中|初)?")
 #: A governing horizon carried to the next clauses of the same paragraph (到2022年, …).
@@ -114,7 +124,7 @@ TRAILING_CUE_RE = re.compile(rf"(?:{PREFIX_CUE_RE.pattern})\s*$")
 YEAR_PHRASE_RE = re.compile(r"(?:到|至|比|较)?(?:19|20)\d{2}年[底末]?(?:前)?")
 PHRASE_END_RE = re.compile(r"[、和及与]|\d")
 #: Hedges, framing verbs, joiners and 的 at either end of an indicator phrase.
-PHRASE_TRIM_RE = re.compile(r"^(?:力争|争取|确保|实现|基本)+|^[\s、和及与的]+|[\s、和及与的]+$")
+PHRASE_TRIM_RE = re.compile(r"^(?:力争|争取|确保|实现|基本)+|^[\s、和及与的]+|(?:[\s、和及与的]|按照?)+$")
 ISO_YEAR_RE = re.compile(r"\d{4}")
 #: Units after which 一 is a real number (一小时, 新建一所学校), not an indefinite article
 #: (建设一支队伍, 形成一个格局, 一批项目).
@@ -224,6 +234,12 @@ def explicit_year(text: str, pos: int) -> int | None:
 def _unit_at(text: str, pos: int, number: Number) -> tuple[re.Match | None, Unit | None]:
     if number.form == "percent_words":
         return None, UNITS["%"]
+    if number.form == "fraction":
+        return None, FRACTION_UNIT
+    if number.form == "ratio":
+        start, end = segment_bounds(text, number.start)
+        named = RATIO_NAME_RE.search(text[start: number.start] + number.text + text[number.end: end])
+        return None, RATIO_UNIT if named or RATIO_NORM_RE.search(text[start: number.start]) else None
     m = UNIT_RE.match(text, pos)
     if not m:
         return None, None
@@ -253,13 +269,15 @@ def _candidates(text: str) -> list[_Candidate]:
         if _inside(number.start, masked) or _inside(number.end - 1, masked):
             continue
         m, unit = _unit_at(text, number.end, number)
+        seg_start, _ = segment_bounds(text, number.start)
+        if m and m.group("unit") == "年" and DURATION_INDICATOR_RE.search(text, seg_start, number.start):
+            unit = YEARS_UNIT  # 平均受教育年限达12.3年: the duration is the measured quantity
         if unit is None or unit.role == "not_quantity":
             continue
         end = m.end() if m else number.end
         mult = (m.group("mult") or "") if m else ""
         infix = m.group("infix") if m else None
         sfx = SUFFIX_CUE_RE.match(text, end)
-        seg_start, _ = segment_bounds(text, number.start)
         window_start = max(seg_start, prev_end)
         window = text[window_start: number.start]
         cues = list(PREFIX_CUE_RE.finditer(window))
@@ -324,6 +342,8 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )
+    if c.number.form == "ratio" and RATIO_NORM_RE.search(segment_before):
+        standard = True  # staffing by a ratio: 按1:7配备保教人员
     if standard:
         return "target" if has_year else "standard"
     if BASELINE_CUE_RE.search(segment_before) or reports_past(text[: c.number.start], context):
@@ -383,6 +403,20 @@ def indicator_of(c: _Candidate, text: str) -> str | None:
     return before or after or None
 
 
+def ratio_value(a: float, b: float) -> tuple[float, str, float]:
+    """``(value, unit_text, value_norm)`` of a ratio A:B: the term that is not 1 as the value, the side
+    of the 1 in the unit (17:1 -> 17, ":1"; 1:13.5 -> 13.5, "1:"), and A/B as the normalised value.
+
+    >>> ratio_value(17, 1), ratio_value(1, 2), ratio_value(3, 2)
+    ((17, ':1', 17.0), (2, '1:', 0.5), (1.5, ':1', 1.5))
+    """
+    if b == 1:
+        return a, ":1", a / b
+    if a == 1:
+        return b, "1:", a / b
+    return round(a / b, 4), ":1", a / b
+
+
 def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
     """Every quantity of one clause with its unit, comparator, kind, year and indicator.
 
@@ -403,10 +437,13 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
         year = c.extra["year"]
         unit_text = (c.mult + (c.unit.unit_text or "")) or None
         multiplier = MULTIPLIERS[c.mult].multiplier if c.mult else 1.0
+        value, value_norm = c.number.value, c.number.value * multiplier
+        if c.number.form == "ratio":
+            value, unit_text, value_norm = ratio_value(c.number.value, c.number.denominator)
         out.append(Quantity(
-            start=c.number.start, end=c.number.end, value_text=c.number.text, value=c.number.value,
+            start=c.number.start, end=c.number.end, value_text=c.number.text, value=value,
             value_max=c.number.value_max, unit_text=unit_text, unit=c.unit.unit,
-            value_norm=c.number.value * multiplier, comparator=c.comparator,
+            value_norm=value_norm, comparator=c.comparator,
             hedged=bool(HEDGE_RE.search(text[: c.number.start])), kind=c.kind, year=year,
             indicator_text=indicator_of(c, text),
             baseline_value=c.extra.get("baseline_value"), baseline_year=c.extra.get("baseline_year"),
