@@ -103,7 +103,8 @@ SEGMENT_RE = re.compile(r"[,;。!?]|(?<!\d):|:(?!\d)")  # a colon between digits
 #: A year the clause sets for its numbers: 到2025年, 2019年底, 2020年底前, 到2025年底.
 YEAR_RE = re.compile(r"(?P<lead>到|至|截至|截止|于|在)?(?P<year>(?:19|20)\d{2})\s*年(?P<tail>底前|底|末|前|内|中|初)?")
 #: A governing horizon carried to the next clauses of the same paragraph (到2022年, …).
-HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年")
+#: A clause opening with its year (2007年,全市…入园率达到96%) sets it for the clauses after it too.
+HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年|^\s*((?:19|20)\d{2})\s*年(?:底|末)?前?\s*,")
 #: A planning ratio: 每0.3-1.2万人口, 每1200户 (the "1所" after it is part of the ratio).
 RATIO_RE = re.compile(r"每\s*$")
 #: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).
@@ -433,6 +434,7 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
         c.extra["year"] = year_of(c, text, context)
         previous = c
     _pair_baselines(cands, text, context)
+    _comparison_base(cands, text)
     for c in cands:
         year = c.extra["year"]
         unit_text = (c.mult + (c.unit.unit_text or "")) or None
@@ -461,6 +463,20 @@ def _phrase_without(text: str, c: _Candidate) -> str:
 #: The text between a baseline and the level it changes to: 由A提高到B, 从2020年的A到2025年的B.
 FROM_RE = re.compile(r"[由从](?:(?:19|20)\d{2}\s*年(?:底|末)?的?)?[^,;。]{0,12}$")
 TO_RE = re.compile(r"[^,;。\d]{0,8}(?:到|至)\s*(?:(?:19|20)\d{2}\s*年(?:底|末)?的?)?\s*")
+
+
+#: The year a change is measured from: 较2020年提高5个百分点, 比2020年增加.
+COMPARISON_BASE_RE = re.compile(r"(?:比|较|同)\s*((?:19|20)\d{2})\s*年(?:底|末)?")
+
+
+def _comparison_base(cands: list[_Candidate], text: str) -> None:
+    """Record the stated base year of a change (较2020年提高5个百分点) as its baseline_year."""
+    for c in cands:
+        if c.comparator in ("delta_up", "delta_down") and "baseline_year" not in c.extra:
+            seg_start, _ = segment_bounds(text, c.number.start)
+            base = COMPARISON_BASE_RE.findall(text, seg_start, c.number.start)
+            if base:
+                c.extra["baseline_year"] = int(base[-1])
 
 
 def _pair_baselines(cands: list[_Candidate], text: str, context: Context) -> None:
@@ -559,7 +575,7 @@ def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFr
             for k, q in enumerate(extract_clause(m.text, ctx), start=1):
                 rows.append(_row(m, q, k, m.text, m.char_start + q.start, m.char_start + q.end,
                                  map_indicator(q.indicator_text, q.phrase)))
-            found = HORIZON_RE.findall(m.text)
+            found = [a or b for a, b in HORIZON_RE.findall(m.text)]
             if found:
                 horizon = int(found[-1])
         for sid, title in table_titles.items():

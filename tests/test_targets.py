@@ -214,6 +214,48 @@ CASES = [
     pytest.param("发布时间:2019-05-31 浏览次数:393", PLAN_2022, [], id="excl-metadata"),
     pytest.param("以我市重点建设的石化及精细化工、能源装备制造等8条产业链为纽带", PLAN_2022,
                  [T(8, "条", "=", "target", 2022)], id="neutral-industry-chains-allowed"),
+    # --- phrasings of other regions (constructed on the gold rules, not from the seed documents) ---
+    pytest.param("到2025年,学前教育毛入园率提高到92%以上", FIVE_YEAR, [T(92, "%", ">=", "target", 2025)], id="u-tigaodao-yishang"),
+    pytest.param("高中阶段教育毛入学率提升至95%", FIVE_YEAR, [T(95, "%", "=", "target", 2025)], id="u-tishengzhi"),
+    pytest.param("普惠性幼儿园覆盖率达到85%以上,公办园在园幼儿占比不低于50%", FIVE_YEAR,
+                 [T(85, "%", ">=", "target", 2025), T(50, "%", ">=", "target", 2025)], id="u-coverage-and-share"),
+    pytest.param("小学、初中班额分别控制在45人、50人以内", FIVE_YEAR,
+                 [T(45, "人", "<=", "target", 2025), T(50, "人", "<=", "target", 2025)], id="u-kongzhizai-yinei"),
+    pytest.param("力争到2025年,特殊教育学校生均公用经费不低于6000元", FIVE_YEAR,
+                 [T(6000, "元", ">=", "target", 2025)], id="u-per-student-funding-with-horizon"),
+    pytest.param("落实义务教育生均公用经费基准定额,小学每生每年不低于720元", FIVE_YEAR,
+                 [T(720, "元", ">=", "standard", None)], id="u-per-student-funding-norm"),
+    pytest.param("高等职业院校在校生规模年均增长5%", FIVE_YEAR, [T(5, "%", "delta_up", "target", None)], id="u-nianjun-growth"),
+    pytest.param("新建中小学15所、幼儿园20所,新增学位1.2万个", FIVE_YEAR,
+                 [T(15, "所", "=", "target", 2025), T(20, "所", "=", "target", 2025), T(1.2, "万个", "=", "target", 2025)],
+                 id="u-new-schools-and-places"),
+    pytest.param("新建、改扩建幼儿园30所,新增学前教育学位9000个", FIVE_YEAR,
+                 [T(30, "所", "=", "target", 2025), T(9000, "个", "=", "target", 2025)], id="u-kindergartens-places"),
+    pytest.param("中小学互联网接入率达到100%,多媒体教室比例达到95%以上", FIVE_YEAR,
+                 [T(100, "%", "=", "target", 2025), T(95, "%", ">=", "target", 2025)], id="u-bili-dadao"),
+    pytest.param("“十四五”期间累计培训中小学教师2万人次", FIVE_YEAR, [T(2, "万人次", "=", "target", 2025)], id="u-cumulative-current-plan"),
+    pytest.param("到2025年,普通高中专任教师研究生学历比例较2020年提高5个百分点", FIVE_YEAR,
+                 [T(5, "个百分点", "delta_up", "target", 2025)], id="u-jiao-2020-points"),
+    pytest.param("学前三年毛入园率由2020年的88%提高到2025年的92%", FIVE_YEAR,
+                 [T(88, "%", "=", "baseline", 2020), T(92, "%", "=", "target", 2025)], id="u-you-2020-dao-2025"),
+    pytest.param("中小学生体质健康标准达标率达到92%以上", FIVE_YEAR, [T(92, "%", ">=", "target", 2025)], id="u-fitness"),
+    pytest.param("力争全县儿童青少年近视率每年下降1个百分点", FIVE_YEAR,
+                 [T(1, "个百分点", "delta_down", "target", None)], id="u-yearly-decline"),
+    pytest.param("劳动年龄人口平均受教育年限达到11.5年", FIVE_YEAR, [T(11.5, "年", "=", "target", 2025)], id="u-years-of-schooling"),
+    pytest.param("服务社会,劳动年龄人口平均受教育年限达12.3年以上", REVIEW, [T(12.3, "年", ">=", "baseline", 2020)],
+                 id="u-years-of-schooling-review"),
+    pytest.param("年内新增公办幼儿园学位3000个", ANNUAL_2020, [T(3000, "个", "=", "target", 2020)], id="u-annual-places"),
+    pytest.param("每所乡镇中心学校至少配备1名专职心理健康教师", FIVE_YEAR, [T(1, "名", ">=", "target", 2025)], id="u-per-school-staff"),
+    pytest.param("“十四五”末,全县公办园在园幼儿占比达到55%以上", FIVE_YEAR, [T(55, "%", ">=", "target", 2025)], id="u-plan-end"),
+    pytest.param("实现小学生师比不高于19:1", FIVE_YEAR, [T(19, ":1", "<=", "target", 2025)], id="u-ratio-target"),
+    pytest.param("幼儿园按照1:7的师生比配备保教人员", FIVE_YEAR, [T(7, "1:", "=", "standard", None)], id="u-ratio-staffing-norm"),
+    pytest.param("超过三分之一的县(市、区)建成学前教育普及普惠县", FIVE_YEAR,
+                 [T(0.3333, None, ">=", "target", 2025)], id="u-fraction-words"),
+    pytest.param("2007年,市区学前第四年幼儿入园率达到50%以上,县(市)达到30%以上", Context(),
+                 [T(50, "%", ">=", "target", 2007), T(30, "%", ">=", "target", 2007)], id="u-leading-year-no-plan"),
+    pytest.param("发布时间:2021-06-30 09:30", FIVE_YEAR, [], id="u-excl-clock-time"),
+    pytest.param("全面落实“双减”政策,推行“5+2”课后服务模式", FIVE_YEAR, [], id="u-excl-quoted-model"),
+    pytest.param("特岗教师服务期满3年后", FIVE_YEAR, [], id="u-excl-duration-without-nianxian"),
 ]
 
 
@@ -251,7 +293,19 @@ def test_from_to_pairs_a_baseline():
 
 def test_comparison_base_year_is_not_the_target_year():
     q = extract_clause("高中阶段毛入学率比2020年提高2个百分点", FIVE_YEAR)[0]
-    assert (q.value, q.unit_text, q.comparator, q.year) == (2, "个百分点", "delta_up", 2025)
+    assert (q.value, q.unit_text, q.comparator, q.year, q.baseline_year) == (2, "个百分点", "delta_up", 2025, 2020)
+
+
+def test_from_to_with_both_years_pairs_the_baseline():
+    a, b = extract_clause("学前三年毛入园率由2020年的88%提高到2025年的92%", FIVE_YEAR)
+    assert (b.baseline_value, b.baseline_year, a.kind) == (88, 2020, "baseline")
+
+
+def test_ratio_and_fraction_values():
+    (r,) = extract_clause("实现小学生师比不高于19:1", FIVE_YEAR)
+    assert (r.value_text, r.value, r.unit, r.value_norm) == ("19:1", 19, "ratio", 19)
+    (f,) = extract_clause("超过三分之一的县(市、区)建成学前教育普及普惠县", FIVE_YEAR)
+    assert (f.value_text, f.unit) == ("三分之一", "fraction")
 
 
 # --- flattened indicator tables (萍乡 "十四五" table 2, lines as in the document) ----------
@@ -326,3 +380,56 @@ def test_targets_table_from_frames():
         ["D1-m0002-t01", "baseline", 96.0, 2020, "%"], ["D1-m0004-t01", "target", 140.0, 2025, "所"]]
     assert [text[s:e] for s, e in zip(out.char_start, out.char_end, strict=True)] == ["96", "140"]
     assert out.indicator_id.tolist() == ["preschool_gross_enrolment", "kindergartens_built"]
+
+
+# --- row-after-row tables (the common layout of Word tables flattened to one cell per line) ------
+
+ROW_WISE = ["指  标", "2020年", "2025年", "属性", "一、发展水平",
+            "1.学前教育毛入园率(%)", "99%", "99%以上", "约束性",
+            "4.劳动年龄人口平均受教育年限(年)", "11.4年", "12.3年以上", "约束性",
+            "二、优质资源建设", "4.义务教育标准班额比例(%)", "其中:小学", "初中",
+            "34.52%", "77.34%", "80%以上", "85%以上", "预期性"]
+
+
+def test_row_wise_table_rows_columns_comparators_attributes():
+    qs = [table_quantity(c, "主要指标表", FIVE_YEAR) for c in parse_flat_table(ROW_WISE)]
+    assert [(q.indicator_text, q.value, q.unit_text, q.comparator, q.kind, q.year, q.attribute) for q in qs] == [
+        ("学前教育毛入园率", 99, "%", "=", "baseline", 2020, None),
+        ("学前教育毛入园率", 99, "%", ">=", "target", 2025, "约束性"),
+        ("劳动年龄人口平均受教育年限", 11.4, "年", "=", "baseline", 2020, None),
+        ("劳动年龄人口平均受教育年限", 12.3, "年", ">=", "target", 2025, "约束性"),
+        ("小学义务教育标准班额比例", 34.52, "%", "=", "baseline", 2020, None),
+        ("初中义务教育标准班额比例", 77.34, "%", "=", "baseline", 2020, None),
+        ("小学义务教育标准班额比例", 80, "%", ">=", "target", 2025, "预期性"),
+        ("初中义务教育标准班额比例", 85, "%", ">=", "target", 2025, "预期性")]
+    assert qs[6].sentence == "[表]主要指标表|二、优质资源建设|其中:小学|2025年|80%以上|预期性"
+
+
+@pytest.mark.parametrize(("header", "kinds_years"), [
+    pytest.param(["指标", "基期值", "2025年目标值", "属性"], [("baseline", 2020), ("target", 2025)], id="target-value-column"),
+    pytest.param(["指标", "“十三五”末", "“十四五”末", "属性"], [("baseline", 2020), ("target", 2025)], id="plan-end-columns"),
+    pytest.param(["指标", "现状", "目标值"], [("baseline", 2020), ("target", 2025)], id="words-only"),
+])
+def test_row_wise_column_headings(header, kinds_years):
+    lines = header + ["高中阶段教育毛入学率(%)", "92", "≥95"] + (["预期性"] if "属性" in header else [])
+    qs = [table_quantity(c, "主要指标", FIVE_YEAR) for c in parse_flat_table(lines)]
+    assert [(q.kind, q.year) for q in qs] == kinds_years
+    assert [q.comparator for q in qs] == ["=", ">="]
+
+
+def test_row_wise_table_with_unit_column_and_qualitative_cell():
+    lines = ["指标", "单位", "2020年", "2025年", "属性", "普惠性幼儿园覆盖率", "%", "86", "90以上", "约束性",
+             "中小学生体质健康优良率", "%", "50", "持续提高", "预期性"]
+    qs = [q for c in parse_flat_table(lines) if (q := table_quantity(c, "主要指标", FIVE_YEAR))]
+    assert [(q.indicator_text, q.value, q.unit_text, q.comparator, q.kind) for q in qs] == [
+        ("普惠性幼儿园覆盖率", 86, "%", "=", "baseline"), ("普惠性幼儿园覆盖率", 90, "%", ">=", "target"),
+        ("中小学生体质健康优良率", 50, "%", "=", "baseline")]
+
+
+def test_tab_table_target_value_column_and_cell_units():
+    lines = ["指标\t2020年\t2025年目标值\t属性", "一、普及水平", "1.学前教育毛入园率(%)\t90%\t95%以上\t约束性",
+             "劳动年龄人口平均受教育年限\t11.2年\t11.8年\t预期性"]
+    qs = [table_quantity(c, "主要指标", FIVE_YEAR) for c in parse_tab_table(lines)]
+    assert [(q.value, q.unit_text, q.comparator, q.kind, q.year, q.attribute) for q in qs] == [
+        (90, "%", "=", "baseline", 2020, None), (95, "%", ">=", "target", 2025, "约束性"),
+        (11.2, "年", "=", "baseline", 2020, None), (11.8, "年", "=", "target", 2025, "预期性")]
