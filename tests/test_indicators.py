@@ -164,3 +164,20 @@ def test_context_is_tried_when_the_phrase_names_nothing():
 def test_mapping_rate():
     assert mapping_rate(pd.DataFrame({"indicator_id": pd.Series([], dtype="string")})) == 0.0
     assert mapping_rate(pd.DataFrame({"indicator_id": ["x", None, None, None]})) == 0.25
+
+
+@pytest.mark.parametrize(("phrase", "indicator_id"), [
+    pytest.param("全市学前三年幼儿入园率", "preschool_gross_enrolment", id="enrolment-without-mao"),
+    pytest.param("省市优质幼儿园比例", "kindergarten_rating", id="quality-kindergartens"),
+    pytest.param("小学义务教育标准班额比例", "standard_class_share", id="standard-class-share"),
+    pytest.param("小学生师比", "pupil_teacher_ratio", id="pupil-teacher-ratio"),
+    pytest.param("幼儿园保教人员与幼儿比例", "pupil_teacher_ratio", id="staff-child-ratio"),
+    pytest.param("特殊教育学校生均公用经费", "special_education_funding", id="special-funding-beats-general"),
+    pytest.param("义务教育生均公用经费", "per_student_public_funding", id="per-student-funding"),
+    pytest.param("普通高中专任教师研究生学历比例", "teacher_qualification_share", id="teacher-degrees"),
+    pytest.param("中小学生体质健康标准达标率", "student_fitness", id="fitness"),
+    pytest.param("中小学互联网接入率", "internet_access", id="internet-access"),
+    pytest.param("学前第四年幼儿入园率", None, id="fourth-preschool-year-is-not-the-three-year-rate"),
+])
+def test_unseen_phrasings_map(phrase, indicator_id):
+    assert map_indicator(phrase)[0] == indicator_id
