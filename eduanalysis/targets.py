@@ -9,8 +9,8 @@ The rules follow the annotation rules of the gold standard
 (``tests/fixtures/gold/README.md``); their parameters (units, comparator cue
 words, exclusion patterns, kind cues) are data files in ``eduanalysis/resources``.
 
-Pure helpers work on one clause (:func:`extract_clause`) or one flattened
-indicator table (:func:`parse_flat_table`); :func:`targets` assembles the table.
+Pure helpers work on one clause (:func:`extract_clause`); indicator tables are read by
+:mod:`eduanalysis.tables`; :func:`targets` assembles the table.
 
 >>> [(q.value, q.unit_text, q.comparator) for q in extract_clause("学前三年毛入园率达94.5%以上", Context())]
 [(94.5, '%', '>=')]
@@ -61,7 +61,7 @@ UNIT_RE = re.compile(
     rf"\s*(?P<mult>{_alternation(MULTIPLIERS)})?\s*(?P<infix>余|多)?\s*"
     rf"(?P<unit>{_alternation(_BASE_UNITS)})(?![A-Za-z])"
 )
-#: Units a table row label may give that are not quantities in running text (年 of 平均受教育年限).
+#: Units that are quantities only in context: 年 after a row label or an indicator naming a 年限.
 TABLE_ONLY_UNITS = {"年": "years"}
 
 COMPARATORS = _read_csv("comparators.csv")
