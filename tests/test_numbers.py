@@ -89,3 +89,13 @@ def test_percent_words_form():
 ])
 def test_five_year_plan_years(name, years):
     assert five_year_plan_years(name) == years
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("超过三分之一的学校", [("三分之一", 0.3333, "fraction", None)], id="fraction-words"),
+    pytest.param("生师比17:1", [("17:1", 17.0, "ratio", 1.0)], id="ratio"),
+    pytest.param("按1比1配套", [("1比1", 1.0, "ratio", 1.0)], id="ratio-bi"),
+    pytest.param("百分之九十五", [("百分之九十五", 95.0, "percent_words", None)], id="percent-not-fraction"),
+])
+def test_fractions_and_ratios(text, expected):
+    assert [(n.text, n.value, n.form, n.denominator) for n in find_numbers(text)] == expected
