@@ -190,7 +190,7 @@ def wrap(text: str, width: int = 24) -> str:
     if display_width(text) <= width:
         return text
     if display_width(text) == len(text):
-        return "\n".join(textwrap.wrap(text, width))
+        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
     lines, line = [], ""
     for token in _cjk_tokens(text):
         if line and display_width(line + token) > width:
@@ -393,27 +393,40 @@ def keyness_panels(keyness: pd.DataFrame, labels: dict, lang: str = "zh", n_term
 
 
 def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh", fmt: str = "{:.2f}",
-                 colorbar_label: str = "", vmax: float | None = None) -> plt.Figure:
-    """Heatmap of a long pairwise table ``region_a, region_b, value`` (e.g. indicator overlap)."""
+                 colorbar_label: str = "", diagonal_label: str | None = None) -> plt.Figure:
+    """Heatmap of a long pairwise table ``region_a, region_b, value`` (e.g. indicator overlap).
+
+    The diagonal (a region with itself) is printed on grey and left out of the colour scale, so it
+    does not wash out the pairs.
+    """
     sq = long.pivot(index="region_a", columns="region_b", values=value).sort_index().sort_index(axis=1)
     names = [wrap(labels.get(r, r), 14) for r in sq.index]
     n = len(names)
     side = max(3.0, 0.6 * n + 1.5)
-    fig, ax = plt.subplots(figsize=(side + 0.9, side))
+    fig, ax = plt.subplots(figsize=(side + 0.9, side + 0.3))
     vals = sq.to_numpy(dtype=float)
-    cmap = plt.get_cmap(SEQUENTIAL)
-    norm = matplotlib.colors.Normalize(0, vmax if vmax is not None else max(np.nanmax(vals) if vals.size else 1, 1e-9))
-    im = ax.imshow(vals, cmap=cmap, norm=norm, interpolation="none")
-    _annotate(ax, vals, cmap, norm, fmt=fmt)
+    diag = np.diag(vals).copy()
+    off = vals.copy()
+    np.fill_diagonal(off, np.nan)
+    cmap = plt.get_cmap(SEQUENTIAL).with_extremes(bad="0.92")
+    top = np.nanmax(off) if n > 1 and np.isfinite(off).any() else 1.0
+    norm = matplotlib.colors.Normalize(0, max(top, 1e-9))
+    im = ax.imshow(off, cmap=cmap, norm=norm, interpolation="none")
+    _annotate(ax, off, cmap, norm, fmt=fmt)
+    for i, v in enumerate(diag):
+        if np.isfinite(v):
+            ax.text(i, i, fmt.format(v), ha="center", va="center", fontsize=7, color="0.25", style="italic")
     rot = 45 if max((display_width(s) for s in names), default=0) > 8 else 0
     ax.set_xticks(range(n), names, rotation=rot, ha="right" if rot else "center")
     ax.set_yticks(range(n), names)
     ax.tick_params(length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, shrink=0.8)
     cb.set_label(colorbar_label)
     cb.outline.set_visible(False)
+    if diagonal_label:
+        ax.set_xlabel(diagonal_label, fontsize=7)
     return fig
 
 
@@ -608,8 +621,9 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     ind_name = {r.indicator_id: pick(r.indicator_zh, r.indicator_en, lang, sep=" / ") for r in m.itertuples()}
     reg_name = {r.region_zh: pick(r.region_zh, r.region_en, lang) for r in m.itertuples()}
     vals = np.full((len(inds), len(regions)), np.nan)
-    fig, ax = plt.subplots(figsize=(1.05 * len(regions) + 0.09 * max(display_width(v) for v in ind_name.values())
-                                    + 1.0, 0.33 * len(inds) + 1.2))
+    row_labels = [wrap(ind_name[i], 30 if lang == "zh" else 40) for i in inds]
+    label_width = max(display_width(line) for lab in row_labels for line in lab.splitlines())
+    fig, ax = plt.subplots(figsize=(1.05 * len(regions) + 0.075 * label_width + 0.8, 0.34 * len(inds) + 1.2))
     # A light single-hue ramp: black text stays legible and the vermillion box stands out.
     cmap = matplotlib.colors.LinearSegmentedColormap.from_list("light_blues", ["#F7FBFF", "#9ECAE1"])
     norm = matplotlib.colors.Normalize(0, 1)
@@ -629,7 +643,7 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     ax.tick_params(which="minor", length=0)
     ax.set_xticks(range(len(regions)), [wrap(reg_name[r], 12) for r in regions])
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(inds)), [wrap(ind_name[i], 30 if lang == "zh" else 40) for i in inds])
+    ax.set_yticks(range(len(inds)), row_labels)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
