@@ -180,10 +180,12 @@ def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.D
     return out
 
 
-def side_by_side(alignment: pd.DataFrame, doc_a: str, doc_b: str) -> pd.DataFrame:
+def side_by_side(alignment: pd.DataFrame, doc_a: str, doc_b: str,
+                 documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """The aligned measures of two documents as two text columns, best matches first.
 
-    Works in either order of ``doc_a``/``doc_b``.
+    Works in either order of ``doc_a``/``doc_b``. With ``documents`` the text
+    columns are named by region (``region_zh``) instead of ``doc_id``.
     """
     a, b = sorted([doc_a, doc_b])
     sub = alignment.loc[(alignment["doc_a"] == a) & (alignment["doc_b"] == b)]
@@ -193,4 +195,8 @@ def side_by_side(alignment: pd.DataFrame, doc_a: str, doc_b: str) -> pd.DataFram
     out = sub[["rank", "similarity", "text_a", "text_b"]].rename(columns={"text_a": a, "text_b": b})
     if a != doc_a:
         out = out[["rank", "similarity", doc_a, doc_b]]
+    if documents is not None:
+        names = documents.set_index("doc_id")["region_zh"]
+        if names.get(doc_a) != names.get(doc_b):
+            out = out.rename(columns={d: names.get(d, d) for d in (doc_a, doc_b)})
     return out.reset_index(drop=True)

@@ -306,3 +306,9 @@ def test_target_matrix_does_not_mark_counts_or_other_units():
     assert not m.most_ambitious.any()  # counts scale with city size; the rate has one comparable region
     assert m.comparable.tolist().count(False) == 1
     assert compare.target_matrix(t, DOCS, scale_free_units={"schools"}).set_index("target_id").most_ambitious["b1"]
+
+
+def test_side_by_side_names_columns_by_region():
+    docs = pd.DataFrame({"doc_id": ["A", "B"], "region_zh": ["甲市", "乙市"]})
+    s = compare.side_by_side(similarity.alignments(MEASURES), "A", "B", docs)
+    assert list(s.columns) == ["rank", "similarity", "甲市", "乙市"]
