@@ -112,6 +112,7 @@ def cjk_font_path() -> Path:
     os.close(fd)
     try:
         font.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache may be shared
         os.replace(tmp, out)  # atomic: parallel kernels may race to write the same file
     finally:
         if os.path.exists(tmp):
