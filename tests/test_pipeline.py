@@ -6,13 +6,12 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import CORPUS
 
 import eduanalysis
 from eduanalysis import schema
 from eduanalysis.pipeline import CORE_TABLES, build_tables, read_table
 from eduanalysis.segment import coverage_errors
-
-from conftest import CORPUS
 
 pytestmark = pytest.mark.integration
 
@@ -135,7 +134,7 @@ def test_outputs_are_sorted_lf_csv_and_parquet_that_load_back(built):
     assert len(tables.documents) == 5 and len(tables.measures) == len(built.tables["measures"])
     pd.testing.assert_frame_equal(tables.sections, built.tables["sections"])
     with pytest.raises(AttributeError, match="no table 'nope'"):
-        tables.nope
+        _ = tables.nope
 
 
 def test_doc_ids_are_stable_and_rebuilds_identical(built, tmp_path):
