@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.corpus import split_lines
+from eduanalysis.metadata import split_lines
 
 CN_NUMERALS = "一二三四五六七八九十百零〇两"
 _N = f"[{CN_NUMERALS}\\d]+"
@@ -400,7 +400,7 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
 
 def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``sections`` and ``measures`` tables of every document (validated)."""
-    from eduanalysis.corpus import looks_like_title, read_doc_types
+    from eduanalysis.metadata import looks_like_title, read_doc_types
 
     types = read_doc_types()
     spans = {d: list(zip(g.char_start, g.char_end, strict=True)) for d, g in boilerplate.groupby("doc_id")}
