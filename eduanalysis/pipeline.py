@@ -43,6 +43,7 @@ from eduanalysis.errors import EduAnalysisError
 from eduanalysis.responsibilities import responsibilities
 from eduanalysis.segment import sections_and_measures
 from eduanalysis.tablefiles import TableWriter, write_frame
+from eduanalysis.targets import targets
 
 #: Tables in the order they are built (and listed by ``load``).
 CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")
@@ -137,10 +138,12 @@ def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dic
                                                 "(navigation, metadata, notices)")}
     documents = pd.DataFrame([record], columns=schema.DOCUMENTS.column_names)
     boilerplate = pd.DataFrame(spans, columns=schema.BOILERPLATE.column_names)
-    sections, measures = sections_and_measures(documents, boilerplate)
+    # Pieces are validated once, when combine() joins them, not once per document.
+    sections, measures = sections_and_measures(documents, boilerplate, validate=False)
     return {
         "documents": documents, "boilerplate": boilerplate, "sections": sections, "measures": measures,
-        "responsibilities": responsibilities(measures), "targets": _targets(documents, sections, measures),
+        "responsibilities": responsibilities(measures, validate=False),
+        "targets": targets(documents, sections, measures, validate=False),
     }
 
 
@@ -218,16 +221,6 @@ def build_tables(corpus_dir: str | Path, progress: bool = False) -> BuildResult:
         rel = path.relative_to(corpus_dir).as_posix()
         results.append(process_document(corpus_dir, rel, manifest.get(rel), types))
     return BuildResult(combine(results), warnings)
-
-
-def _targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    try:
-        from eduanalysis.targets import targets
-    except ModuleNotFoundError as exc:
-        if exc.name != "eduanalysis.targets":
-            raise
-        return schema.empty("targets")
-    return targets(documents, sections, measures)
 
 
 @dataclass(frozen=True)

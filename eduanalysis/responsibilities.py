@@ -55,8 +55,8 @@ def parse_line(text: str, aliases: dict[str, str] | None = None) -> list[tuple[s
     return out
 
 
-def responsibilities(measures: pd.DataFrame) -> pd.DataFrame:
-    """The ``responsibilities`` table from measures of kind ``responsibility`` (validated)."""
+def responsibilities(measures: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
+    """The ``responsibilities`` table from measures of kind ``responsibility`` (validated unless told not to)."""
     aliases = read_aliases()
     rows = []
     for m in measures[measures["kind"] == "responsibility"].itertuples():
@@ -66,4 +66,5 @@ def responsibilities(measures: pd.DataFrame) -> pd.DataFrame:
                 "measure_id": m.measure_id, "role": role, "unit_text": unit, "unit_name": name,
                 "char_start": m.char_start + s, "char_end": m.char_start + e,
             })
-    return schema.validate(pd.DataFrame(rows, columns=schema.RESPONSIBILITIES.column_names), "responsibilities")
+    df = pd.DataFrame(rows, columns=schema.RESPONSIBILITIES.column_names)
+    return schema.validate(df, "responsibilities") if validate else df

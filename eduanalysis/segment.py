@@ -398,8 +398,13 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
     return out
 
 
-def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``sections`` and ``measures`` tables of every document (validated)."""
+def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame,
+                          validate: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``sections`` and ``measures`` tables of every document.
+
+    Validated unless ``validate`` is False: the build checks per-document
+    pieces once, when it combines them, instead of once per document.
+    """
     from eduanalysis.metadata import looks_like_title, read_doc_types
 
     types = read_doc_types()
@@ -412,8 +417,11 @@ def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame) ->
                            or (isinstance(t, str) and line.strip() == t.strip()))
         sections += result.sections
         measures += result.measures
-    return (schema.validate(pd.DataFrame(sections, columns=schema.SECTIONS.column_names), "sections"),
-            schema.validate(pd.DataFrame(measures, columns=schema.MEASURES.column_names), "measures"))
+    sections = pd.DataFrame(sections, columns=schema.SECTIONS.column_names)
+    measures = pd.DataFrame(measures, columns=schema.MEASURES.column_names)
+    if not validate:
+        return sections, measures
+    return schema.validate(sections, "sections"), schema.validate(measures, "measures")
 
 
 def coverage_errors(text: str, spans: list[tuple[int, int]]) -> list[str]:
