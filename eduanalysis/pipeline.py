@@ -31,6 +31,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -476,8 +477,15 @@ def load(processed_dir: str | Path = "data/processed") -> Tables:
     if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
         raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
     names = [n for n in CORE_TABLES if (folder / f"{n}.parquet").exists() or (folder / f"{n}.csv").exists()]
-    extra = sorted({p.stem for p in folder.glob("*.parquet")} - set(names))
-    return Tables(folder, {n: read_table(folder, n) for n in [*names, *extra]})
+    tables = {n: read_table(folder, n) for n in names}
+    for name in sorted({p.stem for p in folder.glob("*.parquet")} - set(names)):
+        # An analysis table written by an older version must not stop the core tables from loading.
+        try:
+            tables[name] = read_table(folder, name)
+        except EduAnalysisError as exc:
+            warnings.warn(f"{folder / name}.parquet skipped: {exc}; rerun `eduanalysis report` to rewrite it",
+                          stacklevel=2)
+    return Tables(folder, tables)
 
 
 def _progress(items, enabled: bool, desc: str):

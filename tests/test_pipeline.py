@@ -158,3 +158,12 @@ def test_cli_reports_missing_corpus(tmp_path, capsys):
 
     assert main(["build", "--corpus", str(tmp_path / "nope"), "--out", str(tmp_path / "o"), "--quiet"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_load_skips_a_stale_analysis_table_with_a_warning(built, tmp_path):
+    for path in built.out_dir.glob("*.parquet"):
+        shutil.copy(path, tmp_path / path.name)
+    pd.DataFrame({"doc_a": ["x"]}).to_parquet(tmp_path / "similarity.parquet")  # an older, different schema
+    with pytest.warns(UserWarning, match="similarity.parquet skipped"):
+        tables = eduanalysis.load(tmp_path)
+    assert "similarity" not in tables.names and len(tables.documents) == 5
