@@ -144,7 +144,9 @@ def save(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]
     with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
         for fmt in FORMATS:
             path = folder / f"{name}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+            partial = folder / f".{name}.{fmt}.partial"  # moved into place whole: no half-written figure
+            fig.savefig(partial, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+            os.replace(partial, path)
             paths[fmt] = path
     plt.close(fig)
     return paths

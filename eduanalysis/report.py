@@ -27,8 +27,12 @@ cell.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import html
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,15 +276,47 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     say(build(params.corpus_dir, params.processed_dir).summary())
     out_dir.mkdir(parents=True, exist_ok=True)
     params.figures_dir.mkdir(parents=True, exist_ok=True)
-    done = []
-    for i, path in enumerate(paths, start=1):
-        start = time.monotonic()
-        say(f"[{i}/{len(paths)}] {path.stem} (kernel {kernel}) …")
-        done.append(run_notebook(path, out_dir, params.for_notebook(path.stem), kernel))
-        say(f"[{i}/{len(paths)}] {path.stem} done in {time.monotonic() - start:.1f} s -> {done[-1].with_suffix('.html')}")
-    index = write_index(out_dir, done, params)
-    say(f"report: {index}")
-    return done
+    # Everything is written to staging folders and published only when every notebook ran, so an
+    # interrupted or failed run leaves the previous report and figures whole.
+    stage_out = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    stage_figures = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.figures_dir))
+    staged = dataclasses.replace(params, figures_dir=stage_figures)
+    try:
+        done = []
+        for i, path in enumerate(paths, start=1):
+            start = time.monotonic()
+            say(f"[{i}/{len(paths)}] {path.stem} (kernel {kernel}) …")
+            done.append(run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel))
+            say(f"[{i}/{len(paths)}] {path.stem} done in {time.monotonic() - start:.1f} s")
+        write_index(stage_out, done, params)
+    except NotebookFailed as exc:
+        shutil.rmtree(stage_figures, ignore_errors=True)
+        failed = out_dir / FAILED_DIR
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(stage_out, failed)
+        raise NotebookFailed(str(exc).replace(str(stage_out), str(failed))
+                             + "; the previous report and figures are unchanged") from exc
+    except BaseException:
+        shutil.rmtree(stage_out, ignore_errors=True)
+        shutil.rmtree(stage_figures, ignore_errors=True)
+        raise
+    published = [_publish(stage_out, out_dir), _publish(stage_figures, params.figures_dir)]
+    shutil.rmtree(out_dir / FAILED_DIR, ignore_errors=True)
+    say(f"report: {out_dir / 'index.html'} ({published[0]} files; {published[1]} figure files in {params.figures_dir})")
+    return [out_dir / p.name for p in done]
+
+
+#: Where the executed copies of a failed run go (the published report stays as it was).
+FAILED_DIR = "failed"
+
+
+def _publish(staging: Path, target: Path) -> int:
+    """Move every file of ``staging`` into ``target`` (each move atomic) and remove ``staging``."""
+    files = sorted(p for p in staging.iterdir() if p.is_file())
+    for path in files:
+        os.replace(path, target / path.name)
+    shutil.rmtree(staging, ignore_errors=True)
+    return len(files)
 
 
 def _cli(args: argparse.Namespace) -> int:

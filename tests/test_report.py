@@ -105,3 +105,71 @@ def test_cli_exits_non_zero_on_failure(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(report, "report", fail)
     assert args.func(args) == 1
     assert "20_themes.ipynb failed in cell 5" in capsys.readouterr().err
+
+
+def _atomic_setup(tmp_path, monkeypatch, fail_at=None, interrupt_at=None):
+    """Two notebooks whose runs are faked (no kernel), a one-document corpus, and a previous report."""
+    import shutil
+    from pathlib import Path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(next(Path("data/raw").glob("000_*.txt")), corpus)
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    for name in ("00_a", "10_b"):
+        _notebook(notebooks / f"{name}.ipynb", "pass")
+    figures, reports = tmp_path / "figures", tmp_path / "reports"
+    figures.mkdir()
+    reports.mkdir()
+    for path in (figures / "00_a.svg", figures / "10_b.svg", reports / "00_a.html", reports / "index.html"):
+        path.write_text("old", encoding="utf-8")
+
+    def fake_run(path, out_dir, parameters, kernel):
+        Path(parameters["figures_dir"], f"{path.stem}.svg").write_text("new", encoding="utf-8")
+        out = out_dir / path.name
+        out.write_text("new", encoding="utf-8")
+        out.with_suffix(".html").write_text("new", encoding="utf-8")
+        if path.stem == interrupt_at:
+            raise KeyboardInterrupt
+        if path.stem == fail_at:
+            raise report.NotebookFailed(f"notebook {path.name} failed in cell 3; the executed copy is {out}")
+        return out
+
+    monkeypatch.setattr(report, "run_notebook", fake_run)
+    params = report.validate_params({"corpus_dir": str(corpus), "processed_dir": str(tmp_path / "processed"),
+                                     "figures_dir": str(figures), "notebooks_dir": str(notebooks)})
+    return params, figures, reports
+
+
+def _contents(*folders):
+    return {p: p.read_text(encoding="utf-8") for f in folders for p in sorted(f.rglob("*")) if p.is_file()}
+
+
+def test_interrupted_report_leaves_the_previous_report_and_figures(tmp_path, monkeypatch):
+    params, figures, reports = _atomic_setup(tmp_path, monkeypatch, interrupt_at="10_b")
+    before = _contents(figures, reports)
+    with pytest.raises(KeyboardInterrupt):
+        report.report(params, reports, progress=False, kernel="python3")
+    assert _contents(figures, reports) == before
+    assert not [p for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")]
+
+
+def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path, monkeypatch):
+    params, figures, reports = _atomic_setup(tmp_path, monkeypatch, fail_at="10_b")
+    before = _contents(figures, reports)
+    with pytest.raises(report.NotebookFailed, match=r"failed/10_b.ipynb; the previous report and figures are unchanged"):
+        report.report(params, reports, progress=False, kernel="python3")
+    after = _contents(figures, reports)
+    assert {p: t for p, t in after.items() if "failed" not in p.parts} == before
+    assert (reports / "failed" / "10_b.ipynb").exists()
+
+
+def test_successful_report_replaces_the_previous_one(tmp_path, monkeypatch):
+    params, figures, reports = _atomic_setup(tmp_path, monkeypatch)
+    (reports / "failed").mkdir()
+    report.report(params, reports, progress=False, kernel="python3")
+    assert (figures / "10_b.svg").read_text(encoding="utf-8") == "new"
+    assert (reports / "10_b.html").read_text(encoding="utf-8") == "new"
+    assert "10_b.html" in (reports / "index.html").read_text(encoding="utf-8")
+    assert not (reports / "failed").exists()
