@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench clean
+.PHONY: setup build report test lab lint dictionary bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ dictionary: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_targets.py
+	$(BIN)/python benchmarks/bench_scale.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/bench_targets.py
+	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200
 
 clean:
 	rm -rf data/processed/* figures/* reports/

@@ -45,14 +45,11 @@ def _fixture_corpus(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def fixture_report(tmp_path_factory):
-    """Run the whole report on the fixture corpus with English labels and two regions."""
-    tmp = tmp_path_factory.mktemp("report")
-    params = report.validate_params({
-        "corpus_dir": str(_fixture_corpus(tmp / "corpus")),
+def _params(tmp: Path, figures: str = "figures") -> report.ReportParams:
+    return report.validate_params({
+        "corpus_dir": str(tmp / "corpus"),
         "processed_dir": str(tmp / "processed"),
-        "figures_dir": str(tmp / "figures"),
+        "figures_dir": str(tmp / figures),
         "notebooks_dir": str(NOTEBOOKS),
         "regions": SELECTED,
         "lang": "en",
@@ -60,8 +57,24 @@ def fixture_report(tmp_path_factory):
         "notebooks": {"20_themes": {"k_range": [3, 6], "n_seeds": 2, "n_components": 30},
                       "10_similarity": {"keyness_top_n": 5}},
     })
-    executed = report.report(params, tmp / "reports", progress=False)
+
+
+@pytest.fixture(scope="module")
+def fixture_report(tmp_path_factory):
+    """Run the whole report on the fixture corpus with English labels and two regions."""
+    tmp = tmp_path_factory.mktemp("report")
+    _fixture_corpus(tmp / "corpus")
+    executed = report.report(_params(tmp), tmp / "reports", progress=False)
     return tmp, executed
+
+
+def test_two_reports_give_identical_svg_and_pdf(fixture_report):
+    tmp, _ = fixture_report
+    report.report(_params(tmp, "figures-again"), tmp / "reports-again", progress=False)
+    first = sorted(p for p in (tmp / "figures").iterdir() if p.suffix in (".svg", ".pdf"))
+    assert len(first) >= 20
+    for path in first:
+        assert (tmp / "figures-again" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_report_builds_missing_tables_and_runs_every_notebook(fixture_report):
