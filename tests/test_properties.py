@@ -53,3 +53,60 @@ def test_reading_and_segmenting_never_crash_and_cover_the_text(raw):
 def test_split_clauses_partitions_non_space_characters(text):
     spans = segment.split_clauses(text)
     assert segment.coverage_errors(text, spans) == []
+
+
+NUMBER_PIECES = st.sampled_from([
+    "94.5%", "以上", "不低于", "3—5所", "3至5", "0.15%-0.2%", "百分之九十五", "三十", "两", "百场", "一小时", "六个班",
+    "1,200", "１２", "万人次", "亿元", "个百分点", "17:1", "三分之一", "到2025年", "2019年底", "每年", "力争", "由85%提高到92%",
+    "“3815”", "1+X", "十四五", "第二批", "(一)", "左右", "约", "-", "~", "至", "元/月", "学时",
+])
+NUMBER_TEXT = st.lists(st.one_of(NUMBER_PIECES, st.text(max_size=4)), max_size=25).map("".join)
+
+
+@FAST
+@given(NUMBER_TEXT)
+def test_number_parser_spans_lie_inside_the_text(text):
+    from eduanalysis.numbers import find_numbers
+
+    previous_end = 0
+    for n in find_numbers(text):
+        assert 0 <= n.start < n.end <= len(text)
+        assert n.start >= previous_end  # in order, never overlapping
+        previous_end = n.end
+        assert n.value == n.value  # never NaN
+        assert n.value_max is None or n.value_max == n.value_max
+
+
+@FAST
+@given(NUMBER_TEXT, st.sampled_from([None, 2022, 2025]), st.booleans())
+def test_target_extractor_never_crashes_and_keeps_spans_inside_the_clause(text, horizon, annual):
+    from eduanalysis.targets import Context, extract_clause
+
+    for q in extract_clause(text, Context(plan_start_year=2021 if horizon else None, plan_end_year=horizon,
+                                          annual=annual)):
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.comparator in {">=", "<=", "=", "~", "range", "delta_up", "delta_down"}
+        assert q.kind in {"target", "baseline", "standard"}
+        assert q.value_max is None or q.comparator == "range" or q.value_max >= q.value
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_whole_build_of_one_arbitrary_document_keeps_every_invariant(raw):
+    import pandas as pd
+
+    from eduanalysis import schema
+    from eduanalysis.targets import targets
+
+    record, boiler = corpus.document_record("x.txt", raw, "utf-8", "txt")
+    if record["body_start"] >= record["body_end"]:
+        return
+    documents = schema.validate(pd.DataFrame([record], columns=schema.DOCUMENTS.column_names), "documents")
+    boilerplate = schema.validate(pd.DataFrame(boiler, columns=schema.BOILERPLATE.column_names), "boilerplate")
+    sections, measures = segment.sections_and_measures(documents, boilerplate)
+    found = targets(documents, sections, measures)
+    text = record["text"]
+    for row in found.itertuples():
+        assert 0 <= row.char_start < row.char_end <= len(text)
+        m = measures.set_index("measure_id").loc[row.measure_id]
+        assert m.char_start <= row.char_start and row.char_end <= m.char_end
