@@ -299,17 +299,30 @@ def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") 
     docs = documents.copy()
     docs["issue_year"] = docs["doc_id"].map(issue_year(documents))
     docs = docs.sort_values(["issue_year", "plan_start_year", "doc_id"], kind="mergesort").reset_index(drop=True)
+    # An issue year no date states (the plan's first year stands in) is drawn hollow.
+    stated = documents.set_index("doc_id")[["published_date", "written_date"]].notna().any(axis=1)
+    legend_labels = {
+        "horizon": bilingual("规划期", "Plan horizon", lang),
+        "issued": bilingual("发布年份", "Issued", lang),
+        "inferred": bilingual("发布年份（推定：规划首年）", "Issued (inferred: plan's first year)", lang),
+    }
+
+    def once(key: str) -> str | None:
+        return legend_labels.pop(key, None)
+
     fig, ax = plt.subplots(figsize=(6.3, 0.42 * len(docs) + 1.2))
     for i, d in docs.iterrows():
         start, end = d["plan_start_year"], d["plan_end_year"]
         if pd.notna(start) and pd.notna(end):
             ax.barh(i, end - start + 1, left=start - 0.5, height=0.5, color=OKABE_ITO[4], alpha=0.9,
-                    label=bilingual("规划期", "Plan horizon", lang) if i == 0 else None)
+                    label=once("horizon"))
             ax.text(end + 0.55, i, f"{int(start)}–{int(end)}" if start != end else f"{int(end)}",
                     va="center", fontsize=7)
         if pd.notna(d["issue_year"]):
-            ax.plot(d["issue_year"], i, marker="D", color=OKABE_ITO[5], markersize=5, linestyle="none",
-                    label=bilingual("发布年份", "Issued", lang) if i == 0 else None)
+            inferred = not bool(stated.get(d["doc_id"], False))
+            ax.plot(d["issue_year"], i, marker="D", markersize=5, linestyle="none", color=OKABE_ITO[5],
+                    markerfacecolor="white" if inferred else OKABE_ITO[5],
+                    label=once("inferred" if inferred else "issued"))
     ax.set_yticks(range(len(docs)), [wrap(labels.get(d, d), 24) for d in docs["doc_id"]])
     ax.invert_yaxis()
     years = pd.concat([docs["plan_start_year"], docs["plan_end_year"], docs["issue_year"]]).dropna().astype(int)
@@ -319,7 +332,7 @@ def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") 
     ax.set_xlabel(bilingual("年份", "Year", lang))
     ax.grid(axis="x", color="0.9", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(docs) < 4 else -0.12), ncol=2)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     return fig
 
 
