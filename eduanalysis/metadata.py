@@ -9,6 +9,7 @@ document type and region are derived.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import config
+from eduanalysis.numbers import five_year_plan_years
 
 # --- boilerplate ----------------------------------------------------------------
 
@@ -220,11 +222,14 @@ REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:
 REGION_LEVEL_CHARS = "市县区盟旗"
 #: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
 ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()]{4,40}?)(?:关于|印发)")
-_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+@functools.lru_cache(maxsize=1)
 def read_doc_types() -> pd.DataFrame:
-    """The document-type vocabulary (``resources/doc_types.csv``): zh word, en name, annual flag."""
+    """The document-type vocabulary (``resources/doc_types.csv``): zh word, en name, annual flag.
+
+    Read once per process (callers must not modify it): the build asks for it for every document.
+    """
     return pd.read_csv(config.resource_path("doc_types.csv"), dtype=str, keep_default_na=False)
 
 
@@ -260,11 +265,7 @@ def five_year_span(text: str) -> tuple[int, int] | None:
     (2021, 2025)
     """
     m = FIVE_YEAR_RE.search(text)
-    if not m:
-        return None
-    n = 10 + _CN_DIGIT.get(m.group(1), 0) if m.group(1) else 10
-    start = 2001 + 5 * (n - 10)
-    return start, start + 4
+    return five_year_plan_years(f"十{m.group(1)}五") if m else None
 
 
 def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) -> tuple[int | None, int | None]:

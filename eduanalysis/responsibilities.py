@@ -9,6 +9,7 @@ Unit names are normalised through ``resources/unit_aliases.csv`` (各县区政�
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -26,7 +27,9 @@ CUE_RE = re.compile("(" + "|".join(sorted(ROLE_CUES, key=len, reverse=True)) + r
 UNIT_SEPARATORS_RE = re.compile(r"[、,;,;。]")
 
 
+@functools.lru_cache(maxsize=1)
 def read_aliases() -> dict[str, str]:
+    """Unit-name aliases (``resources/unit_aliases.csv``), read once per process; callers must not modify them."""
     table = pd.read_csv(config.resource_path("unit_aliases.csv"), dtype=str, keep_default_na=False)
     return dict(zip(table.alias, table.unit_name, strict=True))
 

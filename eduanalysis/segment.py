@@ -23,6 +23,7 @@ import pandas as pd
 
 from eduanalysis import schema
 from eduanalysis.metadata import split_lines
+from eduanalysis.numbers import parse_chinese
 
 CN_NUMERALS = "一二三四五六七八九十百零〇两"
 _N = f"[{CN_NUMERALS}\\d]+"
@@ -83,8 +84,6 @@ CLOSERS = {v: k for k, v in OPENERS.items()}
 RESPONSIBILITY_RE = re.compile(
     r"^[(]?\s*(责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门|参与单位|协同单位|协办单位|"
     r"实施单位|主责单位|责任主体|牵头领导|责任领导)\s*[:]")
-_CN_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -99,20 +98,8 @@ def label_number(label: str) -> int | None:
     for ch in label:
         if ch in _CIRCLED:
             return _CIRCLED.index(ch) + 1
-    digits = re.sub(f"[^{CN_NUMERALS}]", "", label)
-    if not digits:
-        return None
-    total, current = 0, 0
-    for ch in digits:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_VALUE.get(ch, 0)
-    return total + current
+    value = parse_chinese(re.sub(f"[^{CN_NUMERALS}]", "", label))
+    return None if value is None else int(value)
 
 
 @dataclass
