@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -76,8 +77,9 @@ class ResultStore:
     """Per-document results on disk, one file per key, in the folder of one code version.
 
     Each file holds two pickles: a small summary (source file, doc_id, content
-    hash or reject reason), then the document's tables, so a build can decide
-    duplicates from the summaries without loading every document's tables.
+    hash or reject reason), then the document's tables, each pickled on its own,
+    so a build can decide duplicates from the summaries without loading any
+    table, and each process of a parallel merge unpickles only its tables.
     Writes are atomic (temporary file, then rename), so workers on the same
     machine, or on machines sharing the folder, can write concurrently.
     """
@@ -97,9 +99,14 @@ class ResultStore:
         """The small summary stored with a result (the tables are not read)."""
         return self._load(key, 1)[0]
 
-    def get(self, key: str) -> dict[str, pd.DataFrame]:
-        """The document's tables."""
-        return self._load(key, 2)[1]
+    def get(self, key: str, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+        """The document's tables (only ``names`` when given; a rejected document has only ``rejects``)."""
+        tables = self._load(key, 2)[1]
+        wanted = tables if names is None else [n for n in names if n in tables]
+        try:
+            return {name: pickle.loads(tables[name]) for name in wanted}
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise self._unreadable(key, exc) from exc
 
     def _load(self, key: str, count: int) -> list:
         path = self.path(key)
@@ -107,8 +114,11 @@ class ResultStore:
             with open(path, "rb") as fh:
                 return [pickle.load(fh) for _ in range(count)]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            raise EduAnalysisError(f"{path}: cannot read the cached result ({exc}); "
-                                   "delete the cache folder or rebuild with --no-cache") from exc
+            raise self._unreadable(key, exc) from exc
+
+    def _unreadable(self, key: str, exc: Exception) -> EduAnalysisError:
+        return EduAnalysisError(f"{self.path(key)}: cannot read the cached result ({exc}); "
+                                "delete the cache folder or rebuild with --no-cache")
 
     def put(self, key: str, summary: dict, result: dict[str, pd.DataFrame]) -> None:
         path = self.path(key)
@@ -117,7 +127,8 @@ class ResultStore:
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(summary, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({name: pickle.dumps(df, protocol=pickle.HIGHEST_PROTOCOL) for name, df in result.items()},
+                            fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

@@ -52,6 +52,28 @@ def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", work
         yield from _dask(fn, tasks, workers, address)
 
 
+def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, **here) -> list:
+    """``[fn(*task) for task in tasks]``, the first task here while the others run in up to ``workers - 1`` processes.
+
+    Keyword arguments ``here`` go to the calls made in this process only (a
+    progress callback, say): the first task's, or every task's when
+    ``workers`` is 1 and all run here, one after the other.
+
+    >>> run_alongside(divmod, [(7, 2), (9, 4)], workers=1)
+    [(3, 1), (2, 1)]
+    """
+    if workers == 1 or len(tasks) <= 1:
+        return [fn(*task, **here) for task in tasks]
+    with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(fn, *task) for task in tasks[1:]]
+        try:
+            first = fn(*tasks[0], **here)
+            return [first, *(future.result() for future in futures)]
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 def check(scheduler: str, workers: int | None, address: str | None) -> int:
     """Validate the options before any work starts; return the number of workers."""
     workers = default_workers() if workers is None else workers

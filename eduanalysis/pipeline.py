@@ -16,7 +16,9 @@ It scales to tens of thousands of documents on one machine:
 - **streaming**: the tables are merged :data:`BATCH_DOCS` documents at a time,
   in ``doc_id`` order (every key starts with the doc_id), and written as they
   go (:mod:`eduanalysis.tablefiles`), so memory is bounded by the batch, not the
-  corpus. The files do not depend on workers, scheduler or batch size.
+  corpus; with two or more workers the groups of tables in :data:`MERGE_GROUPS`
+  are written by processes of their own, side by side. The files do not depend
+  on workers, scheduler or batch size.
 
 Every file is written into a staging folder and moved into place at the end, so
 an interrupted build leaves the previous outputs intact.
@@ -32,14 +34,14 @@ import socket
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import cache, corpus, executors, schema
+from eduanalysis import cache, corpus, executors, schema, tablefiles
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.responsibilities import responsibilities
 from eduanalysis.segment import sections_and_measures
@@ -53,6 +55,9 @@ CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "r
 TASK_DOCS = 8
 #: Documents whose tables are merged and written at a time: the build's memory grows with this, not the corpus.
 BATCH_DOCS = 200
+#: The core tables but rejects, in groups of about equal cost to merge and write (measured on synthetic corpora):
+#: with two or more workers each group is written by its own process.
+MERGE_GROUPS = (("documents", "boilerplate", "responsibilities"), ("sections", "measures", "targets"))
 #: The cache folder inside the output folder unless ``cache_dir`` names another.
 CACHE_DIRNAME = ".cache"
 #: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
@@ -251,7 +256,7 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
     for name, value in (("--batch-size", batch_size), ("task_size", task_size)):
         if value < 1:
             raise EduAnalysisError(f"{name} {value}: give a positive number of documents")
-    executors.check(scheduler, workers, address)
+    n_workers = executors.check(scheduler, workers, address)
     docs, warnings, version = _plan(corpus_dir)
     fingerprint = _fingerprint(version, docs)
     out.mkdir(parents=True, exist_ok=True)
@@ -264,7 +269,8 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
         missing = [d for d in docs if not store.has(d.key)]
         summaries = _process(corpus_dir, missing, store, scheduler, workers, address, task_size, progress)
         summaries.update({d.key: store.summary(d.key) for d in docs if d.key not in summaries})
-        stats = _merge(docs, summaries, store, staging / "tables", batch_size, progress)
+        local = executors.default_workers() if scheduler == "dask" else n_workers
+        stats = _merge(docs, summaries, store, staging / "tables", batch_size, local, progress)
         _install(staging / "tables", out, fingerprint, stats)
         if use_cache:
             store.prune_other_versions()
@@ -343,28 +349,53 @@ def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], st
 
 
 def _merge(docs: list[_Doc], summaries: dict[str, dict], store: cache.ResultStore, folder: Path,
-           batch_size: int, progress: bool) -> dict[str, int]:
-    """Write every core table into ``folder``, ``batch_size`` documents at a time in doc_id order; return row counts."""
+           batch_size: int, workers: int, progress: bool) -> dict[str, int]:
+    """Write every core table into ``folder``; return row counts.
+
+    The groups of :data:`MERGE_GROUPS` are written side by side: the first in
+    this process, the others in ``workers - 1`` more processes (one after the
+    other here when ``workers`` is 1).
+    """
     duplicates = duplicate_texts(list(summaries.values()))
     rejects = [{"source_file": d.source_file, "reason": summaries[d.key]["reject"] or duplicates[d.source_file]}
                for d in docs if summaries[d.key]["reject"] is not None or d.source_file in duplicates]
     rejected = {r["source_file"] for r in rejects}
-    kept = sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)
-    names = [n for n in CORE_TABLES if n != "rejects"]
-    stats = {"targets_mapped": 0}
-    bar = _bar(len(kept), progress, "writing")
-    with ExitStack() as stack:
-        writers = {n: stack.enter_context(TableWriter(n, folder)) for n in names}
-        for i in range(0, len(kept), batch_size):
-            results = [store.get(d.key) for d in kept[i:i + batch_size]]
-            for name in names:
-                writers[name].write(_concat([r[name] for r in results], name))
-            stats["targets_mapped"] += int(sum(r["targets"]["indicator_id"].notna().sum() for r in results))
-            bar.update(len(results))
+    keys = [d.key for d in sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)]
+    here = len(MERGE_GROUPS) if workers == 1 else 1  # the groups this process writes (and the bar shows)
+    bar = _bar(len(keys) * here, progress, "writing")
+    tasks = [({n: tablefiles.group_rows(n) for n in group}, keys, str(store.root), store.version, str(folder),
+              batch_size) for group in MERGE_GROUPS]
+    stats = {"rejects": len(rejects)}
+    for counts in executors.run_alongside(write_group, tasks, workers, progress=bar.update):
+        stats.update(counts)
     bar.close()
     write_frame(_concat([pd.DataFrame(rejects, columns=schema.REJECTS.column_names)], "rejects"), "rejects", folder)
-    stats.update({n: writers[n].rows for n in names}, rejects=len(rejects))
     return stats
+
+
+def write_group(group: dict[str, int], keys: list[str], store_root: str, version: str, folder: str,
+                batch_size: int, progress: Callable[[int], object] | None = None) -> dict[str, int]:
+    """Write tables ``group`` (name: rows per row group) of the documents ``keys`` (in doc_id order) into ``folder``.
+
+    Documents are merged ``batch_size`` at a time; ``progress(n)`` is called
+    after each batch of ``n``. Returns the row count of each table, and
+    ``targets_mapped`` when ``targets`` is among them.
+    """
+    store = cache.ResultStore(store_root, version)
+    names, counts = list(group), {}
+    with ExitStack() as stack:
+        writers = {n: stack.enter_context(TableWriter(n, folder, rows)) for n, rows in group.items()}
+        for i in range(0, len(keys), batch_size):
+            results = [store.get(key, names) for key in keys[i:i + batch_size]]
+            for name in names:
+                writers[name].write(_concat([r[name] for r in results], name))
+            if "targets" in names:
+                counts["targets_mapped"] = counts.get("targets_mapped", 0) + int(
+                    sum(r["targets"]["indicator_id"].notna().sum() for r in results))
+            if progress is not None:
+                progress(len(results))
+    counts.update({n: writers[n].rows for n in names})
+    return counts
 
 
 def _install(folder: Path, out: Path, fingerprint: str, stats: dict[str, int]) -> None:

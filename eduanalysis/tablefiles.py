@@ -27,18 +27,28 @@ ROW_GROUP_ROWS = {"documents": 512}
 DEFAULT_ROW_GROUP_ROWS = 65_536
 
 
+def group_rows(name: str) -> int:
+    """Rows per Parquet row group of table ``name``.
+
+    A process that writes tables for another passes it this number, so both
+    write the same bytes whatever their module settings.
+    """
+    return ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
+
+
 class TableWriter:
     """Stream sorted, validated pieces of table ``name`` into ``folder/name.parquet`` and ``folder/name.csv``.
 
     Use as a context manager; :meth:`write` each piece in key order. The files
-    are complete only after a clean exit.
+    are complete only after a clean exit. Row groups hold ``row_group_rows``
+    rows (default :func:`group_rows`).
     """
 
-    def __init__(self, name: str, folder: str | Path):
+    def __init__(self, name: str, folder: str | Path, row_group_rows: int | None = None):
         self.name = name
         self.folder = Path(folder)
         self.rows = 0
-        self._group = ROW_GROUP_ROWS.get(name, DEFAULT_ROW_GROUP_ROWS)
+        self._group = row_group_rows or group_rows(name)
         self._key = list(schema.TABLES[name].key) if name in schema.TABLES else []
         self._last_key: tuple | None = None
         self._pending: list[pa.Table] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 
 import pandas as pd
@@ -102,6 +103,20 @@ def test_rebuild_from_the_cache_writes_the_same_tables(synthetic, reference, tmp
     again = build(synthetic, tmp_path, workers=2, batch_size=3)
     assert (again.processed, again.reused) == (0, N_SYNTH + 2)
     assert _files(tmp_path) == reference
+
+
+def test_unreadable_cache_entry_stops_a_parallel_merge_and_keeps_the_outputs(synthetic, reference, tmp_path):
+    build(synthetic, tmp_path, workers=1)
+    (tmp_path / STAMP_NAME).unlink()
+    entry = sorted((tmp_path / ".cache").glob("v-*/*/*.pkl"))[0]
+    with entry.open("rb") as fh:
+        pickle.load(fh)
+        summary_end = fh.tell()
+    entry.write_bytes(entry.read_bytes()[:summary_end])  # the summary reads, the tables do not
+    with pytest.raises(EduAnalysisError, match=f"{entry.name}: cannot read the cached result .*--no-cache"):
+        build(synthetic, tmp_path, workers=2)
+    assert _files(tmp_path) == reference
+    assert not list(tmp_path.glob(".staging-*"))
 
 
 def test_edited_output_is_rewritten(synthetic, reference, tmp_path):
