@@ -5,6 +5,12 @@
 through ``random_state``. When ``n_clusters`` is None the number of clusters is
 chosen by the silhouette score over ``k_range``. :func:`stability` refits with
 several seeds and reports the adjusted Rand index between every pair of runs.
+
+At scale (more than ``minibatch_above`` measures, default
+:data:`MINIBATCH_ABOVE`) KMeans becomes :class:`~sklearn.cluster.MiniBatchKMeans`
+with a fixed batch size, and silhouettes are computed on a random sample of
+``silhouette_sample`` points (seeded by ``random_state``), so the cost grows
+linearly with the number of measures.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import Normalizer
@@ -23,6 +29,15 @@ from threadpoolctl import threadpool_limits
 
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.features import make_vectorizer
+
+#: Above this many measures KMeans is MiniBatchKMeans and silhouettes are sampled.
+MINIBATCH_ABOVE = 5000
+#: Points the silhouette is computed on above MINIBATCH_ABOVE measures (it is O(n²) in time).
+SILHOUETTE_SAMPLE = 5000
+#: MiniBatchKMeans batch size (fixed, so results do not depend on the machine's core count).
+BATCH_SIZE = 2048
+#: Ward agglomerative clustering stores an n × n distance matrix: refuse it above this many measures.
+AGGLOMERATIVE_MAX = 20000
 
 
 class MeasureClusterer(ClusterMixin, BaseEstimator):
@@ -44,6 +59,11 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
         Terms in fewer texts are dropped.
     n_terms : int
         Top terms kept per cluster in ``cluster_terms_``.
+    minibatch_above : int
+        Above this many texts, KMeans is MiniBatchKMeans (batch ``BATCH_SIZE``) and the silhouette
+        is computed on ``silhouette_sample`` random points.
+    silhouette_sample : int
+        Sample size of the silhouette score above ``minibatch_above`` texts.
 
     Attributes
     ----------
@@ -68,6 +88,8 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
         n_terms: int = 6,
         extra_stopwords: Sequence[str] = (),
         random_state: int | None = None,
+        minibatch_above: int = MINIBATCH_ABOVE,
+        silhouette_sample: int = SILHOUETTE_SAMPLE,
     ):
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -78,24 +100,57 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
         self.n_terms = n_terms
         self.extra_stopwords = extra_stopwords
         self.random_state = random_state
+        self.minibatch_above = minibatch_above
+        self.silhouette_sample = silhouette_sample
+
+    def _at_scale(self, n: int) -> bool:
+        return n > self.minibatch_above
 
     def _cluster(self, x: np.ndarray, k: int) -> np.ndarray:
+        if self.method == "kmeans" and self._at_scale(len(x)):
+            return MiniBatchKMeans(n_clusters=k, batch_size=BATCH_SIZE, n_init=3,
+                                   random_state=self.random_state).fit_predict(x)
         if self.method == "kmeans":
             return KMeans(n_clusters=k, n_init=10, random_state=self.random_state).fit_predict(x)
         if self.method == "agglomerative":
+            if len(x) > AGGLOMERATIVE_MAX:
+                raise EduAnalysisError(
+                    f"agglomerative clustering of {len(x)} measures needs an n × n matrix; use method='kmeans' "
+                    f"or cluster a sample of at most {AGGLOMERATIVE_MAX} (max_measures in 20_themes)")
             return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
         raise EduAnalysisError(f"unknown clustering method {self.method!r}: use 'kmeans' or 'agglomerative'")
+
+    def _silhouette(self, x: np.ndarray, labels: np.ndarray) -> float:
+        if len(set(labels)) < 2:
+            return float("nan")
+        if self._at_scale(len(x)) and len(x) > self.silhouette_sample:
+            return float(silhouette_score(x, labels, sample_size=self.silhouette_sample,
+                                          random_state=self.random_state))
+        return float(silhouette_score(x, labels))
 
     def fit(self, texts, y=None):
         # A few thousand short texts: BLAS/OpenMP thread start-up costs more than it saves (6x slower on 2 cores).
         with threadpool_limits(1):
             return self._fit(list(texts))
 
+    def fit_tfidf(self, tfidf, vectorizer):
+        """Fit on a TF-IDF matrix already computed by ``vectorizer`` (saves tokenising the texts again).
+
+        :func:`stability` uses it to refit with several seeds: the vectoriser has
+        no randomness, so each seed's result equals a full :meth:`fit`.
+        """
+        with threadpool_limits(1):
+            return self._fit_matrix(tfidf, vectorizer)
+
     def _fit(self, texts: list[str]):
         if len(texts) < 3:
             raise EduAnalysisError(f"clustering needs at least 3 measures, got {len(texts)}")
-        self.vectorizer_ = make_vectorizer(self.analyzer, extra_stopwords=self.extra_stopwords, min_df=self.min_df)
-        tfidf = self.vectorizer_.fit_transform(texts)
+        vectorizer = make_vectorizer(self.analyzer, extra_stopwords=self.extra_stopwords, min_df=self.min_df)
+        return self._fit_matrix(vectorizer.fit_transform(texts), vectorizer)
+
+    def _fit_matrix(self, tfidf, vectorizer):
+        self.vectorizer_ = vectorizer
+        n = tfidf.shape[0]
         n_comp = max(1, min(self.n_components, tfidf.shape[1] - 1, tfidf.shape[0] - 1))
         self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state)
         self.embedding_ = Normalizer().fit_transform(self.svd_.fit_transform(tfidf))
@@ -103,14 +158,14 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
             ks = [int(self.n_clusters)]
         else:
             lo, hi = self.k_range
-            ks = [k for k in range(max(2, lo), hi + 1) if k < len(texts)]
+            ks = [k for k in range(max(2, lo), hi + 1) if k < n]
             if not ks:
-                raise EduAnalysisError(f"k_range {self.k_range} leaves no k below the {len(texts)} measures")
+                raise EduAnalysisError(f"k_range {self.k_range} leaves no k below the {n} measures")
         self.silhouette_ = {}
         best = None
         for k in ks:
             labels = self._cluster(self.embedding_, k)
-            score = float(silhouette_score(self.embedding_, labels)) if len(set(labels)) > 1 else float("nan")
+            score = self._silhouette(self.embedding_, labels)
             self.silhouette_[k] = score
             if best is None or (score > best[0] + 1e-12):
                 best = (score, k, labels)
@@ -146,10 +201,16 @@ def stability(texts, seeds: Sequence[int], **params) -> pd.DataFrame:
     """Refit :class:`MeasureClusterer` once per seed; adjusted Rand index between each pair of runs.
 
     ``params`` go to the clusterer (fix ``n_clusters`` to isolate seed effects
-    from the choice of k). Returns ``seed_a, seed_b, n_clusters_a, n_clusters_b, ari``.
+    from the choice of k). The texts are tokenised once: only SVD and KMeans
+    depend on the seed. Returns ``seed_a, seed_b, n_clusters_a, n_clusters_b, ari``.
     """
     texts = list(texts)
-    runs = {s: MeasureClusterer(random_state=s, **params).fit(texts) for s in seeds}
+    proto = MeasureClusterer(**params)
+    if len(texts) < 3:
+        raise EduAnalysisError(f"clustering needs at least 3 measures, got {len(texts)}")
+    vectorizer = make_vectorizer(proto.analyzer, extra_stopwords=proto.extra_stopwords, min_df=proto.min_df)
+    tfidf = vectorizer.fit_transform(texts)
+    runs = {s: MeasureClusterer(random_state=s, **params).fit_tfidf(tfidf, vectorizer) for s in seeds}
     rows = [
         (a, b, runs[a].n_clusters_, runs[b].n_clusters_, float(adjusted_rand_score(runs[a].labels_, runs[b].labels_)))
         for a, b in itertools.combinations(seeds, 2)

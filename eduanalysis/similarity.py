@@ -3,6 +3,14 @@
 Every function takes and returns DataFrames; pairwise results are long
 (``doc_a, doc_b, similarity``), sorted by key, so they can be written as tables
 and diffed between rebuilds.
+
+At scale (more than :data:`MAX_DENSE_DOCUMENTS` documents) the N × N matrix is
+never formed: :func:`top_k_neighbours` keeps each document's ``top_k`` most
+similar documents, computing the sparse product in blocks of rows (memory
+grows with ``block_size × N``); :func:`group_similarity` gives the exact mean
+similarity between the documents of two regions or provinces from their summed
+rows; :func:`alignment_pairs` bounds measure alignment to the most similar
+pairs of documents.
 """
 
 from __future__ import annotations
@@ -11,20 +19,35 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
 from scipy.spatial.distance import squareform
 from scipy.stats import chi2 as chi2_dist
 from sklearn.metrics.pairwise import cosine_similarity
 
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.features import JiebaTokenizer, make_vectorizer
+from eduanalysis.features import JiebaTokenizer, count_matrix, make_vectorizer, tfidf
+
+#: Above this many documents similarity keeps each document's top-k neighbours, not all N² pairs.
+MAX_DENSE_DOCUMENTS = 300
+#: Neighbours kept per document on the top-k path.
+TOP_K = 10
+#: Rows of the similarity matrix computed at once on the top-k path (memory: BLOCK_SIZE × N floats).
+BLOCK_SIZE = 256
+#: Pairs of documents whose measures are aligned (the most similar first).
+ALIGNMENT_MAX_PAIRS = 50
+#: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side).
+PAIR_CHUNK = 2048
 
 
-def similarity(texts: pd.Series, analyzer: str = "word", extra_stopwords=(), **vectorizer_args) -> pd.DataFrame:
+def similarity(texts: pd.Series, analyzer: str = "word", extra_stopwords=(), top_k: int = TOP_K,
+               max_documents: int = MAX_DENSE_DOCUMENTS, block_size: int = BLOCK_SIZE,
+               **vectorizer_args) -> pd.DataFrame:
     """Cosine similarity of TF-IDF vectors of ``texts`` (indexed by ``doc_id``), in long form.
 
     Returns ``doc_a, doc_b, similarity`` for every ordered pair including the
-    diagonal (1.0), sorted by ``doc_a, doc_b``.
+    diagonal (1.0), sorted by ``doc_a, doc_b``; with more than ``max_documents``
+    texts, each document's ``top_k`` neighbours instead (see :func:`pairwise`).
 
     >>> s = similarity(pd.Series({"a": "学前教育 普惠性幼儿园", "b": "学前教育 普惠性幼儿园", "c": "职业教育 产教融合"}))
     >>> s.loc[(s.doc_a == "a") & (s.doc_b == "b"), "similarity"].round(6).item()
@@ -34,10 +57,152 @@ def similarity(texts: pd.Series, analyzer: str = "word", extra_stopwords=(), **v
     """
     if len(texts) == 0:
         raise EduAnalysisError("no documents to compare: the measures table has no text measures")
-    vec = make_vectorizer(analyzer, extra_stopwords=extra_stopwords, **vectorizer_args)
-    x = vec.fit_transform(texts.tolist())
+    sublinear_tf = vectorizer_args.pop("sublinear_tf", True)
+    counts, _ = count_matrix(texts, analyzer, extra_stopwords=extra_stopwords, **vectorizer_args)
+    return pairwise(tfidf(counts, sublinear_tf), texts.index, top_k=top_k, max_documents=max_documents,
+                    block_size=block_size)
+
+
+def pairwise(x: sparse.spmatrix, doc_ids, top_k: int = TOP_K, max_documents: int = MAX_DENSE_DOCUMENTS,
+             block_size: int = BLOCK_SIZE) -> pd.DataFrame:
+    """Long similarity table of the L2-normalised rows of ``x`` (one per ``doc_ids``).
+
+    Up to ``max_documents`` rows: every ordered pair, diagonal included. Above:
+    :func:`top_k_neighbours` (``top_k`` per document, no diagonal), so memory and
+    output grow with N, not N².
+    """
+    doc_ids = pd.Index(doc_ids)
+    if x.shape[0] != len(doc_ids):
+        raise EduAnalysisError(f"{x.shape[0]} rows of vectors but {len(doc_ids)} doc_ids; pass one id per row")
+    if len(doc_ids) > max_documents:
+        return top_k_neighbours(x, doc_ids, top_k, block_size)
     sim = np.clip(cosine_similarity(x), 0.0, 1.0)
-    return square_to_long(pd.DataFrame(sim, index=texts.index, columns=texts.index))
+    return square_to_long(pd.DataFrame(sim, index=doc_ids, columns=doc_ids))
+
+
+def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: int = BLOCK_SIZE) -> pd.DataFrame:
+    """Each document's ``k`` most similar other documents: ``doc_a, doc_b, similarity``, sorted by key.
+
+    ``x`` holds L2-normalised rows (TF-IDF), so a dot product is the cosine.
+    Rows are multiplied ``block_size`` at a time against all of ``x`` (sparse),
+    so memory is bounded by ``block_size × N``; scores are rounded to 12
+    decimals and ties broken by ``doc_b`` order, so the result does not depend on
+    ``block_size``.
+
+    >>> x = sparse.csr_matrix(np.array([[1, 0], [0.8, 0.6], [0, 1]]))
+    >>> top_k_neighbours(x, ["a", "b", "c"], k=1).values.tolist()
+    [['a', 'b', 0.8], ['b', 'a', 0.8], ['c', 'b', 0.6]]
+    """
+    if k < 1 or block_size < 1:
+        raise EduAnalysisError(f"top_k ({k}) and block_size ({block_size}) must be at least 1")
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    ids = np.asarray(pd.Index(doc_ids), dtype=object)
+    order = np.argsort(ids, kind="stable")  # ties go to the smaller doc_id
+    x, ids = x[order], ids[order]
+    n = x.shape[0]
+    k = min(k, n - 1)
+    xt = x.T.tocsr()
+    rows_a, rows_b, scores = [], [], []
+    for start in range(0, n, block_size):
+        stop = min(start + block_size, n)
+        block = np.clip(np.round((x[start:stop] @ xt).toarray(), 12), 0.0, 1.0)
+        block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not its own neighbour
+        best = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        rows_a.append(np.repeat(np.arange(start, stop), k))
+        rows_b.append(best.ravel())
+        scores.append(np.take_along_axis(block, best, axis=1).ravel())
+    out = pd.DataFrame({"doc_a": ids[np.concatenate(rows_a)] if n else [],
+                        "doc_b": ids[np.concatenate(rows_b)] if n else [],
+                        "similarity": np.concatenate(scores) if n else []})
+    return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
+
+
+def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int = PAIR_CHUNK) -> pd.DataFrame:
+    """Cosine of the L2-normalised rows of ``x`` for the given ``doc_a, doc_b`` pairs only.
+
+    Used at scale to score one feature set (character n-grams) on the pairs
+    another (jieba tokens) found, so the two are compared pair for pair without
+    a second top-k search.
+
+    >>> x = sparse.csr_matrix(np.array([[1, 0], [0.8, 0.6]]))
+    >>> pair_similarity(x, ["a", "b"], pd.DataFrame({"doc_a": ["b"], "doc_b": ["a"]})).similarity.tolist()
+    [0.8]
+    """
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    pos = pd.Series(np.arange(len(doc_ids)), index=pd.Index(doc_ids))
+    ia, ib = pos[pairs["doc_a"]].to_numpy(), pos[pairs["doc_b"]].to_numpy()
+    sims = np.empty(len(ia))
+    for s in range(0, len(ia), chunk):
+        sims[s:s + chunk] = np.asarray(x[ia[s:s + chunk]].multiply(x[ib[s:s + chunk]]).sum(axis=1)).ravel()
+    out = pairs[["doc_a", "doc_b"]].reset_index(drop=True).assign(similarity=np.clip(np.round(sims, 12), 0.0, 1.0))
+    return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
+
+
+def similarity_table(x_word: sparse.spmatrix, x_char: sparse.spmatrix, doc_ids, top_k: int = TOP_K,
+                     max_documents: int = MAX_DENSE_DOCUMENTS, block_size: int = BLOCK_SIZE) -> pd.DataFrame:
+    """The ``similarity`` table: word and character-n-gram similarities with an ``analyzer`` column.
+
+    Up to ``max_documents`` documents both are dense (every pair). Above, the
+    word vectors give each document's ``top_k`` neighbours and the character
+    vectors are scored on those same pairs (:func:`pair_similarity`): a top-k
+    search on character n-grams, which nearly every document shares, costs
+    about as much as the dense product.
+    """
+    word = pairwise(x_word, doc_ids, top_k, max_documents, block_size)
+    char = (pairwise(x_char, doc_ids, top_k, max_documents, block_size) if len(doc_ids) <= max_documents
+            else pair_similarity(x_char, doc_ids, word))
+    return pd.concat([word.assign(analyzer="word"), char.assign(analyzer="char")], ignore_index=True)
+
+
+def group_similarity(x: sparse.spmatrix, doc_ids, groups: pd.Series) -> pd.DataFrame:
+    """Exact mean cosine similarity between the documents of two groups (regions, provinces), square.
+
+    For L2-normalised rows the mean over all pairs (a in A, b in B) is
+    ``(Σ x_a) · (Σ x_b) / (n_A n_B)``: one sum per group, no N × N matrix.
+    The diagonal is the mean over distinct pairs within a group
+    (``(|Σ x_a|² − Σ |x_a|²) / (n (n − 1))``), NaN for a group of one document.
+    ``groups`` maps each doc_id to its group.
+
+    >>> x = sparse.csr_matrix(np.array([[1, 0], [0.6, 0.8], [0, 1]]))
+    >>> group_similarity(x, ["a", "b", "c"], pd.Series({"a": "G", "b": "G", "c": "H"})).round(2).values.tolist()
+    [[0.6, 0.4], [0.4, nan]]
+    """
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    g = pd.Series(groups).reindex(pd.Index(doc_ids))
+    if g.isna().any():
+        missing = list(pd.Index(doc_ids)[g.isna().to_numpy()][:5])
+        raise EduAnalysisError(f"documents {missing} have no group; every doc_id needs a region/province")
+    names = np.array(sorted(g.unique()), dtype=object)
+    codes = pd.Categorical(g, categories=names).codes
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes)))
+    sums = member @ x
+    n = np.asarray(member.sum(axis=1)).ravel()
+    dots = (sums @ sums.T).toarray() if sparse.issparse(sums) else sums @ sums.T
+    sq_norms = member @ np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    mean = dots / np.outer(n, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        within = np.where(n > 1, (np.diag(dots) - sq_norms) / (n * (n - 1)), np.nan)
+    np.fill_diagonal(mean, within)
+    return pd.DataFrame(np.round(mean, 12), index=names, columns=names)
+
+
+def alignment_pairs(sim: pd.DataFrame, max_pairs: int = ALIGNMENT_MAX_PAIRS) -> list[tuple[str, str]]:
+    """The ``max_pairs`` most similar unordered pairs of documents ``(a, b)`` with a < b, in key order.
+
+    ``sim`` is a long similarity table (dense or top-k). Ties are broken by the
+    doc ids, so the choice is stable.
+
+    >>> s = pd.DataFrame({"doc_a": ["a", "b", "c", "a"], "doc_b": ["b", "a", "a", "c"], "similarity": [.9, .9, .2, .2]})
+    >>> alignment_pairs(s, 1)
+    [('a', 'b')]
+    """
+    s = sim.loc[sim["doc_a"] != sim["doc_b"], ["doc_a", "doc_b", "similarity"]]
+    a = np.where(s["doc_a"] < s["doc_b"], s["doc_a"], s["doc_b"])
+    b = np.where(s["doc_a"] < s["doc_b"], s["doc_b"], s["doc_a"])
+    u = pd.DataFrame({"a": a, "b": b, "similarity": s["similarity"].astype(float).round(12).to_numpy()})
+    u = u.drop_duplicates(["a", "b"]).sort_values(["similarity", "a", "b"], ascending=[False, True, True],
+                                                  kind="mergesort").head(max_pairs)
+    return sorted(zip(u["a"], u["b"], strict=True))
 
 
 def square_to_long(square: pd.DataFrame, value: str = "similarity") -> pd.DataFrame:
@@ -82,16 +247,24 @@ def alignments(
     min_similarity: float = 0.2,
     analyzer: str = "word",
     extra_stopwords=(),
+    pairs: list[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """For each pair of documents, their best-matching measures: what the two plans share.
 
-    TF-IDF is fitted on all measures, then for documents A < B every measure of
+    ``pairs`` limits the work to some pairs of documents (a < b), e.g. the most
+    similar ones from :func:`alignment_pairs`; only their documents' measures
+    are read. Default: every pair.
+
+    TF-IDF is fitted on the measures read, then for documents A < B every measure of
     A is matched to its most similar measure of B; pairs that are each other's
     best match (mutual) and score at least ``min_similarity`` are kept, the
     ``top_n`` highest per document pair. Columns: ``doc_a, doc_b, rank,
     measure_a, measure_b, similarity, text_a, text_b``.
     """
-    m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort").reset_index(drop=True)
+    m = measures[["measure_id", "doc_id", "text"]]
+    if pairs is not None:
+        m = m.loc[m["doc_id"].isin({d for p in pairs for d in p})]
+    m = m.sort_values("measure_id", kind="mergesort").reset_index(drop=True)
     cols = ["doc_a", "doc_b", "rank", "measure_a", "measure_b", "similarity", "text_a", "text_b"]
     if m.empty:
         return pd.DataFrame(columns=cols)
@@ -99,20 +272,22 @@ def alignments(
     x = vec.fit_transform(m["text"].tolist())
     rows = []
     docs = sorted(m["doc_id"].unique())
-    for a, b in itertools.combinations(docs, 2):
-        ia = np.flatnonzero(m["doc_id"].to_numpy() == a)
-        ib = np.flatnonzero(m["doc_id"].to_numpy() == b)
+    by_doc = {d: np.flatnonzero(m["doc_id"].to_numpy() == d) for d in docs}
+    for a, b in (itertools.combinations(docs, 2) if pairs is None else sorted(pairs)):
+        ia, ib = by_doc.get(a, np.array([], dtype=int)), by_doc.get(b, np.array([], dtype=int))
+        if len(ia) == 0 or len(ib) == 0:
+            continue
         sim = cosine_similarity(x[ia], x[ib])
         best_b = sim.argmax(axis=1)
         best_a = sim.argmax(axis=0)
-        pairs = [
+        matches = [
             (sim[i, j], ia[i], ib[j])
             for i, j in enumerate(best_b)
             if best_a[j] == i and sim[i, j] >= min_similarity
         ]
         # Highest score first; ties broken by measure ids so the order is stable.
-        pairs.sort(key=lambda p: (-round(p[0], 12), m.at[p[1], "measure_id"], m.at[p[2], "measure_id"]))
-        for rank, (s, i, j) in enumerate(pairs[:top_n], start=1):
+        matches.sort(key=lambda p: (-round(p[0], 12), m.at[p[1], "measure_id"], m.at[p[2], "measure_id"]))
+        for rank, (s, i, j) in enumerate(matches[:top_n], start=1):
             rows.append((a, b, rank, m.at[i, "measure_id"], m.at[j, "measure_id"], round(float(s), 12),
                          m.at[i, "text"], m.at[j, "text"]))
     return pd.DataFrame(rows, columns=cols)
@@ -163,18 +338,24 @@ def keyness_from_counts(table: pd.DataFrame, min_count: int = 3, top_n: int | No
     cols = ["group", "term", "count_group", "count_rest", "total_group", "total_rest", "g2", "chi2", "p_value", "rank"]
     if table.shape[1] < 2:
         return pd.DataFrame(columns=cols)
-    total = table.to_numpy().sum()
+    values = table.to_numpy()
+    total = values.sum()
+    row_total = values.sum(axis=1)
     out = []
-    for g in table.columns:
-        a = table[g].to_numpy(dtype=float)
-        b = table.drop(columns=g).sum(axis=1).to_numpy(dtype=float)
-        c = a.sum() - a
-        d = b.sum() - b
+    for k, g in enumerate(table.columns):
+        a_all = values[:, k].astype(float)
+        b_all = (row_total - values[:, k]).astype(float)
+        # Only terms that can be kept (a >= min_count) are scored: with many groups and a large
+        # vocabulary most are not, and the totals below use every term.
+        keep = a_all >= min_count
+        a, b = a_all[keep], b_all[keep]
+        c = a_all.sum() - a
+        d = b_all.sum() - b
         g2, chi2 = _g2_chi2(a, b, c, d, total)
-        sign = np.sign(a / max(a.sum(), 1) - b / max(b.sum(), 1))
+        sign = np.sign(a / max(a_all.sum(), 1) - b / max(b_all.sum(), 1))
         df = pd.DataFrame({
-            "group": g, "term": table.index, "count_group": a.astype(int), "count_rest": b.astype(int),
-            "total_group": int(a.sum()), "total_rest": int(b.sum()),
+            "group": g, "term": table.index[keep], "count_group": a.astype(int), "count_rest": b.astype(int),
+            "total_group": int(a_all.sum()), "total_rest": int(b_all.sum()),
             "g2": np.round(sign * g2, 9), "chi2": np.round(sign * chi2, 9),
         })
         df["p_value"] = chi2_dist.sf(np.abs(df["g2"]), 1)
@@ -224,6 +405,44 @@ def indicator_overlap(targets: pd.DataFrame, documents: pd.DataFrame, by: str = 
             rows.append((ra, rb, len(sa), len(sb), len(shared),
                          len(shared) / len(union) if union else np.nan, "|".join(shared)))
     return pd.DataFrame(rows, columns=["region_a", "region_b", "n_a", "n_b", "n_shared", "jaccard", "shared"])
+
+
+def group_counts(counts: sparse.spmatrix, terms, doc_ids, groups: pd.Series) -> pd.DataFrame:
+    """Term × group count table (for :func:`keyness_from_counts`) from a document × term count matrix.
+
+    ``groups`` maps doc_id to a group; terms no group uses are dropped.
+
+    >>> c = sparse.csr_matrix(np.array([[1, 0], [2, 0], [0, 3]]))
+    >>> group_counts(c, ["x", "y"], ["d1", "d2", "d3"], pd.Series({"d1": "A", "d2": "A", "d3": "B"})).to_dict()
+    {'A': {'x': 3, 'y': 0}, 'B': {'x': 0, 'y': 3}}
+    """
+    g = pd.Series(groups).reindex(pd.Index(doc_ids))
+    names = sorted(g.dropna().unique())
+    codes = pd.Categorical(g, categories=names).codes
+    rows = np.flatnonzero(codes >= 0)
+    member = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (codes[rows], rows)),
+                               shape=(len(names), counts.shape[0]))
+    summed = np.asarray((member @ sparse.csr_matrix(counts, dtype=np.int64)).todense()).T
+    table = pd.DataFrame(summed, index=pd.Index(np.asarray(terms, dtype=object)), columns=names)
+    return table.loc[table.sum(axis=1) > 0].sort_index().sort_index(axis=1)
+
+
+def keyness_from_matrix(counts: sparse.spmatrix, terms, doc_ids, documents: pd.DataFrame, by: str = "region_zh",
+                        min_count: int = 3, top_n: int | None = 20) -> pd.DataFrame:
+    """Keyness by ``by`` (``region_zh`` or ``province_zh``) from a count matrix tokenised once.
+
+    ``counts`` must come from :func:`eduanalysis.features.count_matrix` with the
+    place names as stopwords (as :func:`keyness_by_region` tokenises), so the
+    table equals :func:`keyness_by_region`'s for ``by="region_zh"``. Columns:
+    ``by``, its English name (``region_en``/``province_en``), then as :func:`keyness`.
+    """
+    en_col = by.replace("_zh", "_en")
+    d = documents.set_index("doc_id")
+    k = keyness_from_counts(group_counts(counts, terms, doc_ids, d[by]), min_count=min_count, top_n=top_n)
+    k = k.rename(columns={"group": by})
+    en = documents.drop_duplicates(by).set_index(by)[en_col] if en_col in documents else pd.Series(dtype=object)
+    k.insert(1, en_col, k[by].map(en))
+    return k
 
 
 def keyness_by_region(documents: pd.DataFrame, texts: pd.Series, min_count: int = 3,

@@ -312,3 +312,124 @@ def test_side_by_side_names_columns_by_region():
     docs = pd.DataFrame({"doc_id": ["A", "B"], "region_zh": ["甲市", "乙市"]})
     s = compare.side_by_side(similarity.alignments(MEASURES), "A", "B", docs)
     assert list(s.columns) == ["rank", "similarity", "甲市", "乙市"]
+
+
+# --- at scale: top-k similarity, group means, bounded alignments, MiniBatch clustering ------------------
+
+def _random_tfidf(n: int = 40, terms: int = 30, seed: int = 0):
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    dense = rng.integers(1, 5, (n, terms)) * (rng.random((n, terms)) < 0.3)  # term counts
+    dense[0] = 0.0  # a document with no terms
+    dense[2] = dense[1]  # an exact tie
+    from eduanalysis.features import tfidf
+
+    return tfidf(sparse.csr_matrix(dense)), [f"d{i:02d}" for i in range(n)]
+
+
+def _dense_top_k(x, ids, k):
+    sq = pd.DataFrame(np.round(x @ x.T.toarray(), 12), index=ids, columns=ids)
+    rows = []
+    for a in ids:
+        row = sq.loc[a].drop(a)
+        # Highest first, ties by doc id.
+        best = sorted(row.index, key=lambda b: (-row[b], b))[:k]
+        rows += [(a, b, row[b]) for b in best]
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "similarity"]).sort_values(["doc_a", "doc_b"]).reset_index(
+        drop=True)
+
+
+@pytest.mark.parametrize("k", [1, 5])
+def test_top_k_equals_the_top_k_of_the_dense_matrix(k):
+    x, ids = _random_tfidf()
+    got = similarity.top_k_neighbours(x, ids, k=k, block_size=7)
+    assert_frame_equal(got, _dense_top_k(x, ids, k), check_exact=False, atol=1e-12)
+    assert (got.groupby("doc_a").size() == k).all() and not (got.doc_a == got.doc_b).any()
+
+
+def test_top_k_does_not_depend_on_block_size_or_row_order():
+    x, ids = _random_tfidf(seed=3)
+    one = similarity.top_k_neighbours(x, ids, k=4, block_size=1)
+    assert_frame_equal(similarity.top_k_neighbours(x, ids, k=4, block_size=1000), one)
+    rev = np.arange(len(ids))[::-1]
+    assert_frame_equal(similarity.top_k_neighbours(x[rev], [ids[i] for i in rev], k=4, block_size=5), one)
+
+
+def test_similarity_switches_to_top_k_above_max_documents():
+    texts = pd.Series({"a": "学前教育 职业教育", "b": "学前教育 职业教育", "c": "特殊教育", "d": "学前教育"})
+    dense = similarity.similarity(texts, sublinear_tf=False)
+    top = similarity.similarity(texts, sublinear_tf=False, top_k=2, max_documents=3)
+    assert len(dense) == 16 and len(top) == 8
+    merged = top.merge(dense, on=["doc_a", "doc_b"], suffixes=("", "_dense"))
+    assert len(merged) == 8 and np.allclose(merged.similarity, merged.similarity_dense)
+    assert top.query("doc_a == 'a'").doc_b.tolist() == ["b", "d"]
+
+
+def test_group_similarity_is_the_mean_of_the_dense_pairwise_similarities():
+    x, ids = _random_tfidf(n=25, seed=5)
+    groups = pd.Series({d: "GHIJ"[i % 4] if i < 24 else "K" for i, d in enumerate(ids)})
+    got = similarity.group_similarity(x, ids, groups)
+    sq = pd.DataFrame(x @ x.T.toarray(), index=ids, columns=ids)
+    for ga in got.index:
+        a = groups.index[groups == ga]
+        for gb in got.columns:
+            b = groups.index[groups == gb]
+            block = sq.loc[a, b].to_numpy()
+            want = (block[~np.eye(len(a), dtype=bool)].mean() if len(a) > 1 else np.nan) if ga == gb else block.mean()
+            assert got.loc[ga, gb] == pytest.approx(want, nan_ok=True), (ga, gb)
+    assert np.isnan(got.loc["K", "K"])
+
+
+def test_pair_similarity_and_similarity_table_at_scale():
+    x, ids = _random_tfidf(n=30, seed=2)
+    x2, _ = _random_tfidf(n=30, seed=9)
+    table = similarity.similarity_table(x, x2, ids, top_k=3, max_documents=10, block_size=4)
+    word, char = (table.query(f"analyzer == '{a}'") for a in ("word", "char"))
+    assert len(word) == 30 * 3 and word[["doc_a", "doc_b"]].values.tolist() == char[["doc_a", "doc_b"]].values.tolist()
+    dense2 = x2 @ x2.T.toarray()
+    pos = {d: i for i, d in enumerate(ids)}
+    assert np.allclose(char.similarity, [dense2[pos[a], pos[b]] for a, b in zip(char.doc_a, char.doc_b, strict=True)])
+
+
+def test_alignment_pairs_bound_the_alignments():
+    sim = pd.DataFrame({"doc_a": ["A", "B", "A", "C"], "doc_b": ["B", "A", "C", "A"], "similarity": [.9, .9, .1, .1]})
+    assert similarity.alignment_pairs(sim, 1) == [("A", "B")]
+    three = pd.concat([MEASURES, MEASURES.assign(doc_id="C", measure_id=MEASURES.measure_id.str.replace("A", "C"))])
+    every = similarity.alignments(three, top_n=5)
+    some = similarity.alignments(three, top_n=5, pairs=[("A", "B")])
+    assert set(zip(every.doc_a, every.doc_b, strict=True)) == {("A", "B"), ("A", "C"), ("B", "C")}
+    assert set(zip(some.doc_a, some.doc_b, strict=True)) == {("A", "B")}
+    assert set(some.measure_a) <= set(MEASURES.measure_id)
+
+
+def test_keyness_from_one_count_matrix_equals_keyness_by_region():
+    from eduanalysis.features import count_matrix
+
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "region_zh": ["甲市", "甲市", "乙市"],
+                         "region_en": ["Jia", "Jia", "Yi"], "province_zh": ["某省"] * 3, "province_en": ["Mou"] * 3})
+    texts = pd.Series({"d1": "学前教育 学前教育 普惠性幼儿园 甲市", "d2": "学前教育 学前教育 集团化办学",
+                       "d3": "职业教育 职业教育 职业教育 产教融合"})
+    places = ["甲市", "乙市", "某省"]
+    from eduanalysis.features import region_stopwords
+
+    counts, terms = count_matrix(texts, extra_stopwords=region_stopwords(places))
+    got = similarity.keyness_from_matrix(counts, terms, texts.index, docs, min_count=1)
+    assert_frame_equal(got, similarity.keyness_by_region(docs, texts, min_count=1))
+    assert "甲市" not in set(got.term) and set(got.region_zh) == {"甲市", "乙市"}
+
+
+def test_minibatch_path_is_deterministic_and_samples_the_silhouette():
+    texts = CLUSTER_TEXTS * 4  # 72 texts, forced above the MiniBatch threshold
+    params = dict(k_range=(2, 4), min_df=1, minibatch_above=10, silhouette_sample=30)
+    a = clustering.MeasureClusterer(random_state=3, **params).fit(texts)
+    b = clustering.MeasureClusterer(random_state=3, **params).fit(texts)
+    assert (a.labels_ == b.labels_).all() and a.silhouette_ == b.silhouette_
+    assert a.n_clusters_ == 3
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(TRUE_LABELS * 4, a.labels_) == 1.0
+    s = clustering.stability(texts, seeds=[1, 2], n_clusters=3, min_df=1, minibatch_above=10)
+    assert (s.ari == 1.0).all()
+    with pytest.raises(EduAnalysisError, match="max_measures"):
+        clustering.MeasureClusterer(method="agglomerative", n_clusters=2)._cluster(np.zeros((20001, 2)), 2)
