@@ -21,6 +21,14 @@ from eduanalysis.features import region_stopwords, text_measures
 
 #: The built tables the analyses read (each restricted to the selected documents).
 ANALYSIS_INPUTS = ("documents", "sections", "measures", "responsibilities", "targets")
+#: Document columns the analyses never read (the full texts: 2 × the corpus in memory); load() leaves them "".
+UNREAD_COLUMNS = {"documents": ("raw_text", "text")}
+
+#: A figure labels at most this many rows or columns: above it, documents are grouped by region, and
+#: regions by province (see :func:`label_level`).
+MAX_LABELS = 40
+#: The levels a figure can show, finest first.
+LEVELS = ("doc_id", "region_zh", "province_zh")
 
 
 @dataclass
@@ -84,13 +92,143 @@ def load(processed_dir: str | Path, regions="all") -> Selection:
     folder = Path(processed_dir)
     if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
         raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
-    tables = {name: read_table(folder, name) for name in ANALYSIS_INPUTS}
+    tables = {name: _read(folder, name) if name in UNREAD_COLUMNS else read_table(folder, name)
+              for name in ANALYSIS_INPUTS}
     docs = tables["documents"]
     chosen = resolve_regions(docs, regions)
     keep = set(docs.loc[docs["region_zh"].isin(chosen), "doc_id"])
     picked = {name: df.loc[df["doc_id"].isin(keep)].reset_index(drop=True) for name, df in tables.items()}
     return Selection(folder, chosen, picked["documents"], picked["sections"], picked["measures"],
                      picked["targets"], picked["responsibilities"])
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    """Read a table without its :data:`UNREAD_COLUMNS` (left empty), validated against the schema."""
+    from eduanalysis import schema
+    from eduanalysis.pipeline import read_table
+
+    parquet = folder / f"{name}.parquet"
+    if not parquet.exists():
+        return read_table(folder, name)
+    skip = UNREAD_COLUMNS[name]
+    df = pd.read_parquet(parquet, columns=[c for c in schema.TABLES[name].column_names if c not in skip])
+    return schema.validate(df.assign(**{c: "" for c in skip}), name)
+
+
+def label_level(documents: pd.DataFrame, max_labels: int = MAX_LABELS, levels: tuple[str, ...] = LEVELS) -> str:
+    """The finest of ``doc_id``, ``region_zh``, ``province_zh`` with at most ``max_labels`` values.
+
+    Figures with one row per document switch to regions, then provinces, when
+    there are too many to label legibly (the coarsest level is used even if it
+    has more).
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "region_zh": ["甲", "甲", "乙"], "province_zh": ["P", "P", "P"]})
+    >>> label_level(d, 3), label_level(d, 2), label_level(d, 1)
+    ('doc_id', 'region_zh', 'province_zh')
+    """
+    levels = [c for c in levels if c in documents]
+    for level in levels:
+        if documents[level].nunique() <= max_labels:
+            return level
+    return levels[-1]
+
+
+def at_level(documents: pd.DataFrame, level: str) -> pd.DataFrame:
+    """``documents`` with ``region_zh``/``region_en`` replaced by the province when ``level`` is ``province_zh``.
+
+    Region-level analyses (target matrix, trajectories, timeline figures) then
+    compare provinces, each province holding its documents' rows.
+    """
+    if level != "province_zh":
+        return documents
+    return documents.assign(region_zh=documents["province_zh"], region_en=documents["province_en"])
+
+
+def regroup(table: pd.DataFrame, documents: pd.DataFrame, level: str) -> pd.DataFrame:
+    """A table with ``region_zh``/``region_en`` (e.g. ``timeline``) re-labelled by its documents' province
+    when ``level`` is ``province_zh``; unchanged otherwise."""
+    if level != "province_zh":
+        return table
+    d = documents.set_index("doc_id")
+    return table.assign(region_zh=table["doc_id"].map(d["province_zh"]),
+                        region_en=table["doc_id"].map(d["province_en"]))
+
+
+def level_names(documents: pd.DataFrame, level: str, lang: str = "zh") -> dict[str, str]:
+    """Display names of the groups of ``level``: document labels, region or province names."""
+    from eduanalysis.plots import doc_labels, pick
+
+    if level == "doc_id":
+        return doc_labels(documents, lang).to_dict()
+    en = level.replace("_zh", "_en")
+    return {z: pick(z, e, lang) for z, e in zip(documents[level], documents[en], strict=True)}
+
+
+def level_caption(level: str, lang: str = "zh") -> str | None:
+    """A figure title saying what one row stands for when it is not a document (None for documents)."""
+    from eduanalysis.plots import bilingual
+
+    return {
+        "region_zh": bilingual("按地区汇总（文档过多，无法逐一标注）", "By region (too many documents to label)", lang),
+        "province_zh": bilingual("按省份汇总（文档与地区过多，无法逐一标注）",
+                                 "By province (too many documents and regions to label)", lang),
+    }.get(level)
+
+
+def similarity_view(sim: pd.DataFrame, x, doc_ids, documents: pd.DataFrame, level: str):
+    """The square matrix a similarity heatmap shows at ``level``.
+
+    Documents: the long table ``sim`` pivoted (every pair, as computed).
+    Regions or provinces: the exact mean similarity between their documents
+    (:func:`eduanalysis.similarity.group_similarity`; the diagonal is the mean
+    within the group).
+    """
+    from eduanalysis.similarity import group_similarity, long_to_square
+
+    if level == "doc_id":
+        return long_to_square(sim)
+    return group_similarity(x, doc_ids, documents.set_index("doc_id")[level])
+
+
+def stats_at_level(stats: pd.DataFrame, documents: pd.DataFrame, level: str) -> pd.DataFrame:
+    """:func:`corpus_stats` summed over the documents of each region or province (unchanged for ``doc_id``)."""
+    if level == "doc_id":
+        return stats
+    groups = documents.set_index("doc_id")[level].reindex(stats.index)
+    return stats.astype(float).groupby(groups, sort=True).sum()
+
+
+def horizons_at_level(documents: pd.DataFrame, level: str) -> pd.DataFrame:
+    """One row per group for the plan-horizon figure: earliest plan start, latest plan end, median issue year.
+
+    Returns documents-like rows (``doc_id`` = the group) that
+    :func:`eduanalysis.plots.plan_horizons` draws; unchanged for ``doc_id``.
+    """
+    from eduanalysis.timeline import issue_year
+
+    if level == "doc_id":
+        return documents
+    d = documents.assign(issue=documents["doc_id"].map(issue_year(documents)).astype("Float64"))
+    g = d.groupby(level, sort=True)
+    year = g["issue"].median().round()
+    return pd.DataFrame({
+        "doc_id": year.index,
+        "plan_start_year": g["plan_start_year"].min().to_numpy(),
+        "plan_end_year": g["plan_end_year"].max().to_numpy(),
+        "published_date": [None if pd.isna(y) else str(int(y)) for y in year],
+        "written_date": None,
+    })
+
+
+def sample_measures(measures: pd.DataFrame, max_measures: int | None, seed: int) -> pd.DataFrame:
+    """At most ``max_measures`` measures, drawn at random with ``seed`` and kept in ``measure_id`` order.
+
+    All of them (unchanged) when there are no more than ``max_measures`` or it is None.
+    """
+    if max_measures is None or len(measures) <= max_measures:
+        return measures
+    picked = measures.sample(n=max_measures, random_state=seed)
+    return picked.sort_values("measure_id", kind="mergesort").reset_index(drop=True)
 
 
 def region_names(documents: pd.DataFrame, lang: str = "zh") -> dict[str, str]:

@@ -344,8 +344,12 @@ def bilingual(zh: str, en: str, lang: str) -> str:
 # --- similarity -----------------------------------------------------------------------
 
 def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels: pd.Series,
-                       lang: str = "zh", title: str | None = None) -> plt.Figure:
-    """Cosine-similarity heatmap ordered by hierarchical clustering, dendrogram on top."""
+                       lang: str = "zh", title: str | None = None, show_diagonal: bool = False) -> plt.Figure:
+    """Cosine-similarity heatmap ordered by hierarchical clustering, dendrogram on top.
+
+    The diagonal (a document with itself, 1) is left blank unless ``show_diagonal``: for
+    regions or provinces it is the mean similarity within the group, worth showing.
+    """
     names = [wrap(labels.get(d, d), 20) for d in order]
     values = square.loc[order, order].to_numpy(dtype=float)
     n = len(order)
@@ -362,7 +366,8 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     ax_d.set_axis_off()
     cmap = plt.get_cmap(SEQUENTIAL)
     off = values.copy()
-    np.fill_diagonal(off, np.nan)
+    if not show_diagonal:
+        np.fill_diagonal(off, np.nan)
     # Colour range: the off-diagonal values rounded out to tenths, so differences stay visible.
     lo = np.floor(np.nanmin(off) * 10) / 10 if n > 1 else 0.0
     hi = np.ceil(np.nanmax(off) * 10) / 10 if n > 1 else 1.0
@@ -384,9 +389,9 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
 
 
 def keyness_panels(keyness: pd.DataFrame, labels: dict, lang: str = "zh", n_terms: int = 10,
-                   ncols: int = 3) -> plt.Figure:
-    """One panel per region: its most distinctive terms by G²."""
-    groups = sorted(keyness["region_zh"].unique())
+                   ncols: int = 3, group: str = "region_zh") -> plt.Figure:
+    """One panel per region (or the ``group`` column, e.g. province): its most distinctive terms by G²."""
+    groups = sorted(keyness[group].unique())
     if not groups:
         raise EduAnalysisError("keyness table is empty: no region has a term above min_count")
     ncols = min(ncols, len(groups))
@@ -394,7 +399,7 @@ def keyness_panels(keyness: pd.DataFrame, labels: dict, lang: str = "zh", n_term
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.5 * ncols + 0.6, 0.23 * n_terms * nrows + 0.9 * nrows),
                              squeeze=False)
     for ax, g in zip(axes.flat, groups, strict=False):
-        k = keyness.loc[keyness["region_zh"] == g].sort_values("rank").head(n_terms)
+        k = keyness.loc[keyness[group] == g].sort_values("rank").head(n_terms)
         y = np.arange(len(k))
         ax.barh(y, k["g2"], color=OKABE_ITO[2], height=0.7)
         ax.set_yticks(y, k["term"])
@@ -530,6 +535,10 @@ def crosstab_heatmap(table: pd.DataFrame, row_labels: dict, col_labels: pd.Serie
 
 # --- timeline and targets -------------------------------------------------------------------
 
+#: Largest dot (points², above the 18 every dot has) in :func:`target_years`.
+TARGET_DOT_MAX = 600.0
+
+
 def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.Figure:
     """Number of targets each region sets for each year (dot area ∝ count), with plan horizons behind."""
     t = timeline.loc[timeline["event"] == "target"]
@@ -543,7 +552,9 @@ def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.
             lo, hi = g.loc[g.event == "plan_start", "year"].min(), g.loc[g.event == "plan_end", "year"].max()
             ax.plot([lo, hi], [ypos[r]] * 2, color="0.85", linewidth=6, solid_capstyle="round", zorder=1)
     if len(counts):
-        sizes = 18 + 22 * counts["n"].to_numpy(dtype=float) ** 0.8
+        sizes = 22 * counts["n"].to_numpy(dtype=float) ** 0.8
+        # Dot area grows with the count up to TARGET_DOT_MAX points² (a province may set thousands).
+        sizes = 18 + sizes * min(1.0, TARGET_DOT_MAX / sizes.max())
         ax.scatter(counts["year"].astype(float), counts["region_zh"].map(ypos), s=sizes, color=OKABE_ITO[0],
                    alpha=0.85, zorder=2, edgecolor="white", linewidth=0.5)
         for (_, c), size in zip(counts.iterrows(), sizes, strict=True):

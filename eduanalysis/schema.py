@@ -294,7 +294,9 @@ def data_dictionary_markdown() -> str:
 
 SIMILARITY = register(Table(
     "similarity",
-    "Cosine similarity of the documents' TF-IDF vectors, long form (every ordered pair, diagonal included).",
+    "Cosine similarity of the documents' TF-IDF vectors, long form: every ordered pair, diagonal included; above "
+    "dense_max_documents (300) documents, each document's top_k most similar other documents (word features), "
+    "with the character n-gram similarity of the same pairs.",
     ("analyzer", "doc_a", "doc_b"),
     (
         _c("analyzer", "string", "Features: word (jieba tokens, user dictionary, stopwords) or char (character 2–3-grams).", False),
@@ -354,7 +356,8 @@ MEASURE_THEMES = register(Table(
 
 CLUSTERS = register(Table(
     "clusters",
-    "Unsupervised clusters of text measures (TF-IDF → SVD → KMeans/agglomerative), one row per measure.",
+    "Unsupervised clusters of text measures (TF-IDF → SVD → KMeans/agglomerative), one row per clustered measure: "
+    "all of them, or a random sample of max_measures (20_themes).",
     ("measure_id",),
     (
         _c("measure_id", "string", "Measure key.", False),
@@ -395,8 +398,8 @@ TARGET_MATRIX = register(Table(
         _c("indicator_id", "string", "Canonical indicator key.", False),
         _c("indicator_zh", "string", "Canonical Chinese indicator name."),
         _c("indicator_en", "string", "Canonical English indicator name."),
-        _c("region_zh", "string", "Region.", False),
-        _c("region_en", "string", "English region name."),
+        _c("region_zh", "string", "Region (the province when there are more regions than max_labels in 40_targets).", False),
+        _c("region_en", "string", "English region (or province) name."),
         _c("doc_id", "string", "Document the target comes from.", False),
         _c("target_id", "string", "Target key.", False),
         _c("value", "Float64", "Target value (value_norm where available).", False),

@@ -107,7 +107,7 @@ def theme_shares(
 
 
 def region_theme_shares(tagged: pd.DataFrame, measures: pd.DataFrame, documents: pd.DataFrame,
-                        tax: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`theme_shares` by region: ``region_zh, theme_id, n_measures, share``."""
-    m = measures[["measure_id", "doc_id"]].merge(documents[["doc_id", "region_zh"]], on="doc_id")
-    return theme_shares(tagged, m, by="region_zh", tax=tax)
+                        tax: pd.DataFrame | None = None, by: str = "region_zh") -> pd.DataFrame:
+    """:func:`theme_shares` by region (or ``by="province_zh"``): ``region_zh, theme_id, n_measures, share``."""
+    m = measures[["measure_id", "doc_id"]].merge(documents[["doc_id", by]], on="doc_id")
+    return theme_shares(tagged, m, by=by, tax=tax)

@@ -75,7 +75,8 @@ def timeline(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("event_id", kind="mergesort").reset_index(drop=True)
 
 
-def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: int = 2) -> pd.DataFrame:
+def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: int = 2,
+                 median: bool = False) -> pd.DataFrame:
     """Baseline → target points for canonical indicators quantified by at least ``min_regions`` regions.
 
     A point comes from a baseline row, a target row, or the baseline paired
@@ -83,6 +84,10 @@ def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: in
     exists; within an indicator only its most common unit is kept, so lines are
     comparable. Columns: ``indicator_id, indicator_zh, indicator_en, unit,
     region_zh, region_en, doc_id, year, value, role`` (role = baseline/target).
+
+    ``median=True`` keeps one point per indicator, region, year and role: the
+    median of its documents' values (``doc_id`` is then the first of them), for
+    regions or provinces with many documents.
     """
     cols = ["indicator_id", "indicator_zh", "indicator_en", "unit", "region_zh", "region_en",
             "doc_id", "year", "value", "role"]
@@ -104,6 +109,11 @@ def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: in
     p = p.loc[p["indicator_id"].map(n_regions) >= min_regions]
     p["year"] = p["year"].astype("Int64")
     p = p.drop_duplicates(subset=["indicator_id", "region_zh", "year", "role", "value"])
+    if median:
+        keys = ["indicator_id", "region_zh", "year", "role"]
+        p = p.sort_values(keys + ["doc_id"], kind="mergesort")
+        p = p.groupby(keys, sort=False, dropna=False).agg(
+            {**{c: "first" for c in cols if c not in keys and c != "value"}, "value": "median"}).reset_index()
     return p[cols].sort_values(["indicator_id", "region_zh", "year", "role"], kind="mergesort").reset_index(drop=True)
 
 

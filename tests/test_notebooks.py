@@ -146,3 +146,50 @@ def test_nbval_executes_committed_notebooks(tmp_path):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert (tmp_path / "figures" / "10_similarity_word.png").exists()
     assert pd.read_parquet(tmp_path / "data" / "processed" / "clusters.parquet").shape[0] > 100
+
+
+#: Thresholds forced low so the 2-document selection takes every notebook's scale path.
+SCALE_PARAMS = {
+    "00_corpus_overview": {"max_labels": 1, "max_table_rows": 1},
+    "10_similarity": {"dense_max_documents": 1, "top_k": 1, "block_size": 1, "alignment_max_pairs": 1,
+                      "max_labels": 1, "keyness_top_n": 5},
+    "20_themes": {"max_measures": 200, "minibatch_above": 50, "k_range": [3, 5], "n_seeds": 2, "n_components": 30,
+                  "max_labels": 1},
+    "30_timeline": {"max_labels": 1},
+    "40_targets": {"max_labels": 1},
+}
+
+
+def test_notebooks_take_the_scale_path_when_thresholds_are_low(fixture_report, tmp_path):
+    import papermill
+
+    from eduanalysis.analysis import ANALYSIS_INPUTS
+
+    tmp, _ = fixture_report
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    for name in ANALYSIS_INPUTS:
+        shutil.copy(tmp / "processed" / f"{name}.parquet", processed)
+    printed = {}
+    for name, knobs in SCALE_PARAMS.items():
+        out = tmp_path / f"{name}.ipynb"
+        papermill.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), cwd=str(NOTEBOOKS),
+                                   kernel_name=report.kernel_name(), progress_bar=False,
+                                   parameters={"processed_dir": str(processed), "figures_dir": str(tmp_path / "fig"),
+                                               "regions": SELECTED, "lang": "en", "seed": 7, **knobs})
+        printed[name] = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
+                                for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    t = eduanalysis.load(processed)
+    # Similarity: one neighbour per document per analyzer, the same pairs for both.
+    assert t.similarity.groupby(["analyzer", "doc_a"]).size().eq(1).all() and len(t.similarity) == 4
+    assert (t.similarity.doc_a != t.similarity.doc_b).all()
+    assert t.alignments[["doc_a", "doc_b"]].drop_duplicates().shape[0] <= 1
+    assert "each keeps its 1 most similar" in printed["10_similarity"]
+    # Clustering: a sample of 200 measures, MiniBatch above 50; themes still cover every measure.
+    assert len(t.clusters) == 200 and "random sample of 200" in printed["20_themes"]
+    assert t.measure_themes.measure_id.nunique() > 200
+    assert "one row per province" in printed["00_corpus_overview"]
+    assert "figures show provinces" in printed["30_timeline"]
+    assert set(t.target_matrix.region_zh) <= set(t.documents.province_zh)
+    for fig in FIGURES:
+        assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 1000, fig
