@@ -1,0 +1,158 @@
+"""Benchmark of the analysis notebooks on a built processed folder: wall time and peak RSS per notebook.
+
+One command, figures printed as a Markdown table::
+
+    .venv/bin/python benchmarks/bench_analyses.py --processed /path/to/processed
+    .venv/bin/python benchmarks/bench_analyses.py --processed data/processed --notebooks 10_similarity
+
+The processed folder is read only: the notebooks write their analysis tables
+into a scratch folder that links to the built tables (``--work``, default a
+temporary folder, removed afterwards unless given) and their figures under it.
+Each notebook runs as in ``eduanalysis report`` (papermill, then the HTML
+export) in a child process; its peak RSS is read from ``os.wait4`` (the largest
+single process: the kernel, or a tokenising worker) and sampled with psutil
+(the whole process tree, summed). ``--param NAME=VALUE`` (a Python literal)
+overrides a notebook parameter, e.g. ``--param n_jobs=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+#: Run in the child: one notebook through eduanalysis.report (papermill + HTML export).
+CHILD = """
+import json, sys
+from pathlib import Path
+from eduanalysis import report
+nb, out, params = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
+report.run_notebook(nb, out, params, report.kernel_name())
+"""
+
+
+def scratch(processed: Path, work: Path) -> Path:
+    """A processed folder in ``work`` whose built tables are links to ``processed``'s (which stays untouched)."""
+    from eduanalysis.analysis import ANALYSIS_INPUTS
+
+    out = work / "processed"
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ANALYSIS_INPUTS:
+        for ext in ("parquet", "csv"):
+            src = processed / f"{name}.{ext}"
+            if src.exists() and not (out / src.name).exists():
+                (out / src.name).symlink_to(src.resolve())
+    if not (out / "documents.parquet").exists() and not (out / "documents.csv").exists():
+        raise SystemExit(f"{processed} holds no built tables; run `eduanalysis build --out {processed}` first")
+    return out
+
+
+def run_notebook(path: Path, out: Path, params: dict) -> dict:
+    """One notebook in a child process: wall time, peak RSS (largest process; whole tree)."""
+    import psutil
+
+    cmd = [sys.executable, "-c", CHILD, str(path), str(out), json.dumps(params)]
+    err_f = tempfile.TemporaryFile("w+")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_f, text=True, cwd=ROOT)
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample():
+        try:
+            parent = psutil.Process(proc.pid)
+            while not done.is_set():
+                procs = [parent, *parent.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:  # a worker ended between listing and reading
+                        pass
+                peak_tree[0] = max(peak_tree[0], total)
+                done.wait(0.2)
+        except psutil.Error:
+            pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)  # also returns the resource usage of the reaped descendants
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if os.waitstatus_to_exitcode(status):
+        err_f.seek(0)
+        raise SystemExit(f"notebook {path.name} failed:\n{err_f.read()[-3000:]}")
+    return {"seconds": seconds, "max_rss_gb": usage.ru_maxrss * 1024 / 1e9, "tree_rss_gb": peak_tree[0] / 1e9}
+
+
+def parse_param(text: str) -> tuple[str, object]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise SystemExit(f"--param {text!r}: write NAME=VALUE, e.g. n_jobs=1")
+    try:
+        return name.strip(), ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name.strip(), value
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--processed", type=Path, required=True, help="built processed folder (read only)")
+    ap.add_argument("--notebooks", default="", help="comma-separated notebook names (default: all, in order)")
+    ap.add_argument("--work", type=Path, help="scratch folder for analysis tables, figures, executed notebooks "
+                                              "(default: a temporary folder, removed afterwards)")
+    ap.add_argument("--param", action="append", default=[], help="NAME=VALUE notebook parameter override")
+    args = ap.parse_args(argv)
+    import papermill
+
+    from eduanalysis import analysis
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-analyses-"))
+    processed = scratch(args.processed.resolve(), work.resolve())
+    sel = analysis.load(processed)
+    n_chars = int(sel.text_measures["text"].str.len().sum())
+    print(f"{args.processed}: {len(sel.documents):,} documents, {len(sel.regions):,} regions, "
+          f"{len(sel.text_measures):,} clause measures ({n_chars:,} characters), {len(sel.targets):,} targets",
+          flush=True)
+    del sel
+    names = [n for n in args.notebooks.split(",") if n] or [p.stem for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+    overrides = dict(parse_param(p) for p in args.param)
+    rows = []
+    try:
+        for name in names:
+            path = NOTEBOOKS / f"{name}.ipynb"
+            declared = papermill.inspect_notebook(str(path))
+            params = {"processed_dir": str(processed), "figures_dir": str(work / "figures"),
+                      **{k: v for k, v in overrides.items() if k in declared}}
+            r = run_notebook(path, work / "reports", params)
+            rows.append((name, r))
+            print(f"{name}: {r['seconds']:.1f} s, peak RSS {r['max_rss_gb']:.2f} GB largest process, "
+                  f"{r['tree_rss_gb']:.2f} GB all processes", flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print("| notebook | seconds | peak RSS, largest process (GB) | peak RSS, all processes (GB) |")
+    print("|---|---:|---:|---:|")
+    for name, r in rows:
+        print(f"| `{name}` | {r['seconds']:.1f} | {r['max_rss_gb']:.2f} | {r['tree_rss_gb']:.2f} |")
+    total = sum(r["seconds"] for _, r in rows)
+    print(f"| all | {total:.1f} | {max(r['max_rss_gb'] for _, r in rows):.2f} | "
+          f"{max(r['tree_rss_gb'] for _, r in rows):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
