@@ -97,6 +97,16 @@ def run_notebook(path: Path, out: Path, params: dict) -> dict:
     return {"seconds": seconds, "max_rss_gb": usage.ru_maxrss * 1024 / 1e9, "tree_rss_gb": peak_tree[0] / 1e9}
 
 
+def describe(processed: Path) -> str:
+    """Documents, regions, clause measures and their characters, targets (read in a child: its memory is freed)."""
+    code = ("import sys; from eduanalysis.pipeline import read_table as r; d = r(sys.argv[1], 'documents'); "
+            "m = r(sys.argv[1], 'measures').query('kind == \"text\"'); t = r(sys.argv[1], 'targets'); "
+            "print(f'{len(d):,} documents, {d.region_zh.nunique():,} regions, {len(m):,} clause measures '"
+            "f'({int(m.text.str.len().sum()):,} characters), {len(t):,} targets')")
+    return subprocess.run([sys.executable, "-c", code, str(processed)], capture_output=True, text=True,
+                          check=True, cwd=ROOT).stdout.strip()
+
+
 def parse_param(text: str) -> tuple[str, object]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -117,16 +127,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     import papermill
 
-    from eduanalysis import analysis
-
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-analyses-"))
     processed = scratch(args.processed.resolve(), work.resolve())
-    sel = analysis.load(processed)
-    n_chars = int(sel.text_measures["text"].str.len().sum())
-    print(f"{args.processed}: {len(sel.documents):,} documents, {len(sel.regions):,} regions, "
-          f"{len(sel.text_measures):,} clause measures ({n_chars:,} characters), {len(sel.targets):,} targets",
-          flush=True)
-    del sel
+    print(f"{args.processed}: {describe(processed)}", flush=True)
     names = [n for n in args.notebooks.split(",") if n] or [p.stem for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
     overrides = dict(parse_param(p) for p in args.param)
     rows = []
