@@ -79,7 +79,8 @@ def run_build(corpus: Path, out: Path, *flags: str) -> dict:
     out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(SNAPSHOT)} if SNAPSHOT else None
-    proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, cwd=ROOT, env=env)
+    # `python -m` puts the working directory first on sys.path: run in the snapshot, not the checkout.
+    proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, cwd=SNAPSHOT or ROOT, env=env)
     peak_tree = [0]
     done = threading.Event()
 
