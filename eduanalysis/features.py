@@ -39,6 +39,8 @@ REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地�
 USERDICT = "userdict.txt"
 STOPWORDS = "stopwords.txt"
 
+#: Texts each worker process tokenises per batch in :func:`count_matrix` (bounds the results held in memory).
+PARALLEL_BATCH = 64
 #: Texts below which :func:`count_matrix` tokenises in one process whatever ``n_jobs`` says: starting
 #: worker processes (each loads jieba's dictionary, about 1 s) costs more than it saves on a few texts.
 PARALLEL_MIN_TEXTS = 200
@@ -162,6 +164,20 @@ def _pre_analyzed(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _analyzed_in(pool, analyze, texts: list[str], batch: int):
+    """``analyze(text)`` for each text, in order, computed by ``pool`` one batch ahead of the consumer.
+
+    Pool.imap would queue every finished result however far the consumer lags
+    (character n-grams: gigabytes); here at most two batches are in memory.
+    """
+    batches = [texts[s:s + batch] for s in range(0, len(texts), batch)]
+    pending = pool.map_async(analyze, batches[0], chunksize=8) if batches else None
+    for nxt in batches[1:] + [None]:
+        ahead = pool.map_async(analyze, nxt, chunksize=8) if nxt is not None else None
+        yield from pending.get()
+        pending = ahead
+
+
 def count_matrix(
     texts: pd.Series | list[str],
     analyzer: str = "word",
@@ -177,8 +193,8 @@ def count_matrix(
     same counts serve keyness (:func:`eduanalysis.similarity.keyness_from_matrix`):
     jieba runs at about 200,000 characters per second, so on a large corpus one
     pass instead of several matters. With ``n_jobs`` > 1 (None: every core) and
-    at least :data:`PARALLEL_MIN_TEXTS` texts, texts are tokenised in that many
-    worker processes; the result does not depend on ``n_jobs``.
+    at least :data:`PARALLEL_MIN_TEXTS` texts, jieba runs in that many worker
+    processes; the result does not depend on ``n_jobs``.
 
     >>> counts, terms = count_matrix(["学前教育 学前教育", "职业教育"])
     >>> terms.tolist(), counts.toarray().tolist()
@@ -189,12 +205,12 @@ def count_matrix(
     args = {k: v for k, v in vectorizer_args.items() if k in ("min_df", "max_df")}
     texts = list(texts)
     jobs = n_jobs or multiprocessing.cpu_count()
-    if jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
+    # Only jieba is worth a pool: character n-grams cost less to compute than to send between processes.
+    if analyzer == "word" and jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         # spawn, not fork: notebooks run in a kernel with live threads.
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            tokens = pool.imap(analyze, texts, chunksize=max(1, min(64, len(texts) // (8 * jobs))))
             vec = CountVectorizer(analyzer=_pre_analyzed, **args)
-            counts = vec.fit_transform(tokens)
+            counts = vec.fit_transform(_analyzed_in(pool, analyze, texts, PARALLEL_BATCH * jobs))
     else:
         vec = CountVectorizer(analyzer=analyze, **args)
         counts = vec.fit_transform(texts)

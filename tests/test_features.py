@@ -94,3 +94,15 @@ def test_tokens_table_counts_terms():
         {"doc_id": "a", "term": "学前教育", "count": 2},
         {"doc_id": "a", "term": "职业教育", "count": 1},
     ]
+
+
+def test_count_matrix_is_the_same_in_one_or_two_processes_and_matches_the_vectorizer():
+    from eduanalysis.features import PARALLEL_MIN_TEXTS, count_matrix, make_vectorizer, tfidf
+
+    words = ["学前教育", "普惠性幼儿园", "产教融合", "集团化办学", "立德树人", "县管校聘", "教师队伍"]
+    texts = ["，".join(words[(i + j) % len(words)] for j in range(i % 5 + 1)) for i in range(PARALLEL_MIN_TEXTS)]
+    one, terms_one = count_matrix(texts, n_jobs=1)
+    two, terms_two = count_matrix(texts, n_jobs=2)
+    assert list(terms_one) == list(terms_two) and (one != two).nnz == 0
+    assert (tfidf(one) != make_vectorizer().fit_transform(texts)).nnz == 0
+    assert one.sum() == sum(i % 5 + 1 for i in range(PARALLEL_MIN_TEXTS))
