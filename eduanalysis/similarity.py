@@ -34,6 +34,9 @@ MAX_DENSE_DOCUMENTS = 300
 TOP_K = 10
 #: Rows of the similarity matrix computed at once on the top-k path (memory: BLOCK_SIZE × N floats).
 BLOCK_SIZE = 256
+#: Up to this many bytes, top_k_neighbours multiplies a dense copy of the vectors (BLAS: a small vocabulary
+#: makes the sparse product slow, e.g. 10,000 documents × 3,000 terms); above it, the sparse product.
+DENSE_BYTES = 512 * 2**20
 #: Pairs of documents whose measures are aligned (the most similar first).
 ALIGNMENT_MAX_PAIRS = 50
 #: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side).
@@ -80,14 +83,16 @@ def pairwise(x: sparse.spmatrix, doc_ids, top_k: int = TOP_K, max_documents: int
     return square_to_long(pd.DataFrame(sim, index=doc_ids, columns=doc_ids))
 
 
-def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: int = BLOCK_SIZE) -> pd.DataFrame:
+def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: int = BLOCK_SIZE,
+                     dense_bytes: int = DENSE_BYTES) -> pd.DataFrame:
     """Each document's ``k`` most similar other documents: ``doc_a, doc_b, similarity``, sorted by key.
 
     ``x`` holds L2-normalised rows (TF-IDF), so a dot product is the cosine.
-    Rows are multiplied ``block_size`` at a time against all of ``x`` (sparse),
-    so memory is bounded by ``block_size × N``; scores are rounded to 12
-    decimals and ties broken by ``doc_b`` order, so the result does not depend on
-    ``block_size``.
+    Rows are multiplied ``block_size`` at a time against all of ``x``, so the
+    similarities held are ``block_size × N``; ``x`` itself is multiplied as a
+    dense copy when that takes at most ``dense_bytes`` (a small vocabulary),
+    else as sparse. Scores are rounded to 12 decimals and ties broken by
+    ``doc_b`` order, so the result does not depend on ``block_size``.
 
     >>> x = sparse.csr_matrix(np.array([[1, 0], [0.8, 0.6], [0, 1]]))
     >>> top_k_neighbours(x, ["a", "b", "c"], k=1).values.tolist()
@@ -101,11 +106,13 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
     x, ids = x[order], ids[order]
     n = x.shape[0]
     k = min(k, n - 1)
-    xt = x.T.tocsr()
+    dense = x.toarray() if n * x.shape[1] * 8 <= dense_bytes else None
+    xt = x.T.tocsr() if dense is None else dense.T
     rows_a, rows_b, scores = [], [], []
     for start in range(0, n, block_size):
         stop = min(start + block_size, n)
-        block = np.clip(np.round((x[start:stop] @ xt).toarray(), 12), 0.0, 1.0)
+        product = (x[start:stop] @ xt).toarray() if dense is None else dense[start:stop] @ xt
+        block = np.clip(np.round(product, 12), 0.0, 1.0)
         block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not its own neighbour
         best = np.argsort(-block, axis=1, kind="stable")[:, :k]
         rows_a.append(np.repeat(np.arange(start, stop), k))
@@ -186,23 +193,35 @@ def group_similarity(x: sparse.spmatrix, doc_ids, groups: pd.Series) -> pd.DataF
     return pd.DataFrame(np.round(mean, 12), index=names, columns=names)
 
 
-def alignment_pairs(sim: pd.DataFrame, max_pairs: int = ALIGNMENT_MAX_PAIRS) -> list[tuple[str, str]]:
-    """The ``max_pairs`` most similar unordered pairs of documents ``(a, b)`` with a < b, in key order.
+def top_pairs(sim: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` most similar unordered pairs of documents: ``doc_a < doc_b, similarity``, most similar first.
 
-    ``sim`` is a long similarity table (dense or top-k). Ties are broken by the
-    doc ids, so the choice is stable.
+    ``sim`` is a long similarity table (dense or top-k, where a pair may appear
+    in one direction only). Ties are broken by the doc ids, so the choice is
+    stable (a corpus with duplicated documents has many pairs at 1.0).
+
+    >>> s = pd.DataFrame({"doc_a": ["a", "b", "c", "a"], "doc_b": ["b", "a", "a", "c"], "similarity": [.9, .9, .2, .2]})
+    >>> top_pairs(s, 1).values.tolist()
+    [['a', 'b', 0.9]]
+    """
+    s = sim.loc[sim["doc_a"] != sim["doc_b"], ["doc_a", "doc_b", "similarity"]]
+    a = np.where(s["doc_a"] < s["doc_b"], s["doc_a"], s["doc_b"])
+    b = np.where(s["doc_a"] < s["doc_b"], s["doc_b"], s["doc_a"])
+    u = pd.DataFrame({"doc_a": a, "doc_b": b, "similarity": s["similarity"].astype(float).round(12).to_numpy()})
+    u = u.drop_duplicates(["doc_a", "doc_b"]).sort_values(["similarity", "doc_a", "doc_b"],
+                                                          ascending=[False, True, True], kind="mergesort")
+    return u.head(n).reset_index(drop=True)
+
+
+def alignment_pairs(sim: pd.DataFrame, max_pairs: int = ALIGNMENT_MAX_PAIRS) -> list[tuple[str, str]]:
+    """The ``max_pairs`` most similar pairs of documents (:func:`top_pairs`) as ``(a, b)``, a < b, in key order.
 
     >>> s = pd.DataFrame({"doc_a": ["a", "b", "c", "a"], "doc_b": ["b", "a", "a", "c"], "similarity": [.9, .9, .2, .2]})
     >>> alignment_pairs(s, 1)
     [('a', 'b')]
     """
-    s = sim.loc[sim["doc_a"] != sim["doc_b"], ["doc_a", "doc_b", "similarity"]]
-    a = np.where(s["doc_a"] < s["doc_b"], s["doc_a"], s["doc_b"])
-    b = np.where(s["doc_a"] < s["doc_b"], s["doc_b"], s["doc_a"])
-    u = pd.DataFrame({"a": a, "b": b, "similarity": s["similarity"].astype(float).round(12).to_numpy()})
-    u = u.drop_duplicates(["a", "b"]).sort_values(["similarity", "a", "b"], ascending=[False, True, True],
-                                                  kind="mergesort").head(max_pairs)
-    return sorted(zip(u["a"], u["b"], strict=True))
+    u = top_pairs(sim, max_pairs)
+    return sorted(zip(u["doc_a"], u["doc_b"], strict=True))
 
 
 def square_to_long(square: pd.DataFrame, value: str = "similarity") -> pd.DataFrame:

@@ -345,6 +345,7 @@ def test_top_k_equals_the_top_k_of_the_dense_matrix(k):
     x, ids = _random_tfidf()
     got = similarity.top_k_neighbours(x, ids, k=k, block_size=7)
     assert_frame_equal(got, _dense_top_k(x, ids, k), check_exact=False, atol=1e-12)
+    assert_frame_equal(similarity.top_k_neighbours(x, ids, k=k, block_size=7, dense_bytes=0), got)
     assert (got.groupby("doc_a").size() == k).all() and not (got.doc_a == got.doc_b).any()
 
 
@@ -354,6 +355,8 @@ def test_top_k_does_not_depend_on_block_size_or_row_order():
     assert_frame_equal(similarity.top_k_neighbours(x, ids, k=4, block_size=1000), one)
     rev = np.arange(len(ids))[::-1]
     assert_frame_equal(similarity.top_k_neighbours(x[rev], [ids[i] for i in rev], k=4, block_size=5), one)
+    # The sparse product (large vocabularies) gives the same neighbours as the dense one.
+    assert_frame_equal(similarity.top_k_neighbours(x, ids, k=4, block_size=6, dense_bytes=0), one)
 
 
 def test_similarity_switches_to_top_k_above_max_documents():
