@@ -436,3 +436,60 @@ def test_minibatch_path_is_deterministic_and_samples_the_silhouette():
     assert (s.ari == 1.0).all()
     with pytest.raises(EduAnalysisError, match="max_measures"):
         clustering.MeasureClusterer(method="agglomerative", n_clusters=2)._cluster(np.zeros((20001, 2)), 2)
+
+
+# --- levels: documents, regions or provinces in figures --------------------------------------------------
+
+LEVEL_DOCS = pd.DataFrame({
+    "doc_id": ["D1", "D2", "D3"], "region_zh": ["甲市", "甲市", "乙市"], "region_en": ["Jia", "Jia", "Yi"],
+    "province_zh": ["某省", "某省", "某省"], "province_en": ["Mou", "Mou", "Mou"],
+    "written_date": [None, None, None], "published_date": ["2019-05-31", "2021-01-02", None],
+    "plan_start_year": [2019, 2021, 2020], "plan_end_year": [2022, 2025, 2023],
+})
+
+
+def test_label_level_and_at_level_switch_to_provinces():
+    from eduanalysis import analysis
+
+    assert analysis.label_level(LEVEL_DOCS, 3) == "doc_id"
+    assert analysis.label_level(LEVEL_DOCS, 2) == "region_zh"
+    assert analysis.label_level(LEVEL_DOCS, 1, ("region_zh", "province_zh")) == "province_zh"
+    assert analysis.at_level(LEVEL_DOCS, "region_zh") is LEVEL_DOCS
+    prov = analysis.at_level(LEVEL_DOCS, "province_zh")
+    assert set(prov.region_zh) == {"某省"} and set(prov.region_en) == {"Mou"}
+    m = compare.target_matrix(TARGETS.assign(doc_id=TARGETS.doc_id.map({"D1": "D1", "D2": "D3"})), prov)
+    assert set(m.region_zh) == {"某省"} and m.groupby("indicator_id").size().eq(1).all()
+    assert analysis.level_names(LEVEL_DOCS, "province_zh", "en") == {"某省": "Mou"}
+
+
+def test_horizons_and_stats_at_level_aggregate_the_documents():
+    from eduanalysis import analysis
+
+    h = analysis.horizons_at_level(LEVEL_DOCS, "region_zh")
+    assert h[["doc_id", "plan_start_year", "plan_end_year", "published_date"]].values.tolist() == [
+        ["乙市", 2020, 2023, "2020"], ["甲市", 2019, 2025, "2020"]]  # median of 2019 and 2021
+    assert analysis.horizons_at_level(LEVEL_DOCS, "doc_id") is LEVEL_DOCS
+    stats = pd.DataFrame({"n_chars": [10, 20, 5], "n_targets": [1, 2, 3]}, index=["D1", "D2", "D3"])
+    assert analysis.stats_at_level(stats, LEVEL_DOCS, "region_zh").to_dict() == {
+        "n_chars": {"乙市": 5.0, "甲市": 30.0}, "n_targets": {"乙市": 3.0, "甲市": 3.0}}
+    events = pd.DataFrame({"doc_id": ["D1", "D3"], "region_zh": ["甲市", "乙市"], "region_en": ["Jia", "Yi"]})
+    assert analysis.regroup(events, LEVEL_DOCS, "province_zh").region_zh.tolist() == ["某省", "某省"]
+
+
+def test_sample_measures_is_seeded_and_keeps_key_order():
+    from eduanalysis import analysis
+
+    m = pd.DataFrame({"measure_id": [f"m{i:03d}" for i in range(100)], "text": "x"})
+    a, b = analysis.sample_measures(m, 10, 1), analysis.sample_measures(m, 10, 1)
+    assert_frame_equal(a, b) and a.measure_id.is_monotonic_increasing and len(a) == 10
+    assert analysis.sample_measures(m, 10, 2).measure_id.tolist() != a.measure_id.tolist()
+    assert analysis.sample_measures(m, 100, 1) is m
+
+
+def test_median_trajectories_give_one_point_per_region_year_and_role():
+    docs = DOCS.assign(region_zh="甲市", region_en="Jia")
+    t = TARGETS.assign(doc_id=["D1", "D2", "D2", "D2", "D1", "D1"], year=[2022, 2020, 2022, 2025, 2022, None])
+    p = timeline.trajectories(t, docs, min_regions=1, median=True)
+    ger = p.query("indicator_id == 'ger' and role == 'target'")
+    assert ger[["year", "value"]].values.tolist() == [[2022, 96.0]]  # D1 95 and D2 97 in the same year
+    assert not p.duplicated(["indicator_id", "region_zh", "year", "role"]).any()

@@ -148,15 +148,14 @@ def test_nbval_executes_committed_notebooks(tmp_path):
     assert pd.read_parquet(tmp_path / "data" / "processed" / "clusters.parquet").shape[0] > 100
 
 
-#: Thresholds forced low so the 2-document selection takes every notebook's scale path.
+#: Thresholds forced low so the 2-document selection takes the scale path of the notebooks with their own
+#: scale methods (top-k, bounded alignments, group heatmaps; sampled MiniBatch clustering). 00, 30 and 40 only
+#: switch figures to provinces through helpers tested in test_analysis.py, and each kernel costs ~12 s.
 SCALE_PARAMS = {
-    "00_corpus_overview": {"max_labels": 1, "max_table_rows": 1},
     "10_similarity": {"dense_max_documents": 1, "top_k": 1, "block_size": 1, "alignment_max_pairs": 1,
                       "max_labels": 1, "keyness_top_n": 5},
     "20_themes": {"max_measures": 200, "minibatch_above": 50, "k_range": [3, 5], "n_seeds": 2, "n_components": 30,
                   "max_labels": 1},
-    "30_timeline": {"max_labels": 1},
-    "40_targets": {"max_labels": 1},
 }
 
 
@@ -188,8 +187,6 @@ def test_notebooks_take_the_scale_path_when_thresholds_are_low(fixture_report, t
     # Clustering: a sample of 200 measures, MiniBatch above 50; themes still cover every measure.
     assert len(t.clusters) == 200 and "random sample of 200" in printed["20_themes"]
     assert t.measure_themes.measure_id.nunique() > 200
-    assert "one row per province" in printed["00_corpus_overview"]
-    assert "figures show provinces" in printed["30_timeline"]
-    assert set(t.target_matrix.region_zh) <= set(t.documents.province_zh)
     for fig in FIGURES:
-        assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 1000, fig
+        if fig[:2] in {name[:2] for name in SCALE_PARAMS}:
+            assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 1000, fig
