@@ -42,8 +42,10 @@ FONT_RESOURCE = "fonts/ofl/notosanssc/NotoSansSC[wght].ttf"
 FONT_FAMILY = "Noto Sans SC"
 FONT_WEIGHT = 400
 
-#: Okabe & Ito (2008) colour-blind-safe categorical palette (black dropped, it is the text colour).
+#: Okabe & Ito (2008) colour-blind-safe categorical palette (black last: it is also the text colour).
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Qualitative colour map for more categories than OKABE_ITO holds (up to its 20 colours).
+MANY_CATEGORIES = "tab20"
 SEQUENTIAL = "viridis"
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
@@ -573,13 +575,29 @@ def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.
     return fig
 
 
+def categorical_colours(n: int) -> list:
+    """``n`` distinct colours: Okabe–Ito up to 8, then tab20 up to 20, then evenly spaced hues.
+
+    Cycling a short palette would give two regions one colour in a legend.
+
+    >>> len(set(map(str, categorical_colours(34))))
+    34
+    """
+    if n <= len(OKABE_ITO):
+        return OKABE_ITO[:n]
+    cmap = matplotlib.colormaps[MANY_CATEGORIES]
+    if n <= cmap.N:
+        return [cmap(i) for i in range(n)]
+    return [matplotlib.colormaps["hsv"](i / n) for i in range(n)]
+
+
 def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh", ncols: int = 3,
                       max_panels: int = 12) -> plt.Figure:
     """Baseline → target lines per canonical indicator (one panel each), one colour per region."""
     inds = points.groupby("indicator_id")["region_zh"].nunique().sort_values(ascending=False, kind="mergesort")
     inds = sorted(inds.index[:max_panels])
     regions = sorted(points["region_zh"].unique())
-    colour = {r: OKABE_ITO[i % len(OKABE_ITO)] for i, r in enumerate(regions)}
+    colour = dict(zip(regions, categorical_colours(len(regions)), strict=True))
     ncols = max(1, min(ncols, len(inds)))
     nrows = int(np.ceil(len(inds) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 0.4, 2.1 * nrows + 0.7), squeeze=False,

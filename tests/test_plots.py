@@ -107,3 +107,23 @@ def test_doc_labels_in_english_and_check_lang():
 def test_wrap_counts_cjk_as_double_width():
     assert all(plots.display_width(line) <= 10 for line in plots.wrap("教育公平、资助与乡村振兴", 10).splitlines())
     assert plots.wrap("short", 10) == "short"
+
+
+@pytest.mark.parametrize("n", [1, 5, 8, 10, 20, 34])
+def test_categorical_colours_are_distinct(n):
+    colours = plots.categorical_colours(n)
+    assert len(colours) == n and len({str(c) for c in colours}) == n
+    if n <= len(plots.OKABE_ITO):
+        assert colours == plots.OKABE_ITO[:n]
+
+
+def test_trajectory_legend_gives_ten_regions_ten_colours():
+    regions = [f"地区{i}" for i in range(10)]
+    points = pd.DataFrame([{"indicator_id": "x", "region_zh": r, "role": role, "year": year, "value": v,
+                            "unit": "percent", "indicator_zh": "入园率", "indicator_en": "enrolment"}
+                           for r in regions for role, year, v in (("baseline", 2020, 80.0), ("target", 2025, 90.0))])
+    fig = plots.trajectory_panels(points, {r: r for r in regions})
+    legend = fig.legends[0]
+    colours = [str(h.get_color()) for h in legend.legend_handles if h.get_label() in regions]
+    plt.close(fig)
+    assert len(colours) == 10 and len(set(colours)) == 10
