@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_targets.py
-	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200
+	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200 --repeats 1
 
 clean:
 	rm -rf data/processed/* figures/* reports/
