@@ -363,8 +363,8 @@ def _merge(docs: list[_Doc], summaries: dict[str, dict], store: cache.ResultStor
     keys = [d.key for d in sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)]
     here = len(MERGE_GROUPS) if workers == 1 else 1  # the groups this process writes (and the bar shows)
     bar = _bar(len(keys) * here, progress, "writing")
-    tasks = [({n: tablefiles.group_rows(n) for n in group}, keys, str(store.root), store.version, str(folder),
-              batch_size) for group in MERGE_GROUPS]
+    tasks = [({n: tablefiles.group_rows(n) for n in group}, keys, str(store.root.resolve()), store.version,
+              str(folder.resolve()), batch_size) for group in MERGE_GROUPS]
     stats = {"rejects": len(rejects)}
     for counts in executors.run_alongside(write_group, tasks, workers, progress=bar.update):
         stats.update(counts)
