@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
+
+import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -60,41 +59,10 @@ def scratch(processed: Path, work: Path) -> Path:
 
 def run_notebook(path: Path, out: Path, params: dict) -> dict:
     """One notebook in a child process: wall time, peak RSS (largest process; whole tree)."""
-    import psutil
-
-    cmd = [sys.executable, "-c", CHILD, str(path), str(out), json.dumps(params)]
-    err_f = tempfile.TemporaryFile("w+")
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_f, text=True, cwd=ROOT)
-    peak_tree = [0]
-    done = threading.Event()
-
-    def sample():
-        try:
-            parent = psutil.Process(proc.pid)
-            while not done.is_set():
-                procs = [parent, *parent.children(recursive=True)]
-                total = 0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:  # a worker ended between listing and reading
-                        pass
-                peak_tree[0] = max(peak_tree[0], total)
-                done.wait(0.2)
-        except psutil.Error:
-            pass
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)  # also returns the resource usage of the reaped descendants
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if os.waitstatus_to_exitcode(status):
-        err_f.seek(0)
-        raise SystemExit(f"notebook {path.name} failed:\n{err_f.read()[-3000:]}")
-    return {"seconds": seconds, "max_rss_gb": usage.ru_maxrss * 1024 / 1e9, "tree_rss_gb": peak_tree[0] / 1e9}
+    m = measure.run([sys.executable, "-c", CHILD, str(path), str(out), json.dumps(params)], cwd=ROOT, interval=0.2)
+    if m.returncode:
+        raise SystemExit(f"notebook {path.name} failed:\n{m.stderr[-3000:]}")
+    return {"seconds": m.seconds, "max_rss_gb": m.max_rss_gb, "tree_rss_gb": m.tree_rss_gb}
 
 
 def describe(processed: Path) -> str:

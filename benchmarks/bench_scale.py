@@ -28,12 +28,12 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 GOALS = {"jieba_ratio": 0.5, "speedup": 1.7, "rss_gb": 2.0, "nochange_pct": 5.0}
@@ -74,44 +74,16 @@ def snapshot(work: Path) -> Path:
 
 def run_build(corpus: Path, out: Path, *flags: str) -> dict:
     """``eduanalysis build`` in a child process: wall time, peak RSS (largest process; whole tree), its summary."""
-    import psutil
-
     cmd = [sys.executable, "-m", "eduanalysis.cli", "build", "--corpus", str(corpus), "--out", str(out), "--quiet",
            *flags]
-    out_f, err_f = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-    start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(SNAPSHOT)} if SNAPSHOT else None
     # `python -m` puts the working directory first on sys.path: run in the snapshot, not the checkout.
-    proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, cwd=SNAPSHOT or ROOT, env=env)
-    peak_tree = [0]
-    done = threading.Event()
-
-    def sample():
-        try:
-            parent = psutil.Process(proc.pid)
-            while not done.is_set():
-                procs = [parent, *parent.children(recursive=True)]
-                peak_tree[0] = max(peak_tree[0], sum(p.memory_info().rss for p in procs))
-                done.wait(0.1)
-        except psutil.Error:  # the build ended between two samples
-            pass
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 also returns the child's resource usage
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    done.set()
-    sampler.join()
-    out_f.seek(0)
-    err_f.seek(0)
-    stdout, stderr = out_f.read(), err_f.read()
-    if proc.returncode:
-        raise SystemExit(f"build failed: {' '.join(cmd)}\n{stderr}")
-    read = READ_RE.search(stdout)
-    return {"seconds": seconds, "max_rss_gb": usage.ru_maxrss * 1024 / 1e9,
-            "tree_rss_gb": peak_tree[0] / 1e9, "read": int(read.group(1)), "reused": int(read.group(2)),
-            "summary": stdout.strip()}
+    m = measure.run(cmd, cwd=SNAPSHOT or ROOT, env=env)
+    if m.returncode:
+        raise SystemExit(f"build failed: {' '.join(cmd)}\n{m.stderr}")
+    read = READ_RE.search(m.stdout)
+    return {"seconds": m.seconds, "max_rss_gb": m.max_rss_gb, "tree_rss_gb": m.tree_rss_gb,
+            "read": int(read.group(1)), "reused": int(read.group(2)), "summary": m.stdout.strip()}
 
 
 def main(argv: list[str] | None = None) -> int:
