@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.executors import default_workers
 
 #: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
@@ -192,7 +193,7 @@ def count_matrix(
     ``tfidf(counts)`` equals ``make_vectorizer(...).fit_transform(texts)`` and the
     same counts serve keyness (:func:`eduanalysis.similarity.keyness_from_matrix`):
     jieba runs at about 200,000 characters per second, so on a large corpus one
-    pass instead of several matters. With ``n_jobs`` > 1 (None: every core) and
+    pass instead of several matters. With ``n_jobs`` > 1 (None: the cores this process may use) and
     at least :data:`PARALLEL_MIN_TEXTS` texts, jieba runs in that many worker
     processes; the result does not depend on ``n_jobs``.
 
@@ -204,7 +205,7 @@ def count_matrix(
     analyze = make_vectorizer(analyzer, extra_stopwords=extra_stopwords, **vectorizer_args).build_analyzer()
     args = {k: v for k, v in vectorizer_args.items() if k in ("min_df", "max_df")}
     texts = list(texts)
-    jobs = n_jobs or multiprocessing.cpu_count()
+    jobs = n_jobs or default_workers()
     # Only jieba is worth a pool: character n-grams cost less to compute than to send between processes.
     if analyzer == "word" and jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         # spawn, not fork: notebooks run in a kernel with live threads.
