@@ -35,7 +35,7 @@ NOTEBOOKS = ROOT / "notebooks"
 CHILD = """
 import json, sys
 from pathlib import Path
-from eduanalysis import report
+from eduanalysis.report import notebooks as report
 nb, out, params = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
 report.run_notebook(nb, out, params, report.kernel_name())
 """
@@ -43,7 +43,7 @@ report.run_notebook(nb, out, params, report.kernel_name())
 
 def scratch(processed: Path, work: Path) -> Path:
     """A processed folder in ``work`` whose built tables are links to ``processed``'s (which stays untouched)."""
-    from eduanalysis.analysis import ANALYSIS_INPUTS
+    from eduanalysis.analyse.selection import ANALYSIS_INPUTS
 
     out = work / "processed"
     out.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def run_notebook(path: Path, out: Path, params: dict) -> dict:
 
 def describe(processed: Path) -> str:
     """Documents, regions, clause measures and their characters, targets (read in a child: its memory is freed)."""
-    code = ("import sys; from eduanalysis.pipeline import read_table as r; d = r(sys.argv[1], 'documents'); "
+    code = ("import sys; from eduanalysis.build.pipeline import read_table as r; d = r(sys.argv[1], 'documents'); "
             "m = r(sys.argv[1], 'measures').query('kind == \"text\"'); t = r(sys.argv[1], 'targets'); "
             "print(f'{len(d):,} documents, {d.region_zh.nunique():,} regions, {len(m):,} clause measures '"
             "f'({int(m.text.str.len().sum()):,} characters), {len(t):,} targets')")

@@ -42,7 +42,7 @@ READ_RE = re.compile(r"; (\d+) documents read, (\d+) from the cache")
 
 def corpus_chars(corpus: Path) -> tuple[int, list[str]]:
     """The decoded texts of a corpus and their total length in characters."""
-    from eduanalysis import corpus as reader
+    from eduanalysis.read import documents as reader
 
     texts = [reader.read_text_file(p)[0] for p in reader.corpus_files(corpus)]
     return sum(map(len, texts)), texts
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     global SNAPSHOT
     SNAPSHOT = snapshot(work)
-    from eduanalysis import synth
+    from eduanalysis.testing import synth
 
     print(f"# eduanalysis scale benchmark: {os.cpu_count()} cores, load average at start "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}, work folder {work}", flush=True)

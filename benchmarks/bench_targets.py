@@ -1,7 +1,7 @@
 """Throughput of the target extractor against jieba's raw segmentation, on the same text.
 
 Builds the corpus once (reading and segmentation are not timed), then times
-:func:`eduanalysis.targets.targets` over all documents and ``jieba.lcut`` over the
+:func:`eduanalysis.extract.targets.targets` over all documents and ``jieba.lcut`` over the
 same documents' analysis text, each the best of ``--repeat`` runs, and prints
 characters per second for both and their ratio.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import jieba
 
 import eduanalysis
-from eduanalysis.targets import targets
+from eduanalysis.extract.targets import targets
 
 
 def best_time(fn, repeat: int) -> float:

@@ -7,17 +7,17 @@ the file and the fix and exit with status 2; nothing is half-written.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
 from eduanalysis import config
+from eduanalysis.build.executors import SCHEDULERS
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.executors import SCHEDULERS
+from eduanalysis.report import notebooks
 
 
 def _build(args: argparse.Namespace) -> int:
-    from eduanalysis.pipeline import BATCH_DOCS, build
+    from eduanalysis.build.pipeline import BATCH_DOCS, build
 
     result = build(args.corpus, args.out, progress=not args.quiet, workers=args.workers, scheduler=args.scheduler,
                    address=args.address, cache_dir=args.cache, use_cache=not args.no_cache,
@@ -64,13 +64,7 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dictionary", help="print or write the data dictionary generated from the schema")
     d.add_argument("--out", type=Path, help="write to this Markdown file")
     d.set_defaults(func=_dictionary)
-    try:
-        report = importlib.import_module("eduanalysis.report")
-    except ModuleNotFoundError as exc:
-        if exc.name != "eduanalysis.report":
-            raise
-    else:
-        report.register_cli(sub)
+    notebooks.register_cli(sub)
     return ap
 
 

@@ -25,10 +25,14 @@ TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 
 
-def resource_path(name: str) -> Path:
-    """Return the path of a packaged resource file under ``eduanalysis/resources``.
+#: The packaged resources, one folder per stage that reads them (read, extract, analyse, testing).
+RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 
-    >>> resource_path("indicators.csv").parent.name
-    'resources'
+
+def resource_path(name: str) -> Path:
+    """Return the path of a packaged resource file, ``eduanalysis/resources/<stage>/<name>``.
+
+    >>> resource_path("extract/indicators.csv").parent.name
+    'extract'
     """
-    return Path(__file__).resolve().parent / "resources" / name
+    return RESOURCES_DIR / name

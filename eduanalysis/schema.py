@@ -10,7 +10,7 @@ for Chinese/English names, ``_text`` for a value as written beside its
 normalised column, ``_date`` ISO dates as strings, ``_year`` integers.
 All character offsets (``char_start``/``char_end``) index the document's
 analysis text ``documents.text`` (NFKC-normalised); use
-:func:`eduanalysis.corpus.raw_span` to map them back to ``documents.raw_text``.
+:func:`eduanalysis.read.documents.raw_span` to map them back to ``documents.raw_text``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The embedded corpus built into a temporary folder: a :class:`BuildResult` with ``out_dir`` set."""
-    from eduanalysis.pipeline import build
+    from eduanalysis.build.pipeline import build
 
     out = tmp_path_factory.mktemp("processed")
     return build(CORPUS, out)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from eduanalysis import clustering, compare, similarity, themes, timeline
+from eduanalysis.analyse import clustering, compare, similarity, themes, timeline
 from eduanalysis.errors import EduAnalysisError
 
 # --- similarity ---------------------------------------------------------------------
@@ -323,7 +323,7 @@ def _random_tfidf(n: int = 40, terms: int = 30, seed: int = 0):
     dense = rng.integers(1, 5, (n, terms)) * (rng.random((n, terms)) < 0.3)  # term counts
     dense[0] = 0.0  # a document with no terms
     dense[2] = dense[1]  # an exact tie
-    from eduanalysis.features import tfidf
+    from eduanalysis.analyse.features import tfidf
 
     return tfidf(sparse.csr_matrix(dense)), [f"d{i:02d}" for i in range(n)]
 
@@ -407,14 +407,14 @@ def test_alignment_pairs_bound_the_alignments():
 
 
 def test_keyness_from_one_count_matrix_equals_keyness_by_region():
-    from eduanalysis.features import count_matrix
+    from eduanalysis.analyse.features import count_matrix
 
     docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "region_zh": ["甲市", "甲市", "乙市"],
                          "region_en": ["Jia", "Jia", "Yi"], "province_zh": ["某省"] * 3, "province_en": ["Mou"] * 3})
     texts = pd.Series({"d1": "学前教育 学前教育 普惠性幼儿园 甲市", "d2": "学前教育 学前教育 集团化办学",
                        "d3": "职业教育 职业教育 职业教育 产教融合"})
     places = ["甲市", "乙市", "某省"]
-    from eduanalysis.features import region_stopwords
+    from eduanalysis.analyse.features import region_stopwords
 
     counts, terms = count_matrix(texts, extra_stopwords=region_stopwords(places))
     got = similarity.keyness_from_matrix(counts, terms, texts.index, docs, min_count=1)
@@ -449,7 +449,7 @@ LEVEL_DOCS = pd.DataFrame({
 
 
 def test_label_level_and_at_level_switch_to_provinces():
-    from eduanalysis import analysis
+    from eduanalysis.analyse import selection as analysis
 
     assert analysis.label_level(LEVEL_DOCS, 3) == "doc_id"
     assert analysis.label_level(LEVEL_DOCS, 2) == "region_zh"
@@ -463,7 +463,7 @@ def test_label_level_and_at_level_switch_to_provinces():
 
 
 def test_horizons_and_stats_at_level_aggregate_the_documents():
-    from eduanalysis import analysis
+    from eduanalysis.analyse import selection as analysis
 
     h = analysis.horizons_at_level(LEVEL_DOCS, "region_zh")
     assert h[["doc_id", "plan_start_year", "plan_end_year", "published_date"]].values.tolist() == [
@@ -477,7 +477,7 @@ def test_horizons_and_stats_at_level_aggregate_the_documents():
 
 
 def test_sample_measures_is_seeded_and_keeps_key_order():
-    from eduanalysis import analysis
+    from eduanalysis.analyse import selection as analysis
 
     m = pd.DataFrame({"measure_id": [f"m{i:03d}" for i in range(100)], "text": "x"})
     a, b = analysis.sample_measures(m, 10, 1), analysis.sample_measures(m, 10, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import HEADER
 
-from eduanalysis import corpus
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.read import documents as corpus
 
 TEXT = "一、总体要求\n到２０２５年，学前三年毛入园率达９５％以上。"
 

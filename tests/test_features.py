@@ -5,8 +5,8 @@ import pickle
 import pandas as pd
 import pytest
 
-from eduanalysis.errors import EduAnalysisError
-from eduanalysis.features import (
+from eduanalysis.analyse.features import (
+    USERDICT,
     JiebaTokenizer,
     chars_only,
     document_texts,
@@ -16,6 +16,7 @@ from eduanalysis.features import (
     stopwords,
     tokens_table,
 )
+from eduanalysis.errors import EduAnalysisError
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_tokenizer_on_policy_snippets(text, expected):
 
 def test_every_userdict_term_survives_as_one_token():
     tok = JiebaTokenizer()
-    terms = [t for t in read_word_list("userdict.txt") if t not in stopwords()]
+    terms = [t for t in read_word_list(USERDICT) if t not in stopwords()]
     broken = [t for t in terms if t not in tok(t)]
     assert broken == []
 
@@ -97,7 +98,12 @@ def test_tokens_table_counts_terms():
 
 
 def test_count_matrix_is_the_same_in_one_or_two_processes_and_matches_the_vectorizer():
-    from eduanalysis.features import PARALLEL_MIN_TEXTS, count_matrix, make_vectorizer, tfidf
+    from eduanalysis.analyse.features import (
+        PARALLEL_MIN_TEXTS,
+        count_matrix,
+        make_vectorizer,
+        tfidf,
+    )
 
     words = ["学前教育", "普惠性幼儿园", "产教融合", "集团化办学", "立德树人", "县管校聘", "教师队伍"]
     texts = ["，".join(words[(i + j) % len(words)] for j in range(i % 5 + 1)) for i in range(PARALLEL_MIN_TEXTS)]

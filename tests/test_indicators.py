@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from eduanalysis.config import resource_path
-from eduanalysis.indicators import best_match, map_indicator, mapping_rate, registry
+from eduanalysis.extract.indicators import best_match, map_indicator, mapping_rate, registry
 
 GOLD = Path(__file__).parent / "fixtures" / "gold" / "seed_targets.csv"
 
@@ -128,7 +128,7 @@ def test_registry_has_forty_indicators_with_names_stage_and_unit_column():
     reg = registry()
     assert len(reg) >= 40
     assert all(i.name_zh and i.name_en and i.stage for i in reg)
-    header = next(csv.reader(open(resource_path("indicators.csv"), encoding="utf-8")))
+    header = next(csv.reader(open(resource_path("extract/indicators.csv"), encoding="utf-8")))
     assert header == ["indicator_id", "name_zh", "name_en", "stage", "expected_unit", "patterns"]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import HEADER
 
-from eduanalysis import corpus, metadata
+from eduanalysis.read import documents as corpus
+from eduanalysis.read import metadata
 
 
 def _kinds(text):

@@ -1,6 +1,6 @@
 """The notebooks, executed: papermill on a small fixture corpus with non-default parameters, and nbval.
 
-The papermill run goes through :func:`eduanalysis.report.report` (build, run in
+The papermill run goes through :func:`eduanalysis.report.notebooks.report` (build, run in
 order, HTML export), on three of the five documents with English labels and
 two regions selected. nbval executes the committed notebooks unchanged with
 their default parameters (``../data/processed``, ``../figures``) from a copy of
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import eduanalysis
-from eduanalysis import report
+from eduanalysis.report import notebooks as report
 
 pytestmark = pytest.mark.notebooks
 
@@ -162,7 +162,7 @@ SCALE_PARAMS = {
 def test_notebooks_take_the_scale_path_when_thresholds_are_low(fixture_report, tmp_path):
     import papermill
 
-    from eduanalysis.analysis import ANALYSIS_INPUTS
+    from eduanalysis.analyse.selection import ANALYSIS_INPUTS
 
     tmp, _ = fixture_report
     processed = tmp_path / "processed"

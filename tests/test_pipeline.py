@@ -10,8 +10,8 @@ from conftest import CORPUS
 
 import eduanalysis
 from eduanalysis import schema
-from eduanalysis.pipeline import CORE_TABLES, build_tables, read_table
-from eduanalysis.segment import coverage_errors
+from eduanalysis.build.pipeline import CORE_TABLES, build_tables, read_table
+from eduanalysis.extract.structure import coverage_errors
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-from eduanalysis import plots, similarity
+from eduanalysis.analyse import similarity
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report import plots
 
 
 def test_cjk_font_is_registered_and_chosen_for_chinese():

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eduanalysis import corpus, segment
+from eduanalysis.extract import structure as segment
+from eduanalysis.read import documents as corpus
 
 # Text drawn from the characters policy documents are made of, plus anything else Unicode has.
 POLICY_PIECES = st.sampled_from([
@@ -80,7 +81,7 @@ def test_number_parser_spans_lie_inside_the_text(text):
 @FAST
 @given(NUMBER_TEXT, st.sampled_from([None, 2022, 2025]), st.booleans())
 def test_target_extractor_never_crashes_and_keeps_spans_inside_the_clause(text, horizon, annual):
-    from eduanalysis.targets import Context, extract_clause
+    from eduanalysis.extract.targets import Context, extract_clause
 
     for q in extract_clause(text, Context(plan_start_year=2021 if horizon else None, plan_end_year=horizon,
                                           annual=annual)):
@@ -96,7 +97,7 @@ def test_whole_build_of_one_arbitrary_document_keeps_every_invariant(raw):
     import pandas as pd
 
     from eduanalysis import schema
-    from eduanalysis.targets import targets
+    from eduanalysis.extract.targets import targets
 
     record, boiler = corpus.document_record("x.txt", raw, "utf-8", "txt")
     if record["body_start"] >= record["body_end"]:

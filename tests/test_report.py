@@ -6,8 +6,8 @@ import os
 import nbformat
 import pytest
 
-from eduanalysis import report
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report import notebooks as report
 
 
 @pytest.mark.parametrize("raw, message", [

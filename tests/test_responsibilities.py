@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduanalysis.responsibilities import parse_line
+from eduanalysis.extract.responsibilities import parse_line
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from eduanalysis import corpus
+from eduanalysis.build.pipeline import build, build_tables
 from eduanalysis.cli import main
-from eduanalysis.pipeline import build, build_tables
+from eduanalysis.read import documents as corpus
 
 matplotlib.use("Agg")
 
@@ -23,7 +23,7 @@ def _pdf(path, lines):
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
-    from eduanalysis.plots import cjk_font_path
+    from eduanalysis.report.plots import cjk_font_path
 
     font = font_manager.FontProperties(fname=str(cjk_font_path()))
     fig = plt.figure(figsize=(8, 11))

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import CORPUS
 
-from eduanalysis import cache, schema, synth, tablefiles
-from eduanalysis.cli import main
-from eduanalysis.errors import EduAnalysisError
-from eduanalysis.pipeline import (
+from eduanalysis import schema
+from eduanalysis.build import cache
+from eduanalysis.build import store as tablefiles
+from eduanalysis.build.pipeline import (
     CORE_TABLES,
     STAMP_NAME,
     build,
@@ -20,6 +20,9 @@ from eduanalysis.pipeline import (
     read_table,
     write_tables,
 )
+from eduanalysis.cli import main
+from eduanalysis.errors import EduAnalysisError
+from eduanalysis.testing import synth
 
 N_SYNTH = 12
 OUTPUTS = [f"{n}.{ext}" for n in CORE_TABLES for ext in ("parquet", "csv")]
@@ -165,8 +168,8 @@ def test_changed_resource_file_invalidates_every_document(synthetic, tmp_path, p
     assert build(synthetic, out, workers=1).processed == N_SYNTH + 2
     assert build(synthetic, out, workers=1).processed == 0
     old = cache.code_version()
-    userdict = package_copy / "resources" / "userdict.txt"
-    userdict.write_text(userdict.read_text(encoding="utf-8") + "教育强市 10 n\n", encoding="utf-8")
+    registry = package_copy / "resources" / "extract" / "units.csv"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert cache.code_version() != old
     again = build(synthetic, out, workers=1)
     assert (again.processed, again.reused) == (N_SYNTH + 2, 0)
@@ -175,12 +178,26 @@ def test_changed_resource_file_invalidates_every_document(synthetic, tmp_path, p
 
 def test_changed_module_invalidates_every_document(package_copy):
     old = cache.code_version()
-    (package_copy / "indicators.py").write_text("# edited\n", encoding="utf-8")
+    (package_copy / "extract" / "indicators.py").write_text("# edited\n", encoding="utf-8")
     assert cache.code_version() != old
 
 
+@pytest.mark.parametrize("edited", ["report/plots.py", "analyse/similarity.py", "resources/analyse/themes.csv",
+                                    "resources/analyse/userdict.txt", "testing/synth.py"])
+def test_analysis_and_report_code_keep_every_cached_document(synthetic, tmp_path, package_copy, edited):
+    """No build step runs analyse/, report/ or their resources: editing them re-reads no document."""
+    out = tmp_path / "out"
+    assert build(synthetic, out, workers=1).processed == N_SYNTH + 2
+    old = cache.code_version()
+    path = package_copy / edited
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache.code_version() == old
+    again = build(synthetic, out, workers=1)
+    assert (again.processed, again.reused) == (0, N_SYNTH + 2)
+
+
 def test_worker_with_other_code_refuses(synthetic, tmp_path):
-    from eduanalysis.pipeline import process_batch
+    from eduanalysis.build.pipeline import process_batch
 
     with pytest.raises(EduAnalysisError, match="install the same eduanalysis"):
         process_batch(str(synthetic), [("empty.txt", None, "k" * 64)], str(tmp_path), "0" * 16, "elsewhere:1")

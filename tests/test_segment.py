@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduanalysis import segment
+from eduanalysis.extract import structure as segment
 
 
 @pytest.mark.parametrize(

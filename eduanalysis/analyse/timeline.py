@@ -119,7 +119,7 @@ def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: in
 
 def theme_by_year(tagged: pd.DataFrame, measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Share of measures carrying each theme by issue year: ``year, theme_id, n_measures, share``."""
-    from eduanalysis.themes import theme_shares
+    from eduanalysis.analyse.themes import theme_shares
 
     years = issue_year(documents).rename("year")
     m = measures[["measure_id", "doc_id"]].merge(years, left_on="doc_id", right_index=True)

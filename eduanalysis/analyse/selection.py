@@ -1,8 +1,8 @@
 """What the notebooks call: load a processed folder restricted to some regions, summarise it, save results.
 
-The analyses themselves live in :mod:`eduanalysis.similarity`,
-:mod:`eduanalysis.themes`, :mod:`eduanalysis.clustering`,
-:mod:`eduanalysis.timeline` and :mod:`eduanalysis.compare`; this module keeps
+The analyses themselves live in :mod:`eduanalysis.analyse.similarity`,
+:mod:`eduanalysis.analyse.themes`, :mod:`eduanalysis.analyse.clustering`,
+:mod:`eduanalysis.analyse.timeline` and :mod:`eduanalysis.analyse.compare`; this module keeps
 the notebooks free of glue code (no ``def`` in notebooks).
 
 >>> tables = load("data/processed", regions="all")  # doctest: +SKIP
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from eduanalysis.analyse.features import region_stopwords, text_measures
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.features import region_stopwords, text_measures
 
 #: The built tables the analyses read (each restricted to the selected documents).
 ANALYSIS_INPUTS = ("documents", "sections", "measures", "responsibilities", "targets")
@@ -87,7 +87,7 @@ def load(processed_dir: str | Path, regions="all") -> Selection:
     an older version (with other columns) cannot stop a notebook; the
     notebooks rewrite those tables anyway.
     """
-    from eduanalysis.pipeline import read_table
+    from eduanalysis.build.pipeline import read_table
 
     folder = Path(processed_dir)
     if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
@@ -105,7 +105,7 @@ def load(processed_dir: str | Path, regions="all") -> Selection:
 def _read(folder: Path, name: str) -> pd.DataFrame:
     """Read a table without its :data:`UNREAD_COLUMNS` (left empty), validated against the schema."""
     from eduanalysis import schema
-    from eduanalysis.pipeline import read_table
+    from eduanalysis.build.pipeline import read_table
 
     parquet = folder / f"{name}.parquet"
     if not parquet.exists():
@@ -156,7 +156,7 @@ def regroup(table: pd.DataFrame, documents: pd.DataFrame, level: str) -> pd.Data
 
 def level_names(documents: pd.DataFrame, level: str, lang: str = "zh") -> dict[str, str]:
     """Display names of the groups of ``level``: document labels, region or province names."""
-    from eduanalysis.plots import doc_labels, pick
+    from eduanalysis.report.plots import doc_labels, pick
 
     if level == "doc_id":
         return doc_labels(documents, lang).to_dict()
@@ -166,7 +166,7 @@ def level_names(documents: pd.DataFrame, level: str, lang: str = "zh") -> dict[s
 
 def level_caption(level: str, lang: str = "zh") -> str | None:
     """A figure title saying what one row stands for when it is not a document (None for documents)."""
-    from eduanalysis.plots import bilingual
+    from eduanalysis.report.plots import bilingual
 
     return {
         "region_zh": bilingual("按地区汇总（文档过多，无法逐一标注）", "By region (too many documents to label)", lang),
@@ -180,10 +180,10 @@ def similarity_view(sim: pd.DataFrame, x, doc_ids, documents: pd.DataFrame, leve
 
     Documents: the long table ``sim`` pivoted (every pair, as computed).
     Regions or provinces: the exact mean similarity between their documents
-    (:func:`eduanalysis.similarity.group_similarity`; the diagonal is the mean
+    (:func:`eduanalysis.analyse.similarity.group_similarity`; the diagonal is the mean
     within the group).
     """
-    from eduanalysis.similarity import group_similarity, long_to_square
+    from eduanalysis.analyse.similarity import group_similarity, long_to_square
 
     if level == "doc_id":
         return long_to_square(sim)
@@ -202,9 +202,9 @@ def horizons_at_level(documents: pd.DataFrame, level: str) -> pd.DataFrame:
     """One row per group for the plan-horizon figure: earliest plan start, latest plan end, median issue year.
 
     Returns documents-like rows (``doc_id`` = the group) that
-    :func:`eduanalysis.plots.plan_horizons` draws; unchanged for ``doc_id``.
+    :func:`eduanalysis.report.plots.plan_horizons` draws; unchanged for ``doc_id``.
     """
-    from eduanalysis.timeline import issue_year
+    from eduanalysis.analyse.timeline import issue_year
 
     if level == "doc_id":
         return documents
@@ -233,7 +233,7 @@ def sample_measures(measures: pd.DataFrame, max_measures: int | None, seed: int)
 
 def region_names(documents: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
     """Display name of each region (keyed by ``region_zh``) in ``lang``."""
-    from eduanalysis.plots import pick
+    from eduanalysis.report.plots import pick
 
     return {z: pick(z, e, lang) for z, e in zip(documents["region_zh"], documents["region_en"], strict=True)}
 
@@ -255,7 +255,7 @@ def corpus_stats(sel: Selection) -> pd.DataFrame:
 
 def save_table(df: pd.DataFrame, name: str, processed_dir: str | Path) -> Path:
     """Validate ``df`` against the schema and write it as ``name.parquet``/``.csv`` in ``processed_dir``."""
-    from eduanalysis.pipeline import write_table
+    from eduanalysis.build.pipeline import write_table
 
     write_table(df, name, processed_dir)
     return Path(processed_dir) / f"{name}.parquet"
@@ -268,7 +268,7 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
     The most ambitious cell of each indicator is bold in LaTeX and Markdown.
     A table cell has room for one language, so ``lang="both"`` gives Chinese.
     """
-    from eduanalysis.compare import matrix_table, to_latex, to_markdown
+    from eduanalysis.analyse.compare import matrix_table, to_latex, to_markdown
 
     lang = "zh" if lang == "both" else lang
     out = Path(figures_dir)

@@ -26,9 +26,9 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
+from eduanalysis.build.executors import default_workers
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.executors import default_workers
 
 #: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
@@ -37,8 +37,8 @@ NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 #: Administrative suffixes stripped from region names to get the bare place name (盘锦市 → 盘锦).
 REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|新区|省|市|县|区|州|盟|旗)$")
 
-USERDICT = "userdict.txt"
-STOPWORDS = "stopwords.txt"
+USERDICT = "analyse/userdict.txt"
+STOPWORDS = "analyse/stopwords.txt"
 
 #: Texts each worker process tokenises per batch in :func:`count_matrix` (bounds the results held in memory).
 PARALLEL_BATCH = 64
@@ -191,7 +191,7 @@ def count_matrix(
 
     The tokens are those of :func:`make_vectorizer` with the same arguments, so
     ``tfidf(counts)`` equals ``make_vectorizer(...).fit_transform(texts)`` and the
-    same counts serve keyness (:func:`eduanalysis.similarity.keyness_from_matrix`):
+    same counts serve keyness (:func:`eduanalysis.analyse.similarity.keyness_from_matrix`):
     jieba runs at about 200,000 characters per second, so on a large corpus one
     pass instead of several matters. With ``n_jobs`` > 1 (None: the cores this process may use) and
     at least :data:`PARALLEL_MIN_TEXTS` texts, jieba runs in that many worker

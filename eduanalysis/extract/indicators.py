@@ -27,7 +27,7 @@ import pandas as pd
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 
-REGISTRY_FILE = "indicators.csv"
+REGISTRY_FILE = "extract/indicators.csv"
 REGISTRY_COLUMNS = ("indicator_id", "name_zh", "name_en", "stage", "expected_unit", "patterns")
 
 

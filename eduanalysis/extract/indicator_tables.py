@@ -29,8 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eduanalysis.numbers import five_year_plan_years, to_ascii
-from eduanalysis.targets import (
+from eduanalysis.extract.targets import (
     _CUES,
     MULTIPLIERS,
     PLAN_NAME_RE,
@@ -40,6 +39,7 @@ from eduanalysis.targets import (
     Quantity,
     _alternation,
 )
+from eduanalysis.numbers import five_year_plan_years, to_ascii
 
 _CELL_UNITS = _alternation([w for w, u in UNITS.items() if u.role != "multiplier"] + list(TABLE_ONLY_UNITS))
 #: A value cell: optional comparator sign or word, a number or range, an optional unit (万人, %, 年),

@@ -30,7 +30,7 @@ UNIT_SEPARATORS_RE = re.compile(r"[、,;,;。]")
 @functools.lru_cache(maxsize=1)
 def read_aliases() -> dict[str, str]:
     """Unit-name aliases (``resources/unit_aliases.csv``), read once per process; callers must not modify them."""
-    table = pd.read_csv(config.resource_path("unit_aliases.csv"), dtype=str, keep_default_na=False)
+    table = pd.read_csv(config.resource_path("extract/unit_aliases.csv"), dtype=str, keep_default_na=False)
     return dict(zip(table.alias, table.unit_name, strict=True))
 
 

@@ -1,6 +1,6 @@
 """Metadata: separating page furniture from a document's body, and what the text says about itself.
 
-Pure ``str -> ...`` functions used by :mod:`eduanalysis.corpus`: breadcrumbs,
+Pure ``str -> ...`` functions used by :mod:`eduanalysis.read.documents`: breadcrumbs,
 metadata lines, the cover notice (关于印发…的通知), tables of contents and
 trailers are found as spans; the metadata they and the body's title state
 (发文机关, 成文日期, 发布日期, 文号, 标题, 索引号) is extracted; the plan horizon,
@@ -230,7 +230,7 @@ def read_doc_types() -> pd.DataFrame:
 
     Read once per process (callers must not modify it): the build asks for it for every document.
     """
-    return pd.read_csv(config.resource_path("doc_types.csv"), dtype=str, keep_default_na=False)
+    return pd.read_csv(config.resource_path("read/doc_types.csv"), dtype=str, keep_default_na=False)
 
 
 def doc_type(title: str, types: pd.DataFrame | None = None) -> tuple[str | None, str | None]:

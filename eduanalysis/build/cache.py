@@ -2,11 +2,13 @@
 
 A document's tables depend on its file's bytes, its manifest row and the code
 and resources that read it. :func:`document_key` hashes exactly those, with
-:func:`code_version` standing for "the code and resources": a hash of every
-``.py`` file of the package and every file under ``eduanalysis/resources/``
-(plus the versions of the libraries whose objects are pickled), so editing the
-indicator registry, the user dictionary or any module invalidates every cached
-result. Entries live in ``<cache>/v-<version>/<key[:2]>/<key>.pkl``; a build
+:func:`code_version` standing for "the code and resources": a hash of the
+modules the build runs (the shared top-level modules, ``read/``, ``extract/``
+and ``build/``) and of the resources they read (``resources/read/`` and
+``resources/extract/``), plus the versions of the libraries whose objects are
+pickled. Editing the indicator registry or an extraction module invalidates
+every cached result; editing an analysis or report module, the theme taxonomy
+or the user dictionary keeps them all (no build step reads those). Entries live in ``<cache>/v-<version>/<key[:2]>/<key>.pkl``; a build
 removes the folders of other versions, so the cache holds one code version.
 
 Entries are pickles written by this package into a folder the user chose:
@@ -30,17 +32,20 @@ import pyarrow
 from eduanalysis.errors import EduAnalysisError
 
 #: The package folder whose code and resources make up the code version.
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
-#: What enters the code version: the package's modules and its resource files.
-CODE_GLOBS = ("*.py", "resources/**/*")
+#: What enters the code version: exactly what a build runs and reads. The top-level modules
+#: (config, errors, schema, numbers, text, resources; cli and __init__ are thin and harmless),
+#: the three build stages and their resources — not analyse/, report/, testing/ or their resources.
+CODE_GLOBS = ("*.py", "read/**/*.py", "extract/**/*.py", "build/**/*.py",
+              "resources/read/**/*", "resources/extract/**/*")
 
 #: Prefix of a version folder inside a cache folder.
 VERSION_PREFIX = "v-"
 
 
 def code_version(package_dir: str | Path | None = None) -> str:
-    """Hash of the package's ``.py`` files and resources (path and bytes of each), and of pandas/pyarrow versions.
+    """Hash of the build's modules and resources (path and bytes of each), and of pandas/pyarrow versions.
 
     Computed afresh on every call (a few milliseconds), so an edited resource
     file is seen by the next build of a long-running session.

@@ -5,7 +5,7 @@ This is the only module that touches input files. It decodes each file
 text, keeps the raw text, builds an NFKC-normalised analysis text with an
 offset map back to the raw text (traditional characters converted to
 simplified), and assembles each ``documents`` row: the page furniture and the
-metadata the text states come from :mod:`eduanalysis.metadata`; a manifest
+metadata the text states come from :mod:`eduanalysis.read.metadata`; a manifest
 (``manifest.csv`` in the corpus folder) fills gaps and wins on conflict; every
 field records its origin (manifest / text / properties / inferred).
 """
@@ -24,7 +24,7 @@ import pandas as pd
 
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.metadata import (
+from eduanalysis.read.metadata import (
     doc_type,
     inferred_metadata,
     is_annual,

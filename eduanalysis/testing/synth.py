@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import config, corpus
+from eduanalysis import config
+from eduanalysis.read import documents as corpus
 
 #: Years move by at most this many years either way.
 MAX_YEAR_SHIFT = 3
@@ -98,13 +99,13 @@ def relabel(chapter: str, number: int, style: str) -> str:
 
 def read_regions() -> list[tuple[str, str]]:
     """``(province_zh, region_zh)`` pairs new documents are assigned to."""
-    with open(config.resource_path("synth_regions.csv"), encoding="utf-8", newline="") as fh:
+    with open(config.resource_path("testing/synth_regions.csv"), encoding="utf-8", newline="") as fh:
         return [(row["province_zh"], row["region_zh"]) for row in csv.DictReader(fh)]
 
 
 def templates(source_dir: str | Path = config.DEFAULT_CORPUS_DIR) -> list[Template]:
     """Cut every document of a real corpus at its top-level chapters."""
-    from eduanalysis.pipeline import build_tables
+    from eduanalysis.build.pipeline import build_tables
 
     tables = build_tables(source_dir).tables
     out = []

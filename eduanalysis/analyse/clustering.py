@@ -27,8 +27,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import Normalizer
 from threadpoolctl import threadpool_limits
 
+from eduanalysis.analyse.features import make_vectorizer
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.features import make_vectorizer
 
 #: Above this many measures KMeans is MiniBatchKMeans and silhouettes are sampled.
 MINIBATCH_ABOVE = 5000
@@ -54,7 +54,7 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
     method : "kmeans" or "agglomerative"
         Ward agglomerative clustering is deterministic; KMeans depends on ``random_state``.
     analyzer : "word" or "char"
-        Tokens for the TF-IDF step (see :func:`eduanalysis.features.make_vectorizer`).
+        Tokens for the TF-IDF step (see :func:`eduanalysis.analyse.features.make_vectorizer`).
     min_df : int
         Terms in fewer texts are dropped.
     n_terms : int

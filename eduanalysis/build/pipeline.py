@@ -7,15 +7,15 @@ and writes it as Parquet and CSV (UTF-8, LF, rows sorted by key).
 It scales to tens of thousands of documents on one machine:
 
 - **per document**: :func:`process_document` is the unit of work; workers (a
-  local process pool, or a Dask cluster — :mod:`eduanalysis.executors`) run it
+  local process pool, or a Dask cluster — :mod:`eduanalysis.build.executors`) run it
   on tasks of :data:`TASK_DOCS` documents and store each result on disk;
 - **incremental**: results are cached by a hash of the file's bytes, its
-  manifest row and the code/resource version (:mod:`eduanalysis.cache`), so a
+  manifest row and the code/resource version (:mod:`eduanalysis.build.cache`), so a
   rebuild re-reads only changed documents, and writes nothing when no input
   changed and the outputs are those it wrote last (``.build.json``);
 - **streaming**: the tables are merged :data:`BATCH_DOCS` documents at a time,
   in ``doc_id`` order (every key starts with the doc_id), and written as they
-  go (:mod:`eduanalysis.tablefiles`), so memory is bounded by the batch, not the
+  go (:mod:`eduanalysis.build.store`), so memory is bounded by the batch, not the
   corpus; with two or more workers the groups of tables in :data:`MERGE_GROUPS`
   are written by processes of their own, side by side. The files do not depend
   on workers, scheduler or batch size.
@@ -41,12 +41,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import cache, corpus, executors, schema, tablefiles
+from eduanalysis import schema
+from eduanalysis.build import cache, executors
+from eduanalysis.build import store as tablefiles
+from eduanalysis.build.store import TableWriter, write_frame
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.responsibilities import responsibilities
-from eduanalysis.segment import sections_and_measures
-from eduanalysis.tablefiles import TableWriter, write_frame
-from eduanalysis.targets import targets
+from eduanalysis.extract.responsibilities import responsibilities
+from eduanalysis.extract.structure import sections_and_measures
+from eduanalysis.extract.targets import targets
+from eduanalysis.read import documents as corpus
 
 #: Tables in the order they are built (and listed by ``load``).
 CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")

@@ -10,7 +10,7 @@ The rules follow the annotation rules of the gold standard
 words, exclusion patterns, kind cues) are data files in ``eduanalysis/resources``.
 
 Pure helpers work on one clause (:func:`extract_clause`); indicator tables are read by
-:mod:`eduanalysis.tables`; :func:`targets` assembles the table.
+:mod:`eduanalysis.extract.indicator_tables`; :func:`targets` assembles the table.
 
 >>> [(q.value, q.unit_text, q.comparator) for q in extract_clause("学前三年毛入园率达94.5%以上", Context())]
 [(94.5, '%', '>=')]
@@ -51,7 +51,7 @@ class Unit:
 
 UNITS: dict[str, Unit] = {
     r["written"]: Unit(r["unit_text"], r["unit"] or None, r["role"], float(r["multiplier"] or 1), r["not_before"])
-    for r in _read_csv("units.csv")
+    for r in _read_csv("extract/units.csv")
 }
 MULTIPLIERS = {w: u for w, u in UNITS.items() if u.role == "multiplier"}
 _BASE_UNITS = {w: u for w, u in UNITS.items() if u.role != "multiplier"}
@@ -64,15 +64,15 @@ UNIT_RE = re.compile(
 #: Units that are quantities only in context: 年 after a row label or an indicator naming a 年限.
 TABLE_ONLY_UNITS = {"年": "years"}
 
-COMPARATORS = _read_csv("comparators.csv")
+COMPARATORS = _read_csv("extract/comparators.csv")
 _PREFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "prefix"}
 _SUFFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "suffix"}
 _INFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "infix"}
 PREFIX_CUE_RE = re.compile(_alternation(_PREFIX))
 SUFFIX_CUE_RE = re.compile(rf"\s*({_alternation(_SUFFIX)})")
 
-EXCLUSION_RE = re.compile("|".join(f"(?:{r['pattern']})" for r in _read_csv("exclusions.csv")))
-_CUES: dict[str, str] = {r["role"]: r["pattern"] for r in _read_csv("kind_cues.csv")}
+EXCLUSION_RE = re.compile("|".join(f"(?:{r['pattern']})" for r in _read_csv("extract/exclusions.csv")))
+_CUES: dict[str, str] = {r["role"]: r["pattern"] for r in _read_csv("extract/kind_cues.csv")}
 FREQUENCY_NORM_RE = re.compile(_CUES["frequency_norm"])
 RECURRING_RE = re.compile(_CUES["recurring"])
 STANDARD_SHARE_RE = re.compile(_CUES["standard_share"])
@@ -552,8 +552,12 @@ def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indica
 def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame,
             validate: bool = True) -> pd.DataFrame:
     """The ``targets`` table: one row per quantitative statement of every document (validated unless told not to)."""
-    from eduanalysis.indicators import map_indicator
-    from eduanalysis.tables import parse_flat_table, parse_tab_table, table_quantity
+    from eduanalysis.extract.indicator_tables import (
+        parse_flat_table,
+        parse_tab_table,
+        table_quantity,
+    )
+    from eduanalysis.extract.indicators import map_indicator
 
     rows: list[dict] = []
     review = _review_sections(sections)

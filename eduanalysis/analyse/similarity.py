@@ -25,8 +25,8 @@ from scipy.spatial.distance import squareform
 from scipy.stats import chi2 as chi2_dist
 from sklearn.metrics.pairwise import cosine_similarity
 
+from eduanalysis.analyse.features import JiebaTokenizer, count_matrix, make_vectorizer, tfidf
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.features import JiebaTokenizer, count_matrix, make_vectorizer, tfidf
 
 #: Above this many documents similarity keeps each document's top-k neighbours, not all N² pairs.
 MAX_DENSE_DOCUMENTS = 300
@@ -450,7 +450,7 @@ def keyness_from_matrix(counts: sparse.spmatrix, terms, doc_ids, documents: pd.D
                         min_count: int = 3, top_n: int | None = 20) -> pd.DataFrame:
     """Keyness by ``by`` (``region_zh`` or ``province_zh``) from a count matrix tokenised once.
 
-    ``counts`` must come from :func:`eduanalysis.features.count_matrix` with the
+    ``counts`` must come from :func:`eduanalysis.analyse.features.count_matrix` with the
     place names as stopwords (as :func:`keyness_by_region` tokenises), so the
     table equals :func:`keyness_by_region`'s for ``by="region_zh"``. Columns:
     ``by``, its English name (``region_en``/``province_en``), then as :func:`keyness`.
@@ -467,7 +467,7 @@ def keyness_from_matrix(counts: sparse.spmatrix, terms, doc_ids, documents: pd.D
 def keyness_by_region(documents: pd.DataFrame, texts: pd.Series, min_count: int = 3,
                       top_n: int | None = 20) -> pd.DataFrame:
     """The ``keyness`` table: :func:`keyness` with the documents grouped by region, place names dropped."""
-    from eduanalysis.features import region_stopwords
+    from eduanalysis.analyse.features import region_stopwords
 
     groups = documents.set_index("doc_id")["region_zh"]
     places = pd.concat([documents["region_zh"], documents.get("province_zh", pd.Series(dtype=str))])

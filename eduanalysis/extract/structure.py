@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.metadata import split_lines
 from eduanalysis.numbers import parse_chinese
+from eduanalysis.read.metadata import split_lines
 
 CN_NUMERALS = "一二三四五六七八九十百零〇两"
 _N = f"[{CN_NUMERALS}\\d]+"
@@ -392,7 +392,7 @@ def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame,
     Validated unless ``validate`` is False: the build checks per-document
     pieces once, when it combines them, instead of once per document.
     """
-    from eduanalysis.metadata import looks_like_title, read_doc_types
+    from eduanalysis.read.metadata import looks_like_title, read_doc_types
 
     types = read_doc_types()
     spans = {d: list(zip(g.char_start, g.char_end, strict=True)) for d, g in boilerplate.groupby("doc_id")}

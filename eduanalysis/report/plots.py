@@ -230,7 +230,7 @@ def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
     Regions with one document are labelled by region alone.
     """
     check_lang(lang)
-    from eduanalysis.timeline import issue_year
+    from eduanalysis.analyse.timeline import issue_year
 
     years = issue_year(documents)
     per_region = documents.groupby("region_zh")["doc_id"].transform("count")
@@ -296,7 +296,7 @@ def corpus_bars(stats: pd.DataFrame, labels: pd.Series, columns: dict[str, str])
 
 def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") -> plt.Figure:
     """Documents on a time axis: a bar for each plan horizon and a marker at the issue year."""
-    from eduanalysis.timeline import issue_year
+    from eduanalysis.analyse.timeline import issue_year
 
     docs = documents.copy()
     docs["issue_year"] = docs["doc_id"].map(issue_year(documents))
@@ -647,7 +647,7 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
 def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int = 30) -> plt.Figure:
     """Indicator × region grid of targets; colour = value relative to the indicator's range
     (1 = most ambitious), boxed cell = most ambitious, text = the target as written."""
-    from eduanalysis.compare import format_target
+    from eduanalysis.analyse.compare import format_target
 
     m = matrix.copy()
     n_reg = m.groupby("indicator_id")["region_zh"].transform("nunique")

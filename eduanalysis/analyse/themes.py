@@ -22,7 +22,7 @@ import pandas as pd
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 
-THEMES = "themes.csv"
+THEMES = "analyse/themes.csv"
 TAXONOMY_COLUMNS = ["theme_id", "name_zh", "name_en", "keywords"]
 
 
