@@ -22,8 +22,8 @@ import pytest
 
 import eduanalysis
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLD_DIR = Path(__file__).parent / "fixtures" / "gold"
+ROOT = Path(__file__).resolve().parents[2]
+GOLD_DIR = Path(__file__).parents[1] / "fixtures" / "gold"
 SHARED_SCORER = ROOT.parent / "shared" / "eval" / "score_targets.py"
 DETECT_F1, FULL_F1 = 0.95, 0.85
 

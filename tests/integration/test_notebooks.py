@@ -22,7 +22,7 @@ from eduanalysis.report import notebooks as report
 
 pytestmark = pytest.mark.notebooks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 NOTEBOOKS = ROOT / "notebooks"
 FIXTURE_FILES = ["000_b243c2944faa9261.txt", "002_3cb0529346446471.txt", "003_2e15699ac7951157.txt"]
@@ -150,7 +150,7 @@ def test_nbval_executes_committed_notebooks(tmp_path):
 
 #: Thresholds forced low so the 2-document selection takes the scale path of the notebooks with their own
 #: scale methods (top-k, bounded alignments, group heatmaps; sampled MiniBatch clustering). 00, 30 and 40 only
-#: switch figures to provinces through helpers tested in test_analysis.py, and each kernel costs ~12 s.
+#: switch figures to provinces through helpers tested in tests/analyse/test_selection.py, and each kernel costs ~12 s.
 SCALE_PARAMS = {
     "10_similarity": {"dense_max_documents": 1, "top_k": 1, "block_size": 1, "alignment_max_pairs": 1,
                       "max_labels": 1, "keyness_top_n": 5},

@@ -17,7 +17,7 @@ import pytest
 from eduanalysis.config import resource_path
 from eduanalysis.extract.indicators import best_match, map_indicator, mapping_rate, registry
 
-GOLD = Path(__file__).parent / "fixtures" / "gold" / "seed_targets.csv"
+GOLD = Path(__file__).parents[1] / "fixtures" / "gold" / "seed_targets.csv"
 
 EXPECTED = {
     "学前三年毛入园率": "preschool_gross_enrolment",
