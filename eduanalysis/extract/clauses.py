@@ -19,8 +19,10 @@ import re
 from dataclasses import dataclass, field
 
 from eduanalysis.extract.vocab import (
+    ADJACENT_CUE_RE,
     BASE_UNITS,
     BASELINE_CUE_RE,
+    CURRICULUM_NORM_RE,
     DURATION_INDICATOR_RE,
     EXCLUSION_RE,
     FRACTION_UNIT,
@@ -28,7 +30,7 @@ from eduanalysis.extract.vocab import (
     HEDGE_RE,
     INFIX,
     MULTIPLIERS,
-    PLAN_NAME_RE,
+    PER_UNIT_FREQUENCY_RE,
     PREFIX,
     PREFIX_CUE_RE,
     RATIO_UNIT,
@@ -43,8 +45,9 @@ from eduanalysis.extract.vocab import (
     UNITS,
     YEARS_UNIT,
     Unit,
+    period_years,
 )
-from eduanalysis.numbers import Number, find_numbers, five_year_plan_years
+from eduanalysis.numbers import Number, find_numbers
 
 #: A ratio is a quantity only on a named ratio (生师比17:1; 按1:1的比例配套), never a clock time (11:31).
 RATIO_NAME_RE = re.compile(r"比")
@@ -62,15 +65,23 @@ SEGMENT_RE = re.compile(r"[,;。!?]|(?<!\d):|:(?!\d)")  # a colon between digits
 YEAR_RE = re.compile(r"(?P<lead>到|至|截至|截止|于|在)?(?P<year>(?:19|20)\d{2})\s*年(?P<tail>底前|底|末|前|内|中|初)?")
 #: A governing horizon carried to the next clauses of the same paragraph (到2022年, …).
 #: A clause opening with its year (2007年,全市…入园率达到96%) sets it for the clauses after it too.
-HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年|^\s*((?:19|20)\d{2})\s*年(?:底|末)?前?\s*,")
+HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年|^\s*((?:19|20)\d{2})\s*年(?:底|末|起)?前?\s*,")
+#: A stage that opens a block (到2018年, / 2017年起,): it governs the clauses after it to the end of
+#: its paragraph. A stage inside a sentence (到2018年重点建设…) governs only its own sentence.
+STAGE_BLOCK_RE = re.compile(r"(?:^|[,;。:])\s*(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末|起)?前?\s*[,:]")
 #: A planning ratio: 每0.3-1.2万人口, 每1200户 (the "1所" after it is part of the ratio).
 RATIO_RE = re.compile(r"每\s*$")
 #: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).
+#: A 每 frequency before a count of events (每年举办一次, 每3年组织一次): 一次 is the real number 1.
+EVENT_FREQUENCY_RE = re.compile(r"每\s*(?:[\d一二两三四五]\s*)?(?:年|学年|学期|月|周)")
+#: A date of an event (2017年7月): in a review it dates the event, not the number reported after it.
+EVENT_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
 PAREN_RE = re.compile(r"\([^()]*\)")
 #: What may stand before a stated year that is not the clause's horizon: the other end of a span,
 #: a comparison base (比2020年), a starting point (由2020年的85%).
-NOT_A_HORIZON_LEAD_RE = re.compile(r"(?:[-—–~至]|比|较|同|由|从|与)\s*$")
+#: 至 is a span only after a year (2015至2018年); opening a clause (至2018年,) it sets the horizon.
+NOT_A_HORIZON_LEAD_RE = re.compile(r"(?:[-—–~]|\d\s*年?\s*至|比|较|同|由|从|与)\s*$")
 YEAR_SPAN_TAIL_RE = re.compile(r"\s*(?:——|--|[-—–~至])\s*\d")
 #: A ratio before a number (每1200户 … 1所): the 1 is the ratio's denominator.
 RATIO_BEFORE_RE = re.compile(r"每\s*[\d.]")
@@ -103,6 +114,8 @@ class Context:
     horizon_year: int | None = None
     #: The clause sits in a section reporting the past (发展基础): its numbers are baselines.
     review: bool = False
+    #: The clause sits in a progress status (截至9月,…): its numbers are baselines of the document's year.
+    status: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,8 @@ class Quantity:
     #: The phrase around the number (its comma segment; section and row label for table cells),
     #: used to map the indicator when indicator_text names none.
     phrase: str | None = None
+    #: Why ``year`` is what it is: stated, stage, horizon, annual, review or document_year.
+    year_origin: str | None = None
 
 
 @dataclass
@@ -188,6 +203,22 @@ def explicit_year(text: str, pos: int) -> int | None:
     return year
 
 
+def stage_year(text: str) -> tuple[int | None, bool]:
+    """The last stage year a clause sets for the clauses after it, titles cut out, and whether it
+    opens a block (到2018年, …) rather than standing inside a sentence (到2018年重点建设…).
+
+    >>> stage_year("至2018年,新增音乐专职教师222人"), stage_year("按照《纲要(2010-2020年)》要求")
+    ((2018, True), (None, False))
+    >>> stage_year("持续开展评比,到2018年重点建设20个艺术团")
+    (2018, False)
+    """
+    text = QUOTED_RE.sub("", text)
+    found = [a or b for a, b in HORIZON_RE.findall(text)]
+    if not found:
+        return None, False
+    return int(found[-1]), bool(STAGE_BLOCK_RE.search(text))
+
+
 def _unit_at(text: str, pos: int, number: Number) -> tuple[re.Match | None, Unit | None]:
     if number.form == "percent_words":
         return None, UNITS["%"]
@@ -202,8 +233,8 @@ def _unit_at(text: str, pos: int, number: Number) -> tuple[re.Match | None, Unit
         return None, None
     unit = BASE_UNITS[m.group("unit")]
     nxt = text[m.end(): m.end() + 1]
-    if nxt and nxt in unit.not_before:
-        return None, None
+    if nxt and nxt in unit.not_before and not SUFFIX_CUE_RE.match(text, m.end()):
+        return None, None  # 所有/所以 are words, but 140所以上 is a count with its comparator
     return m, unit
 
 
@@ -239,11 +270,19 @@ def _candidates(text: str) -> list[_Candidate]:
         window = text[window_start: number.start]
         cues = list(PREFIX_CUE_RE.finditer(window))
         prefix_cue = cues[-1].group() if cues else None
+        adjacent = ADJACENT_CUE_RE.search(window)
+        if adjacent:
+            prefix_cue = adjacent.group().strip()
+        elif (prefix_cue and PREFIX[prefix_cue] == "~" and len(cues) > 1 and PREFIX[cues[-2].group()].startswith("delta")
+              and not window[cues[-2].end(): cues[-1].start()].strip()):
+            prefix_cue = cues[-2].group()  # 比上年增加约0.06万人: the change, approximately
         prev_end = end + (sfx.end() - end if sfx else 0)
-        if number.form == "chinese" and number.value == 1 and unit.unit not in COUNTABLE_ONE and not (
-            prefix_cue and PREFIX[prefix_cue] in (">=", "<=", "~")
+        if number.form == "chinese" and number.value == 1 and not number.is_range and unit.unit not in COUNTABLE_ONE and not (
+            (prefix_cue and PREFIX[prefix_cue] in (">=", "<=", "~")) or sfx
+            or (unit.unit == "times" and EVENT_FREQUENCY_RE.search(text, seg_start, number.start))
         ):
-            continue  # 一 before a measure word is an indefinite article (建设一支队伍)
+            continue  # 一 before a measure word is an indefinite article (建设一支队伍), unless a comparator
+            # (一门以上) or a frequency (每年举办一次) makes it a count
         if _is_enumeration_summary(text, window_start, number):
             continue
         if number.value == 1 and RATIO_BEFORE_RE.search(text, 0, number.start):
@@ -285,7 +324,7 @@ def _is_threshold(c: _Candidate, text: str) -> bool:
 
 def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | None) -> str:
     """target, baseline or standard, from the section, the clause's wording and the unit."""
-    if context.review:
+    if context.review or context.status:
         return "baseline"
     seg_start, seg_end = segment_bounds(text, c.number.start)
     segment_before = text[seg_start: c.number.start]
@@ -296,6 +335,10 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(FREQUENCY_NORM_RE.search(segment_before))
         or bool(STANDARD_SHARE_RE.search(text[seg_start: seg_end]))
         or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
+        or bool(CURRICULUM_NORM_RE.search(segment_before))
+        or bool(PER_UNIT_FREQUENCY_RE.search(segment_before))
+        # a frequency continuing one that each school or county keeps (各县区每三年…,每年举办一次…)
+        or bool(EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )
@@ -318,8 +361,7 @@ def reports_past(before: str, context: Context) -> bool:
     """Whether the words before a number report the past: the previous five-year plan (“十三五”期间),
     五年来 / 截至2020年底, or a stated year before the document's own period."""
     for m in REVIEW_CLAUSE_RE.finditer(before):
-        plan = PLAN_NAME_RE.search(m.group())
-        years = five_year_plan_years(plan.group()) if plan else None
+        years = period_years(m.group())
         if years is None or context.plan_start_year is None or years[1] < context.plan_start_year:
             return True
     stated = explicit_year(before, len(before))
@@ -327,22 +369,37 @@ def reports_past(before: str, context: Context) -> bool:
     return stated is not None and first_year is not None and stated < first_year
 
 
-def year_of(c: _Candidate, text: str, context: Context) -> int | None:
-    """Year rules: standards none; baselines the year they describe; targets the stated or planned year."""
+def year_of(c: _Candidate, text: str, context: Context) -> tuple[int | None, str | None]:
+    """Year of a quantity and why (``year_origin``): standards none; baselines the year they describe
+    (stated, the year before the plan for a review, else the document's year); targets the stated
+    year, the stage year governing the clause, else the plan's (or annual document's) year.
+
+    >>> c = _candidates("到2020年,建设10所")[0]; c.kind = "target"
+    >>> year_of(c, "到2020年,建设10所", Context(plan_end_year=2022))
+    (2020, 'stated')
+    """
     stated = explicit_year(text, c.number.start)
     if c.kind == "standard":
-        return None
+        return None, None
     if c.kind == "baseline":
-        if stated:
-            return stated
+        event = EVENT_DATE_RE.search(text, 0, c.number.start)
+        if stated and not (context.review and event and int(event.group()[:4]) == stated):
+            return stated, "stated"  # a review's 2017年7月,成立… dates an event, not the count after it
         if (context.review or reports_past(text[: c.number.start], context)) and context.plan_start_year \
                 and not context.annual:
-            return context.plan_start_year - 1
-        return context.doc_year or context.plan_end_year
+            return context.plan_start_year - 1, "review"
+        year = context.doc_year or context.plan_end_year
+        return year, "document_year" if year is not None else None
     seg_start, _ = segment_bounds(text, c.number.start)
     if RECURRING_RE.search(text[seg_start: c.number.start]) and not context.annual:
-        return None
-    return stated or context.horizon_year or context.plan_end_year
+        return None, None
+    if stated:
+        return stated, "stated"
+    if context.horizon_year:
+        return context.horizon_year, "stage"
+    if context.plan_end_year:
+        return context.plan_end_year, "annual" if context.annual else "horizon"
+    return None, None
 
 
 def indicator_of(c: _Candidate, text: str) -> str | None:
@@ -387,7 +444,7 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
     for c in cands:
         c.comparator = comparator_of(c, text, previous)
         c.kind = kind_of(c, text, context, previous)
-        c.extra["year"] = year_of(c, text, context)
+        c.extra["year"], c.extra["year_origin"] = year_of(c, text, context)
         previous = c
     _pair_baselines(cands, text, context)
     _comparison_base(cands, text)
@@ -405,7 +462,7 @@ def extract_clause(text: str, context: Context = Context()) -> list[Quantity]:
             hedged=bool(HEDGE_RE.search(text[: c.number.start])), kind=c.kind, year=year,
             indicator_text=indicator_of(c, text),
             baseline_value=c.extra.get("baseline_value"), baseline_year=c.extra.get("baseline_year"),
-            phrase=_phrase_without(text, c),
+            phrase=_phrase_without(text, c), year_origin=c.extra["year_origin"] if year is not None else None,
         ))
     return out
 
@@ -449,6 +506,8 @@ def _pair_baselines(cands: list[_Candidate], text: str, context: Context) -> Non
         stated = int(year.group("year")) if year else None
         a.extra["year"] = stated or (context.doc_year if context.annual or not context.plan_start_year
                                      else context.plan_start_year - 1)
+        a.extra["year_origin"] = ("stated" if stated else "document_year" if context.annual or not context.plan_start_year
+                                  else "review")
         if a.comparator in ("delta_up", "delta_down"):
             a.comparator = "="
         b.extra["baseline_value"], b.extra["baseline_year"] = a.number.value, a.extra["year"]

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from eduanalysis.config import resource_path
+from eduanalysis.errors import EduAnalysisError
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -32,12 +33,12 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 
 def alternation(words) -> str:
-    """A regex alternation of literal words, longest first (so 个百分点 wins over 个).
+    """A regex alternation of literal words, longest first (so 个百分点 wins over 个), in a stable order.
 
     >>> alternation(["个", "个班", "%"])
     '个班|%|个'
     """
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # --- units -----------------------------------------------------------------------------
@@ -75,10 +76,13 @@ RATIO_UNIT = Unit(":1", "ratio", "quantity", 1.0, "")
 # --- comparators -----------------------------------------------------------------------
 
 COMPARATORS = read_csv("extract/comparators.csv")
-PREFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "prefix"}
+PREFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] in ("prefix", "adjacent")}
+#: Prefix cues that count only right before the number (超 15 万个, 突破10万个): elsewhere they start words.
+ADJACENT = {r["cue"] for r in COMPARATORS if r["position"] == "adjacent"}
 SUFFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "suffix"}
 INFIX = {r["cue"]: r["comparator"] for r in COMPARATORS if r["position"] == "infix"}
-PREFIX_CUE_RE = re.compile(alternation(PREFIX))
+PREFIX_CUE_RE = re.compile(alternation(set(PREFIX) - ADJACENT))
+ADJACENT_CUE_RE = re.compile(rf"(?:{alternation(ADJACENT)})\s*$")
 SUFFIX_CUE_RE = re.compile(rf"\s*({alternation(SUFFIX)})")
 
 # --- labels and kind cues --------------------------------------------------------------
@@ -95,8 +99,52 @@ HEDGE_RE = re.compile(CUES["hedge"])
 REVIEW_HEADING_RE = re.compile(CUES["review_section"])
 DURATION_INDICATOR_RE = re.compile(CUES["duration_indicator"])
 THRESHOLD_UNIT_RE = re.compile(rf"(?:{CUES['threshold_unit']})")
+CURRICULUM_NORM_RE = re.compile(CUES["curriculum_norm"])
+PER_UNIT_FREQUENCY_RE = re.compile(CUES["per_unit_frequency"])
 
 # --- time words shared by clauses and tables --------------------------------------------
 
-#: A five-year plan's name (十三五, 十四五): its years come from :func:`eduanalysis.numbers.five_year_plan_years`.
+#: A five-year plan's name (十三五, 十四五).
 PLAN_NAME_RE = re.compile(r"十[一二三四五六七八九]五")
+
+
+def _periods() -> dict[str, tuple[int, int]]:
+    out = {}
+    for r in read_csv("extract/periods.csv"):
+        try:
+            start, end = int(r["start_year"]), int(r["end_year"])
+        except ValueError as e:
+            raise EduAnalysisError(f"resources/extract/periods.csv: row {r['name']!r} needs integer years ({e})") from e
+        if not PLAN_NAME_RE.fullmatch(r["name"]) or end < start:
+            raise EduAnalysisError(f"resources/extract/periods.csv: row {r['name']!r} is not a 十X五 name with "
+                                   "start_year <= end_year")
+        out[r["name"]] = (start, end)
+    return out
+
+
+#: The five-year plans a document may name, with their years: 十三五 -> (2016, 2020).
+PERIODS: dict[str, tuple[int, int]] = _periods()
+
+
+def period_years(text: str) -> tuple[int, int] | None:
+    """Years of the five-year plan a text names (the first one), or None.
+
+    >>> period_years("“十三五”期间"), period_years("到2025年")
+    ((2016, 2020), None)
+    """
+    m = PLAN_NAME_RE.search(text)
+    return PERIODS.get(m.group()) if m else None
+
+
+#: Words of a document type that is annual (doc_types.csv, the reader's vocabulary).
+ANNUAL_TYPES = frozenset(r["type_zh"] for r in read_csv("read/doc_types.csv") if r["annual"] == "yes")
+_TIME = {r["role"]: r["pattern"] for r in read_csv("extract/time_cues.csv")}
+#: One year next to an annual-document word in a title or opening line: 2020年工作要点,
+#: 2020年泉州市教育局承担市委、市政府为民办实事…, 关于下达2015年全区小学秋季招生计划的通知, 2022年度.
+ANNUAL_DOCUMENT_RE = re.compile(
+    rf"(?P<year>(?:19|20)\d{{2}})\s*年[^\d,;:。!?\n《》]{{0,24}}?(?:{_TIME['annual_document']}|{alternation(ANNUAL_TYPES)})"
+    rf"|(?P<year_du>(?:19|20)\d{{2}})\s*(?:{_TIME['annual_year_word']})"
+)
+#: A progress status as of now (截至9月, 截至目前) and the wording that ends it (至年底,将…).
+STATUS_CLAUSE_RE = re.compile(_TIME["status_clause"])
+STATUS_END_RE = re.compile(_TIME["status_end"])
