@@ -277,15 +277,16 @@ def _candidates(text: str) -> list[_Candidate]:
               and not window[cues[-2].end(): cues[-1].start()].strip()):
             prefix_cue = cues[-2].group()  # 比上年增加约0.06万人: the change, approximately
         prev_end = end + (sfx.end() - end if sfx else 0)
+        frequency_count = unit.unit == "times" and EVENT_FREQUENCY_RE.search(text, seg_start, number.start)
         if number.form == "chinese" and number.value == 1 and not number.is_range and unit.unit not in COUNTABLE_ONE and not (
             (prefix_cue and PREFIX[prefix_cue] in (">=", "<=", "~")) or sfx
-            or (unit.unit == "times" and EVENT_FREQUENCY_RE.search(text, seg_start, number.start))
+            or frequency_count
         ):
             continue  # 一 before a measure word is an indefinite article (建设一支队伍), unless a comparator
             # (一门以上) or a frequency (每年举办一次) makes it a count
         if _is_enumeration_summary(text, window_start, number):
             continue
-        if number.value == 1 and RATIO_BEFORE_RE.search(text, 0, number.start):
+        if number.value == 1 and RATIO_BEFORE_RE.search(text, 0, number.start) and not frequency_count:
             continue  # the "1所" of a ratio (每1200户配套建设1所)
         cand = _Candidate(number, end + (sfx.end() - end if sfx else 0), mult, unit, infix,
                           sfx.group(1) if sfx else None, prefix_cue)

@@ -36,7 +36,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from eduanalysis.extract.clauses import QUOTED_RE, Context, stage_year
+from eduanalysis.extract.clauses import Context, stage_year
 from eduanalysis.extract.vocab import (
     ANNUAL_DOCUMENT_RE,
     ANNUAL_TYPES,
@@ -47,6 +47,8 @@ from eduanalysis.extract.vocab import (
 )
 
 ISO_YEAR_RE = re.compile(r"\d{4}")
+#: A cited document's title (《…(2010-2020年)》, 《…2017年为民办实事…》): its years are not the document's.
+CITED_TITLE_RE = re.compile(r"《[^《》]*》")
 #: How much of the body after its start counts as the document's opening (title lines, date line,
 #: first sentence) when looking for an annual title.
 HEAD_CHARS = 400
@@ -67,7 +69,7 @@ def _head(doc) -> str:
     start = _year(doc.get("body_start")) or 0
     title = doc.get("title_zh")
     head = (title if isinstance(title, str) else "") + "\n" + text[start: start + HEAD_CHARS]
-    return QUOTED_RE.sub("", head)
+    return CITED_TITLE_RE.sub("", head)
 
 
 def annual_year(doc) -> int | None:
@@ -95,7 +97,7 @@ def document_frame(doc) -> Context:
         return Context(plan_start_year=year, plan_end_year=year, annual=True, doc_year=year or doc_year)
     if end is None:
         title = doc.get("title_zh")
-        period = period_years(QUOTED_RE.sub("", title)) if isinstance(title, str) else None
+        period = period_years(CITED_TITLE_RE.sub("", title)) if isinstance(title, str) else None
         if period:
             start, end = start or period[0], period[1]
     return Context(plan_start_year=start, plan_end_year=end, annual=False, doc_year=doc_year or start)
