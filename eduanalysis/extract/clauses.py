@@ -68,7 +68,7 @@ YEAR_RE = re.compile(r"(?P<lead>到|至|截至|截止|于|在)?(?P<year>(?:19|20
 HORIZON_RE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2})\s*年|^\s*((?:19|20)\d{2})\s*年(?:底|末|起)?前?\s*,")
 #: A stage that opens a block (到2018年, / 2017年起,): it governs the clauses after it to the end of
 #: its paragraph. A stage inside a sentence (到2018年重点建设…) governs only its own sentence.
-STAGE_BLOCK_RE = re.compile(r"(?:^|[,;。:])\s*(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末|起)?前?\s*[,:]")
+STAGE_BLOCK_RE = re.compile(r"(?:^|[,;。:\n])\s*(?:到|至)?\s*((?:19|20)\d{2})\s*年(?:底|末|起)?前?\s*[,:]")
 #: A planning ratio: 每0.3-1.2万人口, 每1200户 (the "1所" after it is part of the ratio).
 RATIO_RE = re.compile(r"每\s*$")
 #: Separators of an enumeration that a count may summarise (A、B、C三项任务; A和B两项工作).

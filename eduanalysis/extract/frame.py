@@ -36,7 +36,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from eduanalysis.extract.clauses import Context, stage_year
+from eduanalysis.extract.clauses import STAGE_BLOCK_RE, Context, stage_year
 from eduanalysis.extract.vocab import (
     ANNUAL_DOCUMENT_RE,
     ANNUAL_TYPES,
@@ -78,6 +78,22 @@ def annual_year(doc) -> int | None:
     return int(m.group("year") or m.group("year_du")) if m else None
 
 
+def final_stage(doc, end: int | None) -> int | None:
+    """The last stage block year of the body (到2018年,…;到2020年,…) that is no vision beyond ``end``.
+
+    A plan's horizon is its last stage: when reading took an earlier stage for the end (a
+    2016 opinion with stages 2018 and 2020), the later stage still governs what has no year.
+    """
+    text = doc.get("text") or ""
+    start = _year(doc.get("body_start")) or 0
+    stages = sorted({int(y) for y in STAGE_BLOCK_RE.findall(CITED_TITLE_RE.sub("", text[start:]))})
+    if not stages:
+        return None
+    base = end if end is not None else stages[0]
+    within = [y for y in stages if y < base + VISION_GAP]
+    return max(within + ([end] if end is not None else [])) if within else None
+
+
 def document_frame(doc) -> Context:
     """The frame of one ``documents`` row: plan period, annual year and writing year."""
     start, end = _year(doc.get("plan_start_year")), _year(doc.get("plan_end_year"))
@@ -95,6 +111,8 @@ def document_frame(doc) -> Context:
     if annual:
         year = end if start is not None and start == end else stated_year or end or doc_year
         return Context(plan_start_year=year, plan_end_year=year, annual=True, doc_year=year or doc_year)
+    if doc.get("plan_end_year_origin") != "manifest":
+        end = final_stage(doc, end) or end
     if end is None:
         title = doc.get("title_zh")
         period = period_years(CITED_TITLE_RE.sub("", title)) if isinstance(title, str) else None

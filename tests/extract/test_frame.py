@@ -147,3 +147,23 @@ def test_review_section_reports_the_year_before_the_plan():
            "到2025年,学前三年毛入园率达到92%。\n")
     assert years(build(raw, plan_start_year=2021, plan_end_year=2025)) == [
         (58, "baseline", 2020, "review"), (1200, "baseline", 2020, "review"), (92, "target", 2025, "stated")]
+
+
+SHANDONG_GOALS = ("(二)总体目标。到2018年,按国家部署要求开齐开足开好美育课程;以学区为单位,配齐音乐、美术等美育课程专职教师。"
+                  "到2020年,初步建立起大中小幼美育相互衔接的美育实施体系。")
+PUTIAN_GOALS = ("学校美育工作以立德树人为根本任务,遵循美育特点与规律,统筹推进学校美育工作。到2018年,美育改革取得突破性进展,"
+                "资源配置逐步优化。到2020年,培养一批省、市级美育教学名师,组建一批美育名师工作室。")
+SEED_004_GOALS = ("到2025年,各级各类教育普及目标全面实现,教育改革发展成果更公平地惠及全体人民。"
+                  "到2035年,我市教育水平大幅提升,实现教育基本公共服务均等化和现代化,全面建成教育强市和人力资源强市。")
+
+
+@pytest.mark.parametrize(("text", "end", "origin", "expected"), [
+    pytest.param(SHANDONG_GOALS, 2018, "inferred", 2020, id="later-stage-shandong"),
+    pytest.param(PUTIAN_GOALS, 2018, "inferred", 2020, id="later-stage-putian"),
+    pytest.param(PUTIAN_GOALS, None, None, 2020, id="no-metadata-putian"),
+    pytest.param(SEED_004_GOALS, 2025, "inferred", 2025, id="vision-is-no-stage-seed-004"),
+    pytest.param(SHANDONG_GOALS, 2018, "manifest", 2018, id="manifest-wins"),
+])
+def test_plan_end_is_the_last_stage_block(text, end, origin, expected):
+    frame = document_frame(row(text, plan_end_year=end, plan_end_year_origin=origin))
+    assert frame.plan_end_year == expected
