@@ -361,12 +361,14 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
 def reports_past(before: str, context: Context) -> bool:
     """Whether the words before a number report the past: the previous five-year plan (“十三五”期间),
     五年来 / 截至2020年底, or a stated year before the document's own period."""
+    first_year = context.plan_start_year or context.doc_year
     for m in REVIEW_CLAUSE_RE.finditer(before):
         years = period_years(m.group())
-        if years is None or context.plan_start_year is None or years[1] < context.plan_start_year:
+        # a plan period is past only when it ended before the document's own period or year
+        # (“十三五”期间 reviews the past in a 十四五 plan, but is the current period in a 2016 opinion)
+        if years is None or first_year is None or years[1] < first_year:
             return True
     stated = explicit_year(before, len(before))
-    first_year = context.plan_start_year or context.doc_year
     return stated is not None and first_year is not None and stated < first_year
 
 

@@ -125,3 +125,13 @@ def test_year_origin_says_why(text, context, origins):
 def test_review_event_date_is_not_the_year_of_the_count(text, year):
     review = Context(plan_start_year=2021, plan_end_year=2025, review=True)
     assert {q.year for q in extract_clause(text, review)} == {year}
+
+
+@pytest.mark.parametrize(("text", "context", "expected"), [
+    pytest.param("“十三五”期间,重点建设20个县(市、区)学生艺术团(乐团、合唱团、舞蹈团)", Context(plan_end_year=2020, doc_year=2016),
+                 [T(20, "个", "=", "target", 2020)], id="current-period-meiyu-2016"),
+    pytest.param("五年来,各级财政共投入资金285.35亿元", Context(plan_start_year=2021, plan_end_year=2025, doc_year=2021),
+                 [T(285.35, "亿元", "=", "baseline", 2020)], id="review-clause-in-a-shisiwu-plan-seed-004"),
+])
+def test_a_plan_period_is_past_only_before_the_documents_own(text, context, expected):
+    assert got(text, context) == expected
