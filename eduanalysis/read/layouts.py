@@ -182,7 +182,8 @@ def is_metadata_line(text: str) -> bool:
 
 # --- title block -------------------------------------------------------------------------
 
-NOTICE_TITLE_RE = re.compile(r"关于(印发|转发|下发|公布)(.+?)的(通知|函|决定)\s*$")
+#: A cover notice's title: 关于印发《…》的通知, also without 关于 (XX办公室印发关于…的通知, XX转发YY关于…的通知).
+NOTICE_TITLE_RE = re.compile(r"(?:关于)?(印发|转发|下发|公布)(.+?)的(通知|函|决定)\s*$")
 #: Sentence punctuation a title never holds (、 and , do occur: 市委、市政府).
 TITLE_PUNCT_RE = re.compile(r"[。;:!?]|[,:]$")
 TITLE_CANDIDATE_MAX = 90
@@ -218,7 +219,7 @@ def is_title_candidate(t: str) -> bool:
             and not re.match(r"^([一二三四五六七八九十]+、|\(?[一二三四五六七八九十]+\)|\d+[.、])", t))
 
 
-HEAD_PARTS = ("export_header", "furniture", "publication_note", "letterhead", "doc_number")
+HEAD_PARTS = ("export_header", "furniture", "publication_note", "letterhead", "doc_number", "title_date")
 
 
 def _head_part(t: str) -> tuple[Rule, re.Match] | None:
@@ -275,13 +276,11 @@ def separate_boilerplate(text: str) -> Header:
             head.notice_title = t
             mark(nonblank[i], "cover_notice")
         elif notice_at is not None and i - notice_at <= 12 and (
-                _is_notice_line(t) or part == "doc_number" or same_title(t, head.notice_title)):
-            if part == "doc_number":
-                head.parts.setdefault("doc_number", hit[1].group("value"))
+                _is_notice_line(t) or part in ("doc_number", "title_date") or same_title(t, head.notice_title)):
+            _keep_number(head, hit)
             mark(nonblank[i], "cover_notice")
-        elif part in ("letterhead", "doc_number", "addressee") and notice_at is None:
-            if part == "doc_number":
-                head.parts.setdefault("doc_number", hit[1].group("value"))
+        elif part in ("letterhead", "doc_number", "title_date", "addressee") and notice_at is None:
+            _keep_number(head, hit)
             mark(nonblank[i], hit[0].kind)
         elif (notice_at is None and title_at is None and "listing_title" not in head.parts
               and (m := match_part(t, "addressee_prefix"))):
@@ -330,6 +329,15 @@ def separate_boilerplate(text: str) -> Header:
         _skip_toc(nonblank, i + 1, mark)  # the title stays in the body, its contents list does not
     first = title_at if title_at is not None else i
     k = _trailer_zone(nonblank, first, head, mark)
+    for ln in nonblank[first:k + 1]:
+        if match_part(ln.stripped, "export_header"):
+            mark(ln, "export_header")
+    if first > k and (copies := [ln for ln in nonblank if _is_title_copy(ln, head)]):
+        # A record with nothing but its header: the last copy of the title is the document.
+        last = copies[-1]
+        head.spans = [sp for sp in head.spans if sp[0] != last.start + len(last.text) - len(last.text.lstrip())]
+        first = k = nonblank.index(last)
+        body_from = None
     if first <= k and (body_from is None or body_from < nonblank[k].end):
         ln = nonblank[first]
         head.body_start = body_from if body_from is not None else ln.start + (len(ln.text) - len(ln.text.lstrip()))
@@ -338,6 +346,21 @@ def separate_boilerplate(text: str) -> Header:
         head.body_start = head.body_end = len(text)
     head.spans.sort()
     return head
+
+
+def _is_title_copy(ln: Line, head: Header) -> bool:
+    t = ln.stripped
+    return any(title and same_title(t, title) for title in (head.notice_title, head.parts.get("listing_title")))
+
+
+def _keep_number(head: Header, hit) -> None:
+    """Keep the 文号 and the date a 文号 / title-date line states."""
+    if hit and hit[0].part in ("doc_number", "title_date"):
+        groups = hit[1].groupdict()
+        if groups.get("value"):
+            head.parts.setdefault("doc_number", groups["value"])
+        if groups.get("date"):
+            head.parts.setdefault("title_date", groups["date"])
 
 
 def _title_role(nonblank: list[Line], i: int) -> str | None:
@@ -385,7 +408,7 @@ def _trailer_zone(nonblank: list[Line], first: int, head: Header, mark) -> int:
                 head.parts["signature"] = nonblank[m + 1].stripped if m + 1 < k else organs[-1]
             k = _attachment_list(nonblank, first, m, mark)
             continue
-        elif not signed and k > first and re.fullmatch(r"附\s*件\s*[:]?", t):
+        elif k > first and match_part(t, "attachment") and len(t) <= 80 and "。" not in t:
             mark(nonblank[k], "attachment_list")
         else:
             break

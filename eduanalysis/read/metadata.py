@@ -50,7 +50,7 @@ YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
 REGION_LEVEL_CHARS = "市县区盟旗"
 #: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
-ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()]{4,40}?)(?:关于|印发)")
+ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()、]{2,40}?)(?:关于|印发|转发)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -312,7 +312,7 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
         stated["title_zh"] = titles[0]
     issuers = [parts.get("notice_signature"), parts.get("signature")]
     if head.notice_title and (m := NOTICE_TITLE_RE.search(head.notice_title)):
-        issuers.append(DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).strip())
+        issuers.append(DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).split("关于")[0].strip())
     for title in titles:
         if m := ISSUER_IN_TITLE_RE.match(title):
             issuers.append(m.group(1))
@@ -321,7 +321,7 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
                 fields.get("source_zh") if is_organ_line(fields.get("source_zh", "")) else None]
     if issuer := next((i for i in issuers if i), None):
         stated["issuer_zh"] = issuer
-    written = [fields.get("written_date"), parts.get("notice_date"), parts.get("signature_date")]
+    written = [fields.get("written_date"), parts.get("notice_date"), parts.get("signature_date"), parts.get("title_date")]
     published = [fields.get("published_date"), parts.get("print_date")]
     for fld, values in (("written_date", written), ("published_date", published)):
         if d := next((d for v in values if v and (d := iso_date(v) or parse_damaged_date(v))), None):
@@ -343,19 +343,25 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
 def inferred_metadata(source_file: str, text: str, head: Header) -> dict[str, str]:
     """Metadata guessed where the text states none: a Chinese file name as title."""
     inferred = {}
-    stem = Path(source_file).stem
+    # A database's record code after the title in a file name: 标题(FBM-CLI-12-1201081).txt.
+    stem = re.sub(r"\s*[(（][A-Za-z0-9._-]{4,}[)）]\s*$", "", Path(source_file).stem)
     if re.search(r"[\u4e00-\u9fff]{4}", stem):
         inferred["title_zh"] = stem
     return inferred
 
 
 TITLE_MAX_CHARS = 60
+NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def looks_like_title(line: str, types: pd.DataFrame) -> bool:
-    """A document's own title line: short, no sentence punctuation, ends with a document-type word."""
+    """A document's own title line: short, no sentence punctuation, ends with a document-type word.
+
+    Joint issuers (中共中央办公厅、国务院办公厅印发《…意见》) may stand in it; a numbered heading (一、…) is no title.
+    """
     line = line.strip()
-    if not line or len(line) > TITLE_MAX_CHARS or re.search(r"[。,;:!?、]", line):
+    if not line or len(line) > TITLE_MAX_CHARS or re.search(r"[。,;:!?]", line) or NUMBERED_RE.match(line):
         return False
     line = re.sub(r"[((][^()]*[))]\s*$", "", line).strip()  # (2021-2025年) after the type word
+    line = line.removesuffix("》")  # XX印发《关于…的意见》
     return any(line.endswith(t) for t in types.type_zh)
