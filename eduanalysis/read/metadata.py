@@ -238,7 +238,7 @@ def region_of(*names: str | None) -> str | None:
 def body_title(text: str, head: Header, types: pd.DataFrame) -> str | None:
     """The body's printed title: its first line, or its first two lines joined when the title is set over two.
 
-    >>> t = "山西省全面加强和改进学校美育\n工作实施方案\n为深入贯彻落实…,提出以下实施方案。"
+    >>> t = "山西省全面加强和改进学校美育\\n工作实施方案\\n为深入贯彻落实…,提出以下实施方案。"
     >>> body_title(t, Header(body_end=len(t)), read_doc_types())
     '山西省全面加强和改进学校美育工作实施方案'
     """
@@ -283,6 +283,34 @@ def parse_damaged_date(value: str) -> str | None:
     found = {d for cut in (1, 2) if (d := iso_date(f"{m.group(1)}年{digits[:cut]}月{digits[cut:]}日"))
              and len(digits[cut:]) <= 2}
     return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _admin_levels() -> pd.DataFrame:
+    return read_resource("admin_levels.csv", ("match", "kind", "admin_level"))
+
+
+def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
+    """Region and administrative level from the issuer (else the title), for documents no manifest describes.
+
+    The one call of :func:`region_of`: a gazetteer can replace it here.
+
+    >>> region_fields("金华市人民政府办公室", None)
+    {'region_zh': '金华市', 'admin_level': 'prefecture'}
+    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)
+    ('province', {'admin_level': 'national'})
+    """
+    levels = _admin_levels()
+    region = region_of(issuer, title)
+    out = {"region_zh": region} if region else {}
+    for row in levels.itertuples():
+        if region and (row.kind == "region" and region == row.match or row.kind == "suffix" and region.endswith(row.match)):
+            out["admin_level"] = row.admin_level
+            break
+        if not region and row.kind == "issuer" and any(n and n.startswith(row.match) for n in (issuer, title)):
+            out["admin_level"] = row.admin_level
+            break
+    return out
 
 
 def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, str]:
