@@ -182,12 +182,19 @@ def is_metadata_line(text: str) -> bool:
 
 # --- title block -------------------------------------------------------------------------
 
-#: A cover notice's title: 关于印发《…》的通知, also without 关于 (XX办公室印发关于…的通知, XX转发YY关于…的通知).
-NOTICE_TITLE_RE = re.compile(r"(?:关于)?(印发|转发|下发|公布)(.+?)的(通知|函|决定)\s*$")
+def notice_title(t: str) -> re.Match | None:
+    """A cover notice's title (part ``notice_title``); groups ``enclosed`` (the document it issues) and ``type``.
+
+    >>> notice_title("景德镇市人民政府办公室印发关于全面加强和改进学校美育工作实施意见的通知").group("enclosed")
+    '关于全面加强和改进学校美育工作实施意见'
+    """
+    hit = match_part(t, "notice_title")
+    return hit[1] if hit else None
+
+
 #: Sentence punctuation a title never holds (、 and , do occur: 市委、市政府).
 TITLE_PUNCT_RE = re.compile(r"[。;:!?]|[,:]$")
 TITLE_CANDIDATE_MAX = 90
-NOTICE_TEXT_RE = re.compile(r"(印发给你们|转发给你们|现予印发|现印发给|予以印发|请认真(贯彻|组织|抓好)|请结合(实际|本单位)|遵照执行|贯彻执行)")
 
 
 def same_title(a: str, b: str) -> bool:
@@ -271,7 +278,7 @@ def separate_boilerplate(text: str) -> Header:
             mark(nonblank[i], "metadata")
         elif part in ("breadcrumb", "export_header", "furniture", "publication_note"):
             mark(nonblank[i], hit[0].kind)
-        elif NOTICE_TITLE_RE.search(t) and len(t) < 150 and notice_at is None and "。" not in t and title_at is None:
+        elif notice_title(t) and len(t) < 150 and notice_at is None and "。" not in t and title_at is None:
             notice_at = i
             head.notice_title = t
             mark(nonblank[i], "cover_notice")
@@ -435,7 +442,7 @@ def _is_notice_line(t: str) -> bool:
     """Addressees and the one-paragraph notice text of a 关于印发…的通知 cover."""
     if match_part(t, "addressee"):
         return True
-    return bool(NOTICE_TEXT_RE.search(t)) and len(t) < 400
+    return bool(match_part(t, "notice_text")) and len(t) < 400
 
 
 TOC_HEAD_RE = re.compile(r"^\s*目\s*录\s*$")

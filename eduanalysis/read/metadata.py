@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import config
 from eduanalysis.numbers import five_year_plan_years
 from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers' names for them)
-    NOTICE_TITLE_RE,
     Header,
     Line,
     is_metadata_line,
     is_organ_line,
     metadata_pairs,
+    notice_title,
     read_resource,
     same_title,
     separate_boilerplate,
@@ -59,7 +57,7 @@ def read_doc_types() -> pd.DataFrame:
 
     Read once per process (callers must not modify it): the build asks for it for every document.
     """
-    return pd.read_csv(config.resource_path("read/doc_types.csv"), dtype=str, keep_default_na=False)
+    return read_resource("doc_types.csv", ("type_zh", "type_en", "annual"))
 
 
 def doc_type(title: str, types: pd.DataFrame | None = None) -> tuple[str | None, str | None]:
@@ -109,8 +107,14 @@ def horizon_cues() -> dict[str, tuple[str, ...]]:
 QUOTED_RE = re.compile(r"《[^《》]{0,120}》")
 #: 到2020年 / 至2018年: a stage the plan sets (截至 reports a status and is left out).
 STAGE_YEAR_RE = re.compile(r"(?<!截)(?:到|至)\s*(20\d{2})\s*年")
-#: A clause that opens with a bare year and sets a level: 2015年…分别达到90%; 2020年,…实现教育现代化.
-CLAUSE_YEAR_RE = re.compile(r"(?:^|[。;\n]|--|——)\s*(20\d{2})\s*年(?![\d月底])[,]?[^。;\n]{0,80}?(?:达到|达|实现|提高到|超过|建成|基本)")
+
+
+@functools.lru_cache(maxsize=1)
+def clause_year_re() -> re.Pattern:
+    """A clause that opens with a bare year and sets a level (goal verbs of ``horizon_cues.csv``):
+    2015年…分别达到90%; 2020年,…实现教育现代化."""
+    verbs = "|".join(map(re.escape, sorted(horizon_cues().get("goal_verb", ()), key=len, reverse=True)))
+    return re.compile(rf"(?:^|[。;\n]|--|——)\s*(20\d{{2}})\s*年(?![\d月底])[,]?[^。;\n]{{0,80}}?(?:{verbs})")
 #: 2017年起 / 从2018年秋季起: the first year of the plan (起施行 is an effective date, not a start).
 START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季|开始)?起(?!施行)")
 SENTENCE_RE = re.compile(r"[^。;\n]+")
@@ -148,12 +152,12 @@ def stage_years(body: str, issue_year: int | None = None) -> list[int]:
     body = _unquoted(body)
     vision = horizon_cues().get("vision", ())
     years = []
-    for regex in (STAGE_YEAR_RE, CLAUSE_YEAR_RE):
+    for regex in (STAGE_YEAR_RE, clause_year_re()):
         for sentence in SENTENCE_RE.finditer(body):
             if any(cue in sentence.group(0) for cue in vision):
                 continue
             # The clause regex anchors on the separator before the sentence: search from one character back.
-            where = body[max(0, sentence.start() - 1):sentence.end()] if regex is CLAUSE_YEAR_RE else sentence.group(0)
+            where = body[max(0, sentence.start() - 1):sentence.end()] if regex is not STAGE_YEAR_RE else sentence.group(0)
             years += [int(y) for y in regex.findall(where) if not issue_year or int(y) >= issue_year]
         if years:
             break
@@ -332,14 +336,14 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
         titles = [parts.get("listing_title"), own, parts.get("own_title")]
         if fields.get("title_zh"):
             title = fields["title_zh"]
-            if m := NOTICE_TITLE_RE.search(title):
-                title = m.group(2).strip("《》")
+            if m := notice_title(title):
+                title = m.group("enclosed").strip("《》")
             titles.append(DOC_NUMBER_RE.sub("", title).strip())
     titles = [t for t in titles if t]
     if titles:
         stated["title_zh"] = titles[0]
     issuers = [parts.get("notice_signature"), parts.get("signature")]
-    if head.notice_title and (m := NOTICE_TITLE_RE.search(head.notice_title)):
+    if head.notice_title and (m := notice_title(head.notice_title)):
         issuers.append(DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).split("关于")[0].strip())
     for title in titles:
         if m := ISSUER_IN_TITLE_RE.match(title):

@@ -488,3 +488,44 @@ def test_a_layout_resource_without_notes_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "RESOURCES_DIR", tmp_path)
     with pytest.raises(EduAnalysisError, match=r"layout_parts.csv: row\(s\) \[2\] have no note"):
         layouts.read_resource("layout_parts.csv", ("part", "kind", "pattern"))
+
+
+#: A document as issued (GB/T 9704 layout): letterhead, 文号 line, title, addressees, body, 附件 list,
+#: signature, 成文日期, (此件公开发布), 抄送 and the 印发 line. The shared corpora hold no scan of a printed
+#: document, so this one is assembled from the parts the issue quotes (XX人民政府办公室文件,
+#: 金政办发〔2016〕103号, the 金华 addressees and signature, XX市人民政府办公室 2017年6月2日印发).
+AS_ISSUED = """金华市人民政府办公室文件
+
+金政办发〔2016〕103号
+
+金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见
+
+各县（市、区）人民政府，市政府各部门：
+
+　　为加快推进我市学校美育改革发展，经市政府同意，现提出如下实施意见：
+　　到2020年，基本形成美育体系。
+
+　　附件：1．金华市学校美育工作任务分解表
+　　　　　2．金华市艺术特色学校名单
+
+金华市人民政府办公室
+
+2016年12月10日
+
+（此件公开发布）
+
+抄送：市委各部门，市人大常委会办公室，市政协办公室。
+
+金华市人民政府办公室                    2016年12月12日印发
+"""
+
+
+def test_a_document_as_issued():
+    text, head, spans = _parts(AS_ISSUED)
+    assert [k for _, k in spans] == ["letterhead", "doc_number", "addressee", "attachment_list", "attachment_list",
+                                     "signature", "date", "publication_note", "distribution", "distribution"]
+    assert text[head.body_start:head.body_end].startswith("金华市人民政府办公室关于")
+    assert text[:head.body_end].endswith("基本形成美育体系。")
+    record, _ = _record(AS_ISSUED)
+    assert (record["doc_number"], record["written_date"], record["published_date"]) == (
+        "金政办发〔2016〕103号", "2016-12-10", "2016-12-12")
