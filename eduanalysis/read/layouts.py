@@ -339,6 +339,8 @@ def separate_boilerplate(text: str) -> Header:
     for ln in nonblank[first:k + 1]:
         if match_part(ln.stripped, "export_header"):
             mark(ln, "export_header")
+    if "signature_date" not in head.parts and "notice_date" not in head.parts:
+        _inner_signature(nonblank, first, k, head, mark)
     if first > k and (copies := [ln for ln in nonblank if _is_title_copy(ln, head)]):
         # A record with nothing but its header: the last copy of the title is the document.
         last = copies[-1]
@@ -421,6 +423,21 @@ def _trailer_zone(nonblank: list[Line], first: int, head: Header, mark) -> int:
             break
         k -= 1
     return k
+
+
+def _inner_signature(nonblank: list[Line], first: int, k: int, head: Header, mark) -> None:
+    """A signature block inside the text: issuing body and date followed by the 附件 themselves
+    (附件1 / a table) or by the document a notice issues (its title line)."""
+    for m in range(first + 1, k):
+        organ, when = nonblank[m].stripped, nonblank[m + 1].stripped
+        if not (is_organ_line(organ) and match_part(when, "date_line")):
+            continue
+        after = nonblank[m + 2].stripped if m + 2 <= k else ""
+        if not after or match_part(after, "attachment") or is_title_candidate(after):
+            mark(nonblank[m], "signature")
+            mark(nonblank[m + 1], "date")
+            head.parts["signature"], head.parts["signature_date"] = organ, when
+            return
 
 
 def _attachment_list(nonblank: list[Line], first: int, k: int, mark) -> int:

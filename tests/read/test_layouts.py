@@ -529,3 +529,31 @@ def test_a_document_as_issued():
     record, _ = _record(AS_ISSUED)
     assert (record["doc_number"], record["written_date"], record["published_date"]) == (
         "金政办发〔2016〕103号", "2016-12-10", "2016-12-12")
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer", "written"),
+    [
+        pytest.param("合肥市教育局关于开展合肥市学校美育工作培训暨推进教育部美育课题研究活动的通知\n合教秘〔2017〕169号\n"
+                     "各县(市)区教育主管部门,各市管学校:\n  为进一步推进我市学校美育工作,现将有关事项通知如下。\n"
+                     "  联系人:吴申道,电话:63505122。\n合肥市教育局\n2017年4月20日\n附件1\n参会人员名额分配表\n"
+                     "合肥市红星路小学\n26", "合肥市教育局", "2017-04-20", id="signature-above-attachment-anhui"),
+        pytest.param("海南省人民政府办公厅关于同意建立海南省学校体育美育工作厅际联席会议制度的复函\n(琼府办函〔2021〕76号)\n"
+                     "省教育厅:\n  你厅关于建立海南省学校体育美育工作厅际联席会议制度的请示收悉。经省政府同意,现函复如下。\n"
+                     "  附件:海南省学校体育美育工作厅际联席会议制度\n海南省人民政府办公厅\n2021年3月13日\n  附件\n"
+                     "海南省学校体育美育工作厅际联席会议制度\n  罗 桦 团省委副书记", "海南省人民政府办公厅", "2021-03-13",
+                     id="signature-above-attachment-hainan"),
+        pytest.param("重庆市教育委员会办公室关于印发重庆市义务教育阶段学校第三届课堂器乐视频展评等四项学校美育实践活动实施方案的通知\n"
+                     "渝教办发[2017]19号\n各区县(自治县)教委(教育局):\n  现将实施方案印发给你们,请认真组织实施。\n"
+                     "  联系人:重庆市教委体卫艺处阴莲川。\n重庆市教育委员会办公室\n2017年5月5日\n"
+                     "重庆市义务教育阶段学校第三届“课堂器乐”视频展评活动实施方案\n  一、组织机构", "重庆市教育委员会办公室",
+                     "2017-05-05", id="signature-above-enclosed-document-chongqing"),
+    ],
+)
+def test_signature_inside_the_text(text, issuer, written):
+    record, boiler = _record(text)
+    assert (record["issuer_zh"], record["written_date"]) == (issuer, written)
+    # The signature block leaves the body (as signature and date, or as part of a cover notice).
+    texts = {b["text"]: b["kind"] for b in boiler}
+    assert texts[issuer] in ("signature", "cover_notice") and texts[text.split(issuer + "\n")[-1].split("\n")[0]] in (
+        "date", "cover_notice")
