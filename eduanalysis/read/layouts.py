@@ -394,7 +394,7 @@ def _trailer_zone(nonblank: list[Line], first: int, head: Header, mark) -> int:
     signed = False
     while k >= first:
         t = nonblank[k].stripped
-        if hit := match_part(t, "trailer", "publication_note", "distribution", "print_line"):
+        if hit := match_part(t, "trailer", "publication_note", "distribution", "print_line", "export_header"):
             mark(nonblank[k], hit[0].kind)
             if hit[0].part == "print_line":
                 head.parts.setdefault("print_issuer", hit[1].group("value").strip())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis.numbers import five_year_plan_years
+from eduanalysis.numbers import CN_DIGITS, five_year_plan_years, parse_chinese
 from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers' names for them)
     Header,
     Line,
@@ -203,14 +203,32 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     return issue_year, None
 
 
+CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _arabic_date(value: str) -> str:
+    """二〇一六年十二月十日 -> 2016年12月10日 (a paper document's date in Chinese numerals)."""
+    m = CN_DATE_RE.search(value)
+    if not m:
+        return value
+    year = "".join(str(CN_DIGITS.get(c, 0 if c == "○" else -1)) for c in m.group(1))
+    month, day = parse_chinese(m.group(2)), parse_chinese(m.group(3))
+    if "-" in year or month is None or day is None:
+        return value
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
 def iso_date(value: str | None) -> str | None:
     """``2019年5月30日`` / ``2019-05-30`` / ``2019/5/30`` -> ``2019-05-30``; None when not a real date.
 
     >>> iso_date("2019年2月14日"), iso_date("2019-02-30")
     ('2019-02-14', None)
+    >>> iso_date("二〇一六年十二月十日")
+    '2016-12-10'
     """
     if not value:
         return None
+    value = _arabic_date(value)
     m = DATE_RE.search(value)
     if not m:
         return None

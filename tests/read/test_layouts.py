@@ -557,3 +557,24 @@ def test_signature_inside_the_text(text, issuer, written):
     texts = {b["text"]: b["kind"] for b in boiler}
     assert texts[issuer] in ("signature", "cover_notice") and texts[text.split(issuer + "\n")[-1].split("\n")[0]] in (
         "date", "cover_notice")
+
+
+@pytest.mark.parametrize(
+    ("signature", "iso"),
+    [
+        pytest.param("金华市人民政府办公室\n二〇一六年十二月十日", "2016-12-10", id="ling-circle"),
+        pytest.param("盘锦市人民政府办公室\n二○一九年五月三十日", "2019-05-30", id="white-circle-for-zero"),
+    ],
+)
+def test_signature_date_in_chinese_numerals(signature, iso):
+    record, boiler = _record("某市教育行动计划\n一、总体要求\n到2022年,学前三年毛入园率达到95%。\n" + signature)
+    assert record["written_date"] == iso
+    assert [b["kind"] for b in boiler] == ["signature", "date"]
+
+
+def test_database_code_below_the_signature():
+    text = ("廊坊市人民政府办公室关于全面加强和改进学校美育工作的实施意见\n一、总体目标\n到2018年,全市学校美育工作取得阶段性进展。\n"
+            "廊坊市人民政府办公室\n2016年4月5日\n【法宝引证码】CLI.12.1186768")
+    record, boiler = _record(text)
+    assert [b["kind"] for b in boiler] == ["signature", "date", "export_header"]
+    assert record["written_date"] == "2016-04-05"
