@@ -71,17 +71,27 @@ def layout_rules() -> tuple[Rule, ...]:
 
 
 def match_part(line: str, *parts: str) -> tuple[Rule, re.Match] | None:
-    """The first rule of the given parts that matches the stripped ``line``, with its match.
+    """The first rule of the given parts (in the order the parts are given) that matches ``line``, with its match.
 
     >>> match_part("原文链接:https://www.pkulaw.com/lar/x.html", "export_header")[0].kind
     'export_header'
     >>> match_part("(金政办发〔2016〕103号)", "doc_number")[1].group("value")
     '金政办发〔2016〕103号'
     """
-    for rule in layout_rules():
-        if rule.part in parts and (m := rule.pattern.search(line)):
-            return rule, m
+    by_part = _rules_by_part()
+    for part in parts:
+        for rule in by_part.get(part, ()):
+            if m := rule.pattern.search(line):
+                return rule, m
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _rules_by_part() -> dict[str, tuple[Rule, ...]]:
+    out: dict[str, list[Rule]] = {}
+    for rule in layout_rules():
+        out.setdefault(rule.part, []).append(rule)
+    return {part: tuple(rules) for part, rules in out.items()}
 
 
 @functools.lru_cache(maxsize=1)
