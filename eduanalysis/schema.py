@@ -110,7 +110,7 @@ BOILERPLATE = Table(
         _c("doc_id", "string", "Document key.", False),
         _c("char_start", "Int64", "Start offset in documents.text.", False),
         _c("char_end", "Int64", "End offset (exclusive).", False),
-        _c("kind", "string", "breadcrumb, metadata, cover_notice, toc, publication_note, trailer.", False),
+        _c("kind", "string", "breadcrumb, metadata, furniture, export_header (database export lines), letterhead, listing_title (a title printed before the document's own copy), doc_number, addressee, cover_notice, toc, publication_note, attachment_list, signature, date, distribution (抄送/印发), trailer.", False),
         _c("text", "string", "The span's text.", False),
     ),
 )
