@@ -152,7 +152,7 @@ def build(current: dict[str, str], former: dict[str, str], nations: list[str]) -
                 "note": "", "kind": kind,  # kind is not written: english() reads it
             }
             by_name_parent.add((name, parent))
-    for key, row in rows.items():  # former parents keep their former row's id
+    for row in rows.values():  # former parents keep their former row's id
         if row["parent_id"] and row["parent_id"] not in rows and f"{row['parent_id']}-former" in rows:
             row["parent_id"] = f"{row['parent_id']}-former"
     for x in read_csv(INPUTS / "xpcc.csv"):
