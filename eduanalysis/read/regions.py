@@ -40,8 +40,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 
@@ -128,6 +126,9 @@ def place_readings() -> dict[str, tuple[str, ...]]:
 
 def syllables_of(name_zh: str) -> list[str]:
     """Pinyin syllables of a place name, the longest entry of :func:`place_readings` first at each position."""
+    # imported here: pypinyin's dictionaries take half a second to load, and locate() needs none
+    from pypinyin import Style, lazy_pinyin
+
     readings = place_readings()
     longest = max(map(len, readings), default=0)
     out: list[str] = []
