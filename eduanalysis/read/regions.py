@@ -56,8 +56,8 @@ LEVELS = ("province", "prefecture", "county")
 NATIONAL_ZH, NATIONAL_EN = "全国", "China"
 
 #: Words before the place name that are not part of it: a year (2020年泉州市…), the party
-#: (中共湖州市委), list marks and quotes.
-LEADING_NOISE_RE = re.compile(r"^(?:\s|[《“\"(]|(?:19|20)\d{2}\s*年(?:度)?|中国共产党|中共)+")
+#: (中共湖州市委, 共青团湖州市委), list marks and quotes.
+LEADING_NOISE_RE = re.compile(r"^(?:\s|[《“\"(]|(?:19|20)\d{2}\s*年(?:度)?|中国共产党|中共|共青团)+")
 #: What may stand between two place names (桂林市 象山区, 吉林省·长春市).
 BETWEEN_RE = re.compile(r"[\s·・]*")
 
