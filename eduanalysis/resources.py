@@ -44,6 +44,8 @@ class Spec:
     required: tuple[str, ...] = ()
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
+    #: How to mend the packaged file (a generated file says how to regenerate it).
+    fix: str = "fix the row"
 
 
 #: Every resource file the package reads, by path under ``resources/``. A file that is not
@@ -79,6 +81,19 @@ CATALOGUE: dict[str, Spec] = {
         required=("theme_id", "name_zh", "name_en", "keywords"), note="the theme taxonomy"),
     "analyse/stopwords.txt": Spec("words", note="tokens dropped before similarity, keyness and clustering"),
     "analyse/userdict.txt": Spec("words", note="jieba user dictionary: policy terms kept as one token"),
+    "read/divisions.csv": Spec(
+        "csv", ("division_id", "adcode", "name_zh", "short_zh", "aliases_zh", "level", "parent_id", "name_en",
+                "name_en_source", "status", "source", "note"), key="division_id",
+        required=("division_id", "name_zh", "short_zh", "level", "name_en"),
+        allowed={"level": ("province", "prefecture", "county"), "status": ("current", "former")},
+        note="the gazetteer: China's provinces, prefectures and counties (generated; see divisions.md)",
+        fix="regenerate it with `python tools/make_divisions.py`"),
+    "read/national_bodies.csv": Spec(
+        "csv", ("prefix_zh", "note"), key="prefix_zh", required=("prefix_zh",),
+        note="issuers that are national bodies (国务院, 教育部)"),
+    "read/place_readings.csv": Spec(
+        "csv", ("zh", "pinyin", "note"), key="zh", required=("zh", "pinyin"),
+        note="readings of place-name characters where pypinyin's default is wrong (长治 Changzhi)"),
     "testing/synth_regions.csv": Spec(
         "csv", ("province_zh", "region_zh"), key="region_zh", required=("province_zh", "region_zh"),
         note="regions the synthetic corpus assigns documents to"),
@@ -127,6 +142,12 @@ def entries(name: str, path: str | Path | None = None) -> tuple[Word, ...]:
     return _entries(name, str(path) if path is not None else None)
 
 
+def reload() -> None:
+    """Forget every file read so far: the next call reads it again (for tests and long sessions)."""
+    _table.cache_clear()
+    _entries.cache_clear()
+
+
 def check_all() -> list[str]:
     """Load and check every declared resource; return the files under ``resources/`` nobody declared."""
     for name, spec in CATALOGUE.items():
@@ -141,7 +162,8 @@ def _open(name: str, path: str | None) -> tuple[Path, str]:
     try:
         return file, file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        fix = "reinstall eduanalysis (pip install -e .)" if path is None else "check the path in your parameters"
+        generated = CATALOGUE[name].fix if CATALOGUE[name].fix != Spec.fix else "reinstall eduanalysis (pip install -e .)"
+        fix = generated if path is None else "check the path in your parameters"
         raise EduAnalysisError(f"resource file {file} is missing; {fix}") from None
     except UnicodeDecodeError as exc:
         raise EduAnalysisError(f"resource file {file} is not UTF-8 ({exc.reason} at byte {exc.start}); "
@@ -157,7 +179,7 @@ def _table(name: str, path: str | None) -> tuple[dict[str, str], ...]:
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in spec.columns if c not in (reader.fieldnames or [])]
     if missing:
-        raise EduAnalysisError(f"{file}: missing columns {missing}; {name} needs {list(spec.columns)}")
+        raise EduAnalysisError(f"{file}: missing columns {missing}; {name} needs {list(spec.columns)} ({spec.fix})")
     rows, seen = [], {}
     for lineno, row in enumerate(reader, start=2):
         if None in row:
