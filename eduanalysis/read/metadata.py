@@ -284,9 +284,10 @@ TITLE_ORGAN_RE_MAX = 24
 def _issuer_at_start(title: str) -> str | None:
     """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…)."""
     rest = YEAR_RE.sub("", title, count=1) if YEAR_RE.match(title) else title
-    if not region_of(rest):
+    # Only whether the title opens with a place name: the region itself comes from region_fields.
+    if not (place := REGION_RE.match(rest)):
         return None
-    for end in range(len(region_of(rest)) + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
+    for end in range(place.end() + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
         if is_organ_line(rest[:end]) and not is_organ_line(rest[:end + 1]):
             return rest[:end]
     return None

@@ -6,8 +6,10 @@ NFKC-normalised as the reader sees them; bodies are cut to a sentence or two.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from eduanalysis import schema
 from eduanalysis.extract.structure import coverage_errors, sections_and_measures
 from eduanalysis.read import documents as corpus
 from eduanalysis.read import layouts, metadata
@@ -313,10 +315,6 @@ def test_document_parts_leave_the_body(text, kinds, body_starts):
                          ids=["pkulaw", "cover-notice", "damaged-web-copy", "addressee-prefix", "web-page"])
 def test_coverage_invariant_with_document_parts(text):
     record, boiler = _record(text)
-    import pandas as pd
-
-    from eduanalysis import schema
-
     documents = pd.DataFrame([record], columns=schema.DOCUMENTS.column_names)
     boilerplate = pd.DataFrame(boiler, columns=schema.BOILERPLATE.column_names)
     _, measures = sections_and_measures(documents, boilerplate, validate=False)
