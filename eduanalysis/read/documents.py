@@ -386,6 +386,10 @@ def _read_pdf(path: Path) -> RawDocument:
     return RawDocument(text, "pdf", "pdf", {k: v for k, v in properties.items() if v})
 
 
+#: Place columns filled from the manifest, else from the gazetteer's reading of the region.
+PLACE_COLUMNS = ("region_en", "province_zh", "province_en", "prefecture_zh", "prefecture_en", "admin_level", "adcode")
+
+
 def document_record(source_file: str, raw: str, encoding: str, file_format: str,
                     manifest_row: dict[str, str] | None = None,
                     types: pd.DataFrame | None = None,
@@ -415,7 +419,9 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         settle(fld)
     place = region_fields(record["issuer_zh"], record["title_zh"])
     settle("region_zh", ("inferred", place))
-    for col in ("region_en", "province_zh", "province_en", "admin_level"):
+    if record["region_zh_origin"] == "manifest":  # the manifest's region, located (its province, level …)
+        place = region_fields(record["region_zh"], None)
+    for col in PLACE_COLUMNS:
         record[col] = manifest_row.get(col) or place.get(col)
     type_zh, type_en = doc_type(record["title_zh"] or "", types)
     title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis.numbers import CN_DIGITS, five_year_plan_years, parse_chinese
+from eduanalysis.read.regions import locate
 from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers' names for them)
     Header,
     Line,
@@ -314,25 +315,33 @@ def _admin_levels() -> pd.DataFrame:
 
 
 def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
-    """Region and administrative level from the issuer (else the title), for documents no manifest describes.
+    """Place columns of a document from its issuer (else its title), for documents no manifest describes.
 
-    The one call of :func:`region_of`: a gazetteer can replace it here.
+    The gazetteer (:func:`eduanalysis.read.regions.locate`) gives the region as its own
+    division (districts and counties included), its prefecture and province, admin level,
+    adcode and English name. A place name the gazetteer does not know (a division created
+    after its data, a development zone) still gives the region as written and the level its
+    suffix implies (``admin_levels.csv``), with no province or English name.
 
-    >>> region_fields("金华市人民政府办公室", None)
-    {'region_zh': '金华市', 'admin_level': 'prefecture'}
-    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)
-    ('province', {'admin_level': 'national'})
+    >>> region_fields("金华市人民政府办公室", None)["province_zh"], region_fields("桂林市象山区教育局", None)["region_zh"]
+    ('浙江省', '象山区')
+    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)["admin_level"]
+    ('province', 'national')
     """
-    levels = _admin_levels()
+    place = locate(issuer, title)
+    if place is not None and place.region_zh:
+        return {k: v for k, v in place.columns().items() if v}
     region = region_of(issuer, title)
     out = {"region_zh": region} if region else {}
-    for row in levels.itertuples():
+    for row in _admin_levels().itertuples():
         if region and (row.kind == "region" and region == row.match or row.kind == "suffix" and region.endswith(row.match)):
             out["admin_level"] = row.admin_level
             break
         if not region and row.kind == "issuer" and any(n and n.startswith(row.match) for n in (issuer, title)):
             out["admin_level"] = row.admin_level
             break
+    if place is not None and place.province_zh:  # an ambiguous short name whose candidates share a province
+        out.update(province_zh=place.province_zh, province_en=place.province_en)
     return out
 
 

@@ -102,9 +102,10 @@ class Place:
         return f"{self.region_en}, {parent}" if parent and parent != self.region_en else self.region_en
 
     def columns(self) -> dict[str, str | None]:
-        """The documents columns this place fills (``region_zh`` … ``admin_level``)."""
+        """The documents columns this place fills (``region_zh`` … ``adcode``)."""
         return {"region_zh": self.region_zh, "region_en": self.region_en, "province_zh": self.province_zh,
-                "province_en": self.province_en, "admin_level": self.admin_level}
+                "province_en": self.province_en, "prefecture_zh": self.prefecture_zh,
+                "prefecture_en": self.prefecture_en, "admin_level": self.admin_level, "adcode": self.adcode}
 
 
 @lru_cache(maxsize=1)

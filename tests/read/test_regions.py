@@ -156,7 +156,8 @@ def test_labels_name_the_parent():
 def test_columns_are_the_documents_columns():
     cols = locate("桂林市象山区人民政府办公室").columns()
     assert cols == {"region_zh": "象山区", "region_en": "Xiangshan", "province_zh": "广西壮族自治区",
-                    "province_en": "Guangxi", "admin_level": "county"}
+                    "province_en": "Guangxi", "prefecture_zh": "桂林市", "prefecture_en": "Guilin",
+                    "admin_level": "county", "adcode": "450304"}
 
 
 @pytest.mark.parametrize("zh, en", [
