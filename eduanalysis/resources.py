@@ -52,12 +52,30 @@ class Spec:
 #: declared here fails :func:`check_all` (and so the tests): each rule's home is known.
 CATALOGUE: dict[str, Spec] = {
     "read/doc_types.csv": Spec(
-        "csv", ("type_zh", "type_en", "annual"), key="type_zh", required=("type_zh", "type_en"),
+        "csv", ("type_zh", "type_en", "annual", "note"), key="type_zh", required=("type_zh", "type_en", "note"),
         allowed={"annual": ("yes", "no", "")},
         note="document types recognised in titles; annual types date every commitment to their year"),
+    "read/layout_parts.csv": Spec(
+        "csv", ("part", "kind", "pattern", "note"), regex=("pattern",), required=("part", "kind", "pattern", "note"),
+        note="line recognisers of document parts: export headers, letterheads, 文号, addressees, signatures …"),
+    "read/metadata_labels.csv": Spec(
+        "csv", ("field", "label", "note"), key="label", required=("label", "note"),
+        note="labels of metadata lines (发文字号, 发布日期, 索引号 …) and the field each fills (empty: a label to drop)"),
+    "read/organ_suffixes.csv": Spec(
+        "csv", ("suffix", "note"), key="suffix", required=("suffix", "note"),
+        note="what an issuing body's name ends in (人民政府办公厅, 教育局): a line of its own is a signature"),
+    "read/horizon_cues.csv": Spec(
+        "csv", ("cue", "role", "note"), required=("cue", "role", "note"),
+        allowed={"role": ("annual", "goal_verb", "vision")},
+        note="words that make a year in a title or heading a plan horizon, an annual year or a vision"),
+    "read/admin_levels.csv": Spec(
+        "csv", ("match", "kind", "admin_level", "note"), required=("match", "kind", "admin_level", "note"),
+        allowed={"kind": ("region", "suffix", "issuer"),
+                 "admin_level": ("national", "province", "prefecture", "county")},
+        note="admin level of a place name the gazetteer does not know, from its suffix"),
     "extract/comparators.csv": Spec(
         "csv", ("cue", "comparator", "position", "note"), required=("cue", "comparator", "position"),
-        allowed={"position": ("prefix", "suffix", "infix")},
+        allowed={"position": ("prefix", "suffix", "infix", "adjacent")},
         note="words that turn a number into a bound (不低于 -> >=, 以内 -> <=)"),
     "extract/exclusions.csv": Spec(
         "csv", ("pattern", "reason"), regex=("pattern",), required=("pattern", "reason"),
@@ -69,6 +87,12 @@ CATALOGUE: dict[str, Spec] = {
         "csv", ("written", "unit_text", "unit", "role", "multiplier", "not_before", "note"), key="written",
         required=("written", "role"), allowed={"role": ("quantity", "multiplier", "not_quantity")},
         note="units as written and their normalised names; 万/亿 multipliers"),
+    "extract/periods.csv": Spec(
+        "csv", ("name", "start_year", "end_year", "note"), key="name", required=("name", "start_year", "end_year"),
+        note="named plan periods (十一五 … 十五五) and their years"),
+    "extract/time_cues.csv": Spec(
+        "csv", ("pattern", "role", "note"), key="role", regex=("pattern",), required=("pattern", "role", "note"),
+        note="patterns of the temporal frame: annual documents, status and review words, stage blocks"),
     "extract/unit_aliases.csv": Spec(
         "csv", ("alias", "unit_name"), key="alias", required=("alias", "unit_name"),
         note="responsible-unit aliases (各县区政府 = 各区县政府)"),
