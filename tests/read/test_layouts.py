@@ -576,3 +576,39 @@ def test_database_code_below_the_signature():
     record, boiler = _record(text)
     assert [b["kind"] for b in boiler] == ["signature", "date", "export_header"]
     assert record["written_date"] == "2016-04-05"
+
+
+#: A pkulaw full-record export: the record's fields in 【】, the citation code, 正文, then the document.
+PKULAW_RECORD = """《金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见》
+【发布部门】 金华市人民政府办公室
+【发文字号】 金政办发〔2016〕103号
+【发布日期】 2016.12.10
+【实施日期】 2017.01.10
+【时效性】 现行有效
+【效力级别】 地方规范性文件
+【法规类别】 教育综合规定
+【法宝引证码】CLI.12.1511394
+正文：
+金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见
+（金政办发〔2016〕103号）
+各县（市、区）人民政府，市政府各部门：
+　　为加快推进我市学校美育改革发展，经市政府同意，现提出如下实施意见：
+　　到2020年，基本形成美育体系。
+金华市人民政府办公室
+2016年12月10日
+"""
+
+
+def test_pkulaw_record_fields():
+    text, head, spans = _parts(PKULAW_RECORD)
+    assert [k for _, k in spans] == ["listing_title"] + ["metadata"] * 7 + ["export_header"] * 2 + [
+        "doc_number", "addressee", "signature", "date"]
+    assert text[head.body_start:].startswith("金华市人民政府办公室关于全面加强")
+    record, _ = _record(PKULAW_RECORD)
+    assert (record["title_zh"], record["doc_number"], record["published_date"]) == (
+        "金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见", "金政办发〔2016〕103号", "2016-12-10")
+
+
+@pytest.mark.parametrize("text", [PKULAW_RECORD, AS_ISSUED], ids=["pkulaw-record", "as-issued"])
+def test_coverage_invariant_of_records_and_issued_documents(text):
+    test_coverage_invariant_with_document_parts(text)
