@@ -115,8 +115,8 @@ def clause_year_re() -> re.Pattern:
     2015年…分别达到90%; 2020年,…实现教育现代化."""
     verbs = "|".join(map(re.escape, sorted(horizon_cues().get("goal_verb", ()), key=len, reverse=True)))
     return re.compile(rf"(?:^|[。;\n]|--|——)\s*(20\d{{2}})\s*年(?![\d月底])[,]?[^。;\n]{{0,80}}?(?:{verbs})")
-#: 2017年起 / 从2018年秋季起: the first year of the plan (起施行 is an effective date, not a start).
-START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季|开始)?起(?!施行)")
+#: 2017年起 / 从2018年秋季学期起 / 2017年开始: the first year of the plan (起施行 is an effective date, not a start).
+START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季)?(?:学期|学年)?(?:起|开始)(?!施行)")
 SENTENCE_RE = re.compile(r"[^。;\n]+")
 
 
@@ -176,6 +176,8 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     (2019, 2022)
     >>> plan_horizon("某市实施意见", "2017年起,全面加强…;到2018年,…;到2020年,…", False, 2016)
     (2017, 2020)
+    >>> plan_horizon("某市实施方案", "从2018年秋季学期开始试点;到2020年,…", False, 2017)
+    (2018, 2020)
     """
     title = title or ""
     if m := YEAR_SPAN_RE.search(_unquoted(title)):
@@ -191,7 +193,9 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     top = five_year_span(_unquoted(body[:500]))
     if years := stage_years(body, issue_year):
         end = years[-1]
-        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body)) if int(y) <= end]
+        # A start stated in the text, not one reported from years before the document (2016年起实施的… in 2021).
+        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body))
+                  if int(y) <= end and (not issue_year or int(y) >= issue_year - 1)]
         if top and top[1] == end:
             return top
         start = min(starts) if starts else (issue_year if issue_year and issue_year <= end else None)

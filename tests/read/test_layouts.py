@@ -612,3 +612,19 @@ def test_pkulaw_record_fields():
 @pytest.mark.parametrize("text", [PKULAW_RECORD, AS_ISSUED], ids=["pkulaw-record", "as-issued"])
 def test_coverage_invariant_of_records_and_issued_documents(text):
     test_coverage_invariant_with_document_parts(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "issue_year", "horizon"),
+    [
+        pytest.param("2017年起,全面加强和改进学校美育工作。到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016,
+                     (2017, 2020), id="start-stated-zhejiang"),
+        pytest.param("(一)完善美育课程体系。2016年起,各学校美育课程建设以音乐、美术等艺术课程为主体。"
+                     "(二)工作目标。到2018年,美育资源配置逐步优化。", 2018, (2018, 2018), id="start-before-issue-left-out"),
+        pytest.param("建立质量监测评价体系,从2016年起每三年为一个周期。到2020年,初步形成美育体系。", 2016, (2016, 2020),
+                     id="start-of-a-cycle"),
+        pytest.param("到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016, (2016, 2020), id="issue-year-start"),
+    ],
+)
+def test_plan_start_and_end_from_the_body(body, issue_year, horizon):
+    assert metadata.plan_horizon("某市关于全面加强和改进学校美育工作的实施意见", body, False, issue_year) == horizon
