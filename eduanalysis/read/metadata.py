@@ -286,13 +286,24 @@ TITLE_ORGAN_RE_MAX = 24
 
 
 def _issuer_at_start(title: str) -> str | None:
-    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…)."""
+    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…).
+
+    >>> _issuer_at_start("2020年泉州市教育局承担市委、市政府为民办实事公办幼儿园建设项目1-4月进展情况")
+    '泉州市教育局'
+    >>> _issuer_at_start("威海市教育局(中共威海市委教育工委)2019年工作要点")
+    '威海市教育局(中共威海市委教育工委)'
+    >>> _issuer_at_start("遂宁市全面加强和改进学校美育工作方案") is None
+    True
+    """
     rest = YEAR_RE.sub("", title, count=1) if YEAR_RE.match(title) else title
     # Only whether the title opens with a place name: the region itself comes from region_fields.
     if not (place := REGION_RE.match(rest)):
         return None
     for end in range(place.end() + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
         if is_organ_line(rest[:end]) and not is_organ_line(rest[:end + 1]):
+            # 威海市教育局(中共威海市委教育工委)…: a second name in brackets belongs to the issuer.
+            if rest[end:end + 1] == "(" and (close := rest.find(")", end)) > 0 and is_organ_line(rest[:close + 1]):
+                return rest[:close + 1]
             return rest[:end]
     return None
 

@@ -41,6 +41,9 @@ def _record(text, name="x.txt"):
         pytest.param("【字体:", "furniture", None, id="font-switch-zhuhui"),
         pytest.param("当前页面: 首页 > 珠晖区教育局 > 教育动态 > 最新消息", "breadcrumb", None, id="dangqian-yemian"),
         pytest.param("首页 >信息公开 >通知公告", "breadcrumb", None, id="shouye-zeku"),
+        # Letterheads of documents as issued (the shared corpora hold none; the XX市教育局文件 form).
+        pytest.param("金华市教育局文件", "letterhead", None, id="letterhead-bureau"),
+        pytest.param("中共金华市委办公室 金华市人民政府办公室文件", "letterhead", None, id="letterhead-joint"),
         pytest.param("(金政办发〔2016〕103号)", "doc_number", "金政办发〔2016〕103号", id="number-in-parens-zhejiang"),
         pytest.param("阳教体字[2017]16号", "doc_number", "阳教体字[2017]16号", id="number-own-line-shanxi"),
         pytest.param("(鲁教体发〔2018〕1号 2018年4月16日)", "doc_number", "鲁教体发〔2018〕1号", id="number-with-date"),
