@@ -312,7 +312,7 @@ def separate_boilerplate(text: str) -> Header:
             if kind is None:
                 break
             if kind == "copy":  # a listing/page title printed before the document's own copy
-                head.parts.setdefault("listing_title", t)
+                head.parts.setdefault("listing_title", re.sub(r"^《(.+)》$", r"\1", t))
                 mark(nonblank[i], "listing_title")
             else:
                 title_at = i
@@ -346,8 +346,9 @@ def separate_boilerplate(text: str) -> Header:
         _skip_toc(nonblank, i + 1, mark)  # the title stays in the body, its contents list does not
     first = title_at if title_at is not None else i
     k = _trailer_zone(nonblank, first, head, mark)
+    marked = {sp[0] for sp in head.spans}
     for ln in nonblank[first:k + 1]:
-        if match_part(ln.stripped, "export_header"):
+        if match_part(ln.stripped, "export_header") and ln.start + len(ln.text) - len(ln.text.lstrip()) not in marked:
             mark(ln, "export_header")
     if "signature_date" not in head.parts and "notice_date" not in head.parts:
         _inner_signature(nonblank, first, k, head, mark)
@@ -382,12 +383,17 @@ def _keep_number(head: Header, hit) -> None:
             head.parts.setdefault("title_date", groups["date"])
 
 
+#: How many header lines may stand between a listing title and the document's own copy (a pkulaw
+#: record prints 【发布部门】 … 【法规类别】, 【法宝引证码】 and 正文 in between).
+TITLE_LOOKAHEAD = 14
+
+
 def _title_role(nonblank: list[Line], i: int) -> str | None:
     """Whether the title candidate at ``i`` is a listing/page copy ("copy"), the document's title kept in
     the body ("own", header lines follow it) or not a header title at all (None: the body starts here)."""
     t = nonblank[i].stripped
     j = i + 1
-    while j < len(nonblank) and j - i <= 6:
+    while j < len(nonblank) and j - i <= TITLE_LOOKAHEAD:
         nxt = nonblank[j].stripped
         joined = nxt + (nonblank[j + 1].stripped if j + 1 < len(nonblank) else "")
         if same_title(t, nxt) or (len(nxt) < len(t) and _title_key(joined) == _title_key(t)):

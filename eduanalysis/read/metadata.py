@@ -116,8 +116,8 @@ def clause_year_re() -> re.Pattern:
     2015年…分别达到90%; 2020年,…实现教育现代化."""
     verbs = "|".join(map(re.escape, sorted(horizon_cues().get("goal_verb", ()), key=len, reverse=True)))
     return re.compile(rf"(?:^|[。;\n]|--|——)\s*(20\d{{2}})\s*年(?![\d月底])[,]?[^。;\n]{{0,80}}?(?:{verbs})")
-#: 2017年起 / 从2018年秋季起: the first year of the plan (起施行 is an effective date, not a start).
-START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季|开始)?起(?!施行)")
+#: 2017年起 / 从2018年秋季学期起 / 2017年开始: the first year of the plan (起施行 is an effective date, not a start).
+START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季)?(?:学期|学年)?(?:起|开始)(?!施行)")
 SENTENCE_RE = re.compile(r"[^。;\n]+")
 
 
@@ -177,6 +177,8 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     (2019, 2022)
     >>> plan_horizon("某市实施意见", "2017年起,全面加强…;到2018年,…;到2020年,…", False, 2016)
     (2017, 2020)
+    >>> plan_horizon("某市实施方案", "从2018年秋季学期开始试点;到2020年,…", False, 2017)
+    (2018, 2020)
     """
     title = title or ""
     if m := YEAR_SPAN_RE.search(_unquoted(title)):
@@ -192,7 +194,9 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     top = five_year_span(_unquoted(body[:500]))
     if years := stage_years(body, issue_year):
         end = years[-1]
-        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body)) if int(y) <= end]
+        # A start stated in the text, not one reported from years before the document (2016年起实施的… in 2021).
+        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body))
+                  if int(y) <= end and (not issue_year or int(y) >= issue_year - 1)]
         if top and top[1] == end:
             return top
         start = min(starts) if starts else (issue_year if issue_year and issue_year <= end else None)
@@ -283,13 +287,24 @@ TITLE_ORGAN_RE_MAX = 24
 
 
 def _issuer_at_start(title: str) -> str | None:
-    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…)."""
+    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…).
+
+    >>> _issuer_at_start("2020年泉州市教育局承担市委、市政府为民办实事公办幼儿园建设项目1-4月进展情况")
+    '泉州市教育局'
+    >>> _issuer_at_start("威海市教育局(中共威海市委教育工委)2019年工作要点")
+    '威海市教育局(中共威海市委教育工委)'
+    >>> _issuer_at_start("遂宁市全面加强和改进学校美育工作方案") is None
+    True
+    """
     rest = YEAR_RE.sub("", title, count=1) if YEAR_RE.match(title) else title
     # Only whether the title opens with a place name: the region itself comes from region_fields.
     if not (place := REGION_RE.match(rest)):
         return None
     for end in range(place.end() + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
         if is_organ_line(rest[:end]) and not is_organ_line(rest[:end + 1]):
+            # 威海市教育局(中共威海市委教育工委)…: a second name in brackets belongs to the issuer.
+            if rest[end:end + 1] == "(" and (close := rest.find(")", end)) > 0 and is_organ_line(rest[:close + 1]):
+                return rest[:close + 1]
             return rest[:end]
     return None
 

@@ -41,6 +41,9 @@ def _record(text, name="x.txt"):
         pytest.param("【字体:", "furniture", None, id="font-switch-zhuhui"),
         pytest.param("当前页面: 首页 > 珠晖区教育局 > 教育动态 > 最新消息", "breadcrumb", None, id="dangqian-yemian"),
         pytest.param("首页 >信息公开 >通知公告", "breadcrumb", None, id="shouye-zeku"),
+        # Letterheads of documents as issued (the shared corpora hold none; the issue's XX市教育局文件 form).
+        pytest.param("金华市教育局文件", "letterhead", None, id="letterhead-bureau"),
+        pytest.param("中共金华市委办公室 金华市人民政府办公室文件", "letterhead", None, id="letterhead-joint"),
         pytest.param("(金政办发〔2016〕103号)", "doc_number", "金政办发〔2016〕103号", id="number-in-parens-zhejiang"),
         pytest.param("阳教体字[2017]16号", "doc_number", "阳教体字[2017]16号", id="number-own-line-shanxi"),
         pytest.param("(鲁教体发〔2018〕1号 2018年4月16日)", "doc_number", "鲁教体发〔2018〕1号", id="number-with-date"),
@@ -582,3 +585,55 @@ def test_database_code_below_the_signature():
     record, boiler = _record(text)
     assert [b["kind"] for b in boiler] == ["signature", "date", "export_header"]
     assert record["written_date"] == "2016-04-05"
+
+
+#: A pkulaw full-record export: the record's fields in 【】, the citation code, 正文, then the document.
+PKULAW_RECORD = """《金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见》
+【发布部门】 金华市人民政府办公室
+【发文字号】 金政办发〔2016〕103号
+【发布日期】 2016.12.10
+【实施日期】 2017.01.10
+【时效性】 现行有效
+【效力级别】 地方规范性文件
+【法规类别】 教育综合规定
+【法宝引证码】CLI.12.1511394
+正文：
+金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见
+（金政办发〔2016〕103号）
+各县（市、区）人民政府，市政府各部门：
+　　为加快推进我市学校美育改革发展，经市政府同意，现提出如下实施意见：
+　　到2020年，基本形成美育体系。
+金华市人民政府办公室
+2016年12月10日
+"""
+
+
+def test_pkulaw_record_fields():
+    text, head, spans = _parts(PKULAW_RECORD)
+    assert [k for _, k in spans] == ["listing_title"] + ["metadata"] * 7 + ["export_header"] * 2 + [
+        "doc_number", "addressee", "signature", "date"]
+    assert text[head.body_start:].startswith("金华市人民政府办公室关于全面加强")
+    record, _ = _record(PKULAW_RECORD)
+    assert (record["title_zh"], record["doc_number"], record["published_date"]) == (
+        "金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见", "金政办发〔2016〕103号", "2016-12-10")
+
+
+@pytest.mark.parametrize("text", [PKULAW_RECORD, AS_ISSUED], ids=["pkulaw-record", "as-issued"])
+def test_coverage_invariant_of_records_and_issued_documents(text):
+    test_coverage_invariant_with_document_parts(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "issue_year", "horizon"),
+    [
+        pytest.param("2017年起,全面加强和改进学校美育工作。到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016,
+                     (2017, 2020), id="start-stated-zhejiang"),
+        pytest.param("(一)完善美育课程体系。2016年起,各学校美育课程建设以音乐、美术等艺术课程为主体。"
+                     "(二)工作目标。到2018年,美育资源配置逐步优化。", 2018, (2018, 2018), id="start-before-issue-left-out"),
+        pytest.param("建立质量监测评价体系,从2016年起每三年为一个周期。到2020年,初步形成美育体系。", 2016, (2016, 2020),
+                     id="start-of-a-cycle"),
+        pytest.param("到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016, (2016, 2020), id="issue-year-start"),
+    ],
+)
+def test_plan_start_and_end_from_the_body(body, issue_year, horizon):
+    assert metadata.plan_horizon("某市关于全面加强和改进学校美育工作的实施意见", body, False, issue_year) == horizon
