@@ -68,6 +68,15 @@ CASES = [
                  id="issuer-yearly-event-shandong"),
     pytest.param("要在国家基础教育质量监测中,每3年组织一次学校美育质量监测", PLAN_2020,
                  [T(1, "次", "=", "target", None)], id="issuer-three-yearly-event-shanxi"),
+    pytest.param("实施学生美育素养提升计划,每三年举办一届全市中小学生艺术展演活动", PLAN_2020,
+                 [T(1, "届", "=", "target", None)], id="edition-after-frequency-putian"),
+    pytest.param("每三年举办一届省级大学生和中小学生艺术展演活动", PLAN_2020, [T(1, "届", "=", "target", None)],
+                 id="edition-after-frequency-meiyu"),
+    pytest.param("深入学习贯彻党的十九届四中全会精神,举办第六届中小学生艺术节", PLAN_2020, [], id="session-is-no-count"),
+    # --- a bound is never an enumeration summary -------------------------------------------------
+    pytest.param("普通高校应面向全体学生开设艺术必修课,其中综合类、师范类非艺术专业学生在校期间公共艺术课不低于2个学分", PLAN_2020,
+                 [T(2, "个学分", ">=", "standard", None)], id="bound-after-list-shandong"),
+    pytest.param("稳步推进各级各类学校语言文字达标建设和县域普通话验收两项工作", PLAN_2020, [], id="summary-stays-excluded-seed-003"),
     # --- Chinese numerals: neighbouring digits are ranges, 所 before 以上 is a count -----------------
     pytest.param("培养一两项艺术爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)], id="yi-liang-range-ziyang"),
     pytest.param("帮助学生形成一两项艺术特长和爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)],
