@@ -281,7 +281,8 @@ def _candidates(text: str) -> list[_Candidate]:
               and not window[cues[-2].end(): cues[-1].start()].strip()):
             prefix_cue = cues[-2].group()  # 比上年增加约0.06万人: the change, approximately
         prev_end = end + (sfx.end() - end if sfx else 0)
-        frequency_count = unit.unit in EVENT_UNITS and EVENT_FREQUENCY_RE.search(text, seg_start, number.start)
+        # a frequency earlier in the clause carries to the events listed after it (每年举办一次…,举办一次…)
+        frequency_count = unit.unit in EVENT_UNITS and EVENT_FREQUENCY_RE.search(text, 0, number.start)
         if number.form == "chinese" and number.value == 1 and not number.is_range and unit.unit not in COUNTABLE_ONE and not (
             (prefix_cue and PREFIX[prefix_cue] in (">=", "<=", "~")) or sfx
             or frequency_count
@@ -399,7 +400,9 @@ def year_of(c: _Candidate, text: str, context: Context) -> tuple[int | None, str
         year = context.doc_year or context.plan_end_year
         return year, "document_year" if year is not None else None
     seg_start, _ = segment_bounds(text, c.number.start)
-    if RECURRING_RE.search(text[seg_start: c.number.start]) and not context.annual:
+    recurring = RECURRING_RE.search(text[seg_start: c.number.start]) or (
+        c.unit.unit in EVENT_UNITS and RECURRING_RE.search(text, 0, c.number.start))  # 每年举办一次…,举办一次…
+    if recurring and not context.annual:
         return None, None
     if stated:
         return stated, "stated"
