@@ -552,11 +552,7 @@ def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indica
 def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFrame,
             validate: bool = True) -> pd.DataFrame:
     """The ``targets`` table: one row per quantitative statement of every document (validated unless told not to)."""
-    from eduanalysis.extract.indicator_tables import (
-        parse_flat_table,
-        parse_tab_table,
-        table_quantity,
-    )
+    from eduanalysis.extract.indicator_tables import caption_of, read_tables, table_quantity
     from eduanalysis.extract.indicators import map_indicator
 
     rows: list[dict] = []
@@ -590,11 +586,12 @@ def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFr
             texts = [t.strip() for t in lines.text]
             if texts and texts[0] == str(title).strip():
                 lines, texts = lines.iloc[1:], texts[1:]
-            cells = parse_tab_table(texts) if any("\t" in t for t in texts) else parse_flat_table(texts)
+            before = doc_measures[doc_measures.char_end <= lines.char_start.min()]
+            caption = caption_of(str(title), before.text.iloc[-1] if len(before) else None)
             order: dict[str, int] = {}
             ctx = replace(base, review=sid in review)
-            for cell in cells:
-                q = table_quantity(cell, str(title), ctx)
+            for table, cell in ((t, c) for t in read_tables(texts, caption) for c in t.cells):
+                q = table_quantity(cell, table.caption, ctx)
                 if q is None:
                     continue
                 m = lines.iloc[cell.line]
