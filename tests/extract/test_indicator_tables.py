@@ -1,0 +1,200 @@
+"""The table model: headers, units, column roles, sub-rows, boundaries and layouts.
+
+The snippets are real table lines: 珠晖 (an annual enrolment plan whose units stand in the column
+headers, its two column groups printed side by side), an unnamed county's “十四五” indicator table
+(其中 sub-rows, 属性), 萍乡 (seed 004, column after column) and the 泽库 / 泉州 project texts. Where a
+layout does not occur in the stored documents (space-aligned rows, a merged label cell), the rows
+of a real table are re-printed in that layout; the words and numbers are the documents'.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eduanalysis.extract.indicator_tables import (
+    caption_of,
+    column_role,
+    measure_column,
+    parse_flat_table,
+    parse_header,
+    parse_tab_table,
+    read_tables,
+    split_row,
+    table_quantity,
+)
+from eduanalysis.extract.structure import find_tables, is_row_line
+from eduanalysis.extract.targets import Context
+
+FIVE_YEAR = Context(plan_start_year=2021, plan_end_year=2025)
+NO_CONTEXT = Context()
+
+# 珠晖: units only in the column headers, the header printed once per column group.
+ZHUHUI = ["毕业班数(个)", "计划招生班数(个)", "计划招生人数(人)", "毕业班数(个)", "计划招生班数(个)", "计划招生人数(人)",
+          "马路口小学", "3", "3", "144", "新华实验小学", "3", "3", "144", "东阳渡镇中心学校", "7", "10", "400"]
+ZHUHUI_LEAD = "现将2015年秋季小学招生计划下达给你们,请遵照执行。"
+# An unnamed county's “十四五” table: a share row with a 其中 sub-row, both with values, one 属性.
+COUNTY = ["指  标", "2020年", "2025年", "属性", "三、师资发展水平",
+          "1.幼儿教师专科及以上学历比例(%)", "其中:本科及以上学历比例(%)", "97.74%", "49.85%", "100%", "50%", "预期性",
+          "3.普通初中教师本科及以上学历比例(%)", "其中:研究生学历(学位)比例(%)", "99.82%", "2.41%", "100%", "8%", "预期性"]
+# 萍乡 (seed 004), table 1: a unit in the row label, a 其中 sub-row without one.
+PINGXIANG = ["指  标", "2020年", "2025年", "属性", "高中阶段教育", "在校生(万人)", "其中:中职教育", "8", "3", "9", "3.5",
+             "预期性", "预期性"]
+
+
+def _quantities(cells, caption, context):
+    return [q for c in cells if (q := table_quantity(c, caption, context))]
+
+
+@pytest.mark.parametrize(("line", "name", "unit"), [
+    pytest.param("计划招生人数(人)", "计划招生人数(人)", "人", id="zhuhui-persons"),
+    pytest.param("毕业班数(个)", "毕业班数(个)", "个", id="zhuhui-count"),
+    pytest.param("投资额(万元)", "投资额(万元)", "万元", id="multiplier-unit"),
+    pytest.param("入园率(%)", "入园率(%)", "%", id="percent"),
+])
+def test_measure_headings_name_their_unit(line, name, unit):
+    col = measure_column(line)
+    assert (col.name, col.unit, col.measure) == (name, unit, True)
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param("1.学前教育毛入园率(%)", id="numbered-row-label"),
+    pytest.param("其中:本科及以上学历比例(%)", id="sub-row"),
+    pytest.param("研究生学历(学位)", id="bracket-is-no-unit"),
+])
+def test_row_labels_are_not_measure_headings(line):
+    assert measure_column(line) is None
+
+
+def test_header_printed_per_column_group_counts_once():
+    cols, used, _, _ = parse_header(ZHUHUI)
+    assert [c.name for c in cols] == ["毕业班数(个)", "计划招生班数(个)", "计划招生人数(人)"] and used == 6
+
+
+def test_units_in_column_headers_reach_every_cell_and_stock_columns_are_baselines():
+    caption = caption_of("", ZHUHUI_LEAD)
+    qs = _quantities(parse_flat_table(ZHUHUI), caption, NO_CONTEXT)
+    assert [(q.indicator_text, q.value, q.unit_text, q.kind, q.year) for q in qs[:3]] == [
+        ("马路口小学毕业班数", 3, "个", "baseline", 2015),
+        ("马路口小学计划招生班数", 3, "个", "target", 2015),
+        ("马路口小学计划招生人数", 144, "人", "target", 2015)]
+    assert len(qs) == 9 and qs[-1].value == 400 and qs[-1].unit_text == "人"
+    assert qs[0].sentence == f"[表]{ZHUHUI_LEAD}||马路口小学|毕业班数(个)|3"
+
+
+def test_units_in_row_labels_reach_their_cells_and_unitless_sub_rows_take_the_parents():
+    qs = _quantities(parse_flat_table(PINGXIANG), "主要指标", FIVE_YEAR)
+    assert [(q.indicator_text, q.value, q.unit_text, q.kind, q.year) for q in qs] == [
+        ("高中阶段教育在校生", 8, "万人", "baseline", 2020), ("中职教育在校生", 3, "万人", "baseline", 2020),
+        ("高中阶段教育在校生", 9, "万人", "target", 2025), ("中职教育在校生", 3.5, "万人", "target", 2025)]
+
+
+def test_sub_rows_keep_the_parents_subject_and_stand_under_the_parent_row():
+    qs = _quantities(parse_flat_table(COUNTY), "“十四五”教育事业发展主要指标表", FIVE_YEAR)
+    assert [(q.indicator_text, q.value, q.kind, q.year) for q in qs] == [
+        ("幼儿教师专科及以上学历比例", 97.74, "baseline", 2020), ("幼儿教师本科及以上学历比例", 49.85, "baseline", 2020),
+        ("幼儿教师专科及以上学历比例", 100, "target", 2025), ("幼儿教师本科及以上学历比例", 50, "target", 2025),
+        ("普通初中教师本科及以上学历比例", 99.82, "baseline", 2020), ("普通初中教师研究生学历(学位)比例", 2.41, "baseline", 2020),
+        ("普通初中教师本科及以上学历比例", 100, "target", 2025), ("普通初中教师研究生学历(学位)比例", 8, "target", 2025)]
+    assert qs[3].sentence == ("[表]“十四五”教育事业发展主要指标表|三、师资发展水平|1.幼儿教师专科及以上学历比例(%)"
+                              "|2025年|50%|其中:本科及以上学历比例(%)|预期性")
+
+
+@pytest.mark.parametrize(("column", "caption", "context", "expected"), [
+    pytest.param("毕业班数(个)", "现将2015年秋季小学招生计划下达给你们", NO_CONTEXT, ("baseline", 2015), id="stock-dated-by-caption"),
+    pytest.param("现有班数(个)", "", Context(doc_year=2022, annual=True, plan_start_year=2022, plan_end_year=2022),
+                 ("baseline", 2022), id="stock-in-annual-plan"),
+    pytest.param("计划招生人数(人)", "", Context(annual=True, plan_start_year=2022, plan_end_year=2022, doc_year=2022),
+                 ("target", 2022), id="plan-column-annual"),
+    pytest.param("现状", "到2025年主要指标", FIVE_YEAR, ("baseline", 2020), id="horizon-caption-leaves-baselines"),
+    pytest.param("目标值", "到2025年主要指标", Context(), ("target", 2025), id="horizon-caption-dates-targets"),
+    pytest.param("“十三五”期间", "", FIVE_YEAR, ("baseline", 2020), id="past-plan-column-reports-2020"),
+    pytest.param("“十三五”规划目标", "", FIVE_YEAR, ("target", 2020), id="past-plan-target-column"),
+    pytest.param("2020年", "", FIVE_YEAR, ("baseline", 2020), id="past-year-column"),
+])
+def test_column_roles(column, caption, context, expected):
+    assert column_role(column, None if "年" not in column or "期间" in column else 2020, None, context,
+                       caption) == expected
+
+
+def test_caption_of_uses_a_lead_in_only_when_it_introduces_a_table():
+    assert caption_of("", ZHUHUI_LEAD) == ZHUHUI_LEAD
+    assert caption_of("", "具体项目建设内容及情况如下:") == "具体项目建设内容及情况如下:"
+    assert caption_of("", "对项目建设地点、建设内容等若有异议,请在公示后7个工作日内向县教育局反映。") == ""
+    assert caption_of("“十四五”教育事业发展主要指标表", ZHUHUI_LEAD) == "“十四五”教育事业发展主要指标表"
+
+
+def test_adjacent_tables_keep_their_own_captions_and_headers():
+    lines = (["指  标", "2020年", "2025年", "属性", "1.学前教育毛入园率(%)", "99%", "99%以上", "约束性"]
+             + ["表2 2015年秋季小学招生计划"] + ZHUHUI[:3] + ZHUHUI[6:10])
+    first, second = read_tables(lines, "“十四五”教育事业发展主要指标表")
+    assert first.caption == "“十四五”教育事业发展主要指标表" and second.caption == "表2 2015年秋季小学招生计划"
+    assert [c.column for c in first.cells] == ["2020年", "2025年"]
+    assert [(c.column, c.cell_text) for c in second.cells] == [
+        ("毕业班数(个)", "3"), ("计划招生班数(个)", "3"), ("计划招生人数(人)", "144")]
+    assert [lines[c.line] for c in second.cells] == ["3", "3", "144"]  # line numbers index the whole run
+
+
+def test_a_second_header_after_cells_starts_a_table_even_without_a_caption():
+    lines = PINGXIANG + COUNTY
+    tables = read_tables(lines, "主要指标")
+    assert len(tables) == 2 and tables[1].caption == ""
+    assert {c.section for c in tables[1].cells} == {"三、师资发展水平"}
+
+
+@pytest.mark.parametrize(("line", "cells"), [
+    pytest.param("指  标    2020年    2025年    属性", ["指  标", "2020年", "2025年", "属性"], id="spaced-header"),
+    pytest.param("1.学前教育毛入园率(%)    99%    99%以上    约束性", ["1.学前教育毛入园率(%)", "99%", "99%以上", "约束性"],
+                 id="spaced-row"),
+    pytest.param("马路口小学\t3\t3\t144", ["马路口小学", "3", "3", "144"], id="tabbed-row"),
+])
+def test_split_row(line, cells):
+    assert split_row(line) == cells
+
+
+def test_space_aligned_and_tab_separated_rows_read_alike():
+    spaced = ["指  标    2020年    2025年    属性", "1.学前教育毛入园率(%)    99%    99%以上    约束性",
+              "2.义务教育巩固率(%)    100%    100%    约束性"]
+    tabbed = [line.replace("    ", "\t") for line in spaced]
+    read = [[(q.indicator_text, q.value, q.unit_text, q.comparator, q.kind, q.year, q.attribute)
+             for q in _quantities(parse_tab_table(lines), "主要指标", FIVE_YEAR)] for lines in (spaced, tabbed)]
+    assert read[0] == read[1] == [
+        ("学前教育毛入园率", 99, "%", "=", "baseline", 2020, None), ("学前教育毛入园率", 99, "%", ">=", "target", 2025, "约束性"),
+        ("义务教育巩固率", 100, "%", "=", "baseline", 2020, None), ("义务教育巩固率", 100, "%", "=", "target", 2025, "约束性")]
+    assert read_tables(spaced)[0].layout == "spaced" and read_tables(tabbed)[0].layout == "tab"
+
+
+def test_structure_finds_space_aligned_tables_but_not_spaced_page_chrome():
+    from eduanalysis.extract.structure import Paragraph
+
+    def pars(lines):
+        return [Paragraph(0, len(t), t) for t in lines]
+
+    spaced = ["指  标    2020年    2025年    属性", "1.学前教育毛入园率(%)    99%    99%以上    约束性",
+              "2.义务教育巩固率(%)    100%    100%    约束性"]
+    assert find_tables(pars(spaced)) == [(0, 3)]
+    chrome = ["主办: 珠晖区人民政府办公室    承办: 衡阳市珠晖区教育局  地 址:湖南路车站坪", "湘公网安备    备案号:    网站标识码"]
+    assert find_tables(pars(chrome)) == [] and not any(is_row_line(t) for t in chrome)
+
+
+def test_merged_label_cells_are_printed_on_their_first_row_only():
+    # 泽库's project list as a table: the school spans its two rows (校舍, 运动场); 序号 unnamed.
+    lines = ["项目名称\t建设内容\t面积(平方米)\t投资(万元)",
+             "泽库县城关第二寄宿制完小\t校舍\t10291\t3715",
+             "\t运动场\t6824\t",
+             "泽库县民族中学西部分校\t校舍\t4350\t2620"]
+    qs = _quantities(parse_tab_table(lines), "项目", NO_CONTEXT)
+    assert [(q.indicator_text, q.value, q.unit_text) for q in qs] == [
+        ("泽库县城关第二寄宿制完小面积", 10291, "平方米"), ("泽库县城关第二寄宿制完小投资", 3715, "万元"),
+        ("泽库县城关第二寄宿制完小面积", 6824, "平方米"),
+        ("泽库县民族中学西部分校面积", 4350, "平方米"), ("泽库县民族中学西部分校投资", 2620, "万元")]
+
+
+def test_total_rows_total_their_column_and_numbers_in_names_stay_labels():
+    # 泉州's 为民办实事 kindergartens as a list: a name holding a number, then the 合计 row.
+    lines = ["项目名称", "新增学位(个)", "投资(万元)", "新建幼儿园12班", "360", "1500", "改扩建幼儿园9班", "270", "900",
+             "合计", "630", "2400"]
+    qs = _quantities(parse_flat_table(lines), "2020年为民办实事项目", NO_CONTEXT)
+    assert [(q.indicator_text, q.value, q.unit_text, q.year) for q in qs] == [
+        ("新建幼儿园12班新增学位", 360, "个", 2020), ("新建幼儿园12班投资", 1500, "万元", 2020),
+        ("改扩建幼儿园9班新增学位", 270, "个", 2020), ("改扩建幼儿园9班投资", 900, "万元", 2020),
+        ("新增学位合计", 630, "个", 2020), ("投资合计", 2400, "万元", 2020)]
