@@ -537,12 +537,13 @@ def _review_sections(sections: pd.DataFrame) -> set[str]:
 
 
 def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indicator) -> dict:
-    ind_id, ind_zh, ind_en = indicator
+    ind_id, ind_zh, ind_en, ind_score = indicator
     return {
         "target_id": f"{m.measure_id}-t{order:02d}", "doc_id": m.doc_id, "measure_id": m.measure_id,
         "section_id": m.section_id, "char_start": start, "char_end": end, "sentence": sentence,
         "kind": q.kind, "indicator_text": q.indicator_text, "indicator_id": ind_id, "indicator_zh": ind_zh,
-        "indicator_en": ind_en, "value": q.value, "value_max": q.value_max, "value_text": q.value_text,
+        "indicator_en": ind_en, "indicator_score": ind_score,
+        "value": q.value, "value_max": q.value_max, "value_text": q.value_text,
         "unit_text": q.unit_text, "unit": q.unit, "value_norm": q.value_norm, "comparator": q.comparator,
         "hedged": q.hedged, "year": q.year, "baseline_value": q.baseline_value,
         "baseline_year": q.baseline_year, "attribute": q.attribute,
