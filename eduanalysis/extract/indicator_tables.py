@@ -106,6 +106,8 @@ LABEL_UNIT_RE = re.compile(r"[((]([^()()]+)[))]\s*$")
 SUB_ROW_RE = re.compile(r"其中\s*[::]?")
 #: Row numbering before a label: 1.学前教育毛入园率, (3)…, 一、…
 ROW_NUMBER_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、.]\s*|^\s*[((]\s*\d+\s*[))]\s*")
+#: A word column's heading is at most this long (建设内容, 建设性质, 建设地点).
+TEXT_HEADING_MAX = 6
 #: Row labels this short (毛入园率, 在校生) name their indicator only with their section or parent.
 SHORT_LABEL = 5
 #: A row label's unit split into multiplier and measure word: 万人 -> 万 + 人.
@@ -155,6 +157,8 @@ class Column:
     year: int | None
     unit: str = ""
     measure: bool = False
+    #: A column of words, not values (建设内容, 建设性质): its cells stand beside the row label.
+    text: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,7 @@ def measure_column(line: str) -> Column | None:
     """The measure column a heading names with its unit (毕业班数(个), 投资额(万元)), else None.
 
     >>> measure_column("计划招生人数(人)")
-    Column(name='计划招生人数(人)', year=None, unit='人', measure=True)
+    Column(name='计划招生人数(人)', year=None, unit='人', measure=True, text=False)
     >>> measure_column("1.学前教育毛入园率(%)") is None  # a numbered row label, not a heading
     True
     """
@@ -244,8 +248,8 @@ def parse_header(lines: list[str]) -> tuple[list[Column], int, bool, bool]:
     ([('毕业班数(个)', '个'), ('计划招生人数(人)', '人')], 4)
     """
     cols: list[Column] = []
-    unit_col = number_col = False
-    i = 0
+    unit_col = number_col = stub = False
+    i = measure_start = 0
     while i < len(lines):
         line = lines[i].strip()
         if not line:
@@ -253,12 +257,14 @@ def parse_header(lines: list[str]) -> tuple[list[Column], int, bool, bool]:
             continue
         measure = measure_column(line)
         if STUB_RE.fullmatch(line):
+            stub = True
             number_col = number_col or bool(NUMBER_COLUMN_RE.fullmatch(line))
         elif UNIT_COLUMN_RE.fullmatch(line):
             unit_col = True
         elif ATTRIBUTE_COLUMN_RE.fullmatch(line):
             pass
-        elif measure is not None and all(c.measure for c in cols):
+        elif measure is not None and all(c.measure or c.text for c in cols):
+            measure_start = i if not cols else measure_start
             cols.append(measure)
         elif COLUMN_HEAD_RE.match(line) and line_kind(line) in "TB" and not any(c.measure for c in cols):
             year = YEAR_ONLY_RE.fullmatch(line)
@@ -271,10 +277,28 @@ def parse_header(lines: list[str]) -> tuple[list[Column], int, bool, bool]:
                 continue
             y = YEAR_IN_RE.search(line)
             cols.append(Column(line, int(y.group(1)) if y else None))
+        elif (cols or stub) and all(c.measure or c.text for c in cols) and _is_text_heading(line, lines[i + 1:]):
+            cols.append(Column(line, None, text=True))
         else:
             break
         i += 1
+    if cols and all(c.measure or c.text for c in cols) and (i >= len(lines) or line_kind(lines[i]) != "T"):
+        # values right after unit-bearing lines: those were row labels (萍乡's 毛入园率(%) …), no header
+        return [], measure_start, unit_col, number_col
     return _period_period(cols), i, unit_col, number_col
+
+
+def _is_text_heading(line: str, rest: list[str]) -> bool:
+    """A short heading of a word column (建设内容, 建设性质) inside a header of measure columns: a
+    measure heading (总投资(万元)) follows it before any row, possibly after further word headings."""
+    for nxt in [line, *rest]:
+        nxt = nxt.strip()
+        if measure_column(nxt):
+            return nxt != line
+        if not nxt or len(nxt) > TEXT_HEADING_MAX or line_kind(nxt) != "T" or STUB_RE.fullmatch(nxt) \
+                or ATTRIBUTE_COLUMN_RE.fullmatch(nxt) or UNIT_COLUMN_RE.fullmatch(nxt):
+            return False
+    return False
 
 
 def _strip_label(label: str) -> str:
@@ -387,6 +411,8 @@ def parse_flat_table(lines: list[str]) -> list[Cell]:
     """
     lines = [to_ascii(s.strip()) for s in lines]
     columns, start, unit_col, number_col = parse_header(lines)
+    text_cols = sum(1 for c in columns if c.text)
+    columns = [c for c in columns if not c.text]
     kinds = line_kinds(lines)
     if number_col:  # a row number before a label is no value
         for k in range(start, len(lines) - 1):
@@ -407,9 +433,9 @@ def parse_flat_table(lines: list[str]) -> list[Cell]:
                 section = lines[t[-1]]  # a group heading closing the table or standing alone
             continue
         n = len(v) // n_columns
-        per_row = 2 if unit_col else 1
-        if len(t) < n * per_row:
-            continue
+        per_row = (2 if unit_col else 1) + text_cols
+        if len(t) < n * per_row or (text_cols and n != 1):
+            continue  # with word columns each row's cells follow its own label
         labels = [lines[k] for k in t[len(t) - n * per_row: len(t) - n * (per_row - 1)]]
         units = [lines[k] for k in t[len(t) - n:]] if unit_col else [""] * n
         extra = [lines[k] for k in t[: len(t) - n * per_row]]

@@ -198,3 +198,38 @@ def test_total_rows_total_their_column_and_numbers_in_names_stay_labels():
         ("新建幼儿园12班新增学位", 360, "个", 2020), ("新建幼儿园12班投资", 1500, "万元", 2020),
         ("改扩建幼儿园9班新增学位", 270, "个", 2020), ("改扩建幼儿园9班投资", 900, "万元", 2020),
         ("新增学位合计", 630, "个", 2020), ("投资合计", 2400, "万元", 2020)]
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # 泽库's project list, one cell per line, with a word column (建设内容) between label and values
+    pytest.param(["项目名称", "建设内容", "建设校舍(平方米)", "总投资(万元)",
+                  "泽库县城关第二寄宿制完小", "校舍、运动场及总图工程", "10291", "3715",
+                  "泽库县民族中学西部分校", "校舍及总图工程", "4350", "2620"],
+                 [("泽库县城关第二寄宿制完小建设校舍", 10291, "平方米"), ("泽库县城关第二寄宿制完小总投资", 3715, "万元"),
+                  ("泽库县民族中学西部分校建设校舍", 4350, "平方米"), ("泽库县民族中学西部分校总投资", 2620, "万元")],
+                 id="zeku-project-list"),
+    # 夏县's kindergarten project notice as a table: two word columns (建设性质, 建设地址)
+    pytest.param(["项目名称", "建设性质", "建设地址", "建筑面积(平方米)", "总投资(万元)",
+                  "夏县瑶峰镇下埝底幼儿园生活用房新建项目", "改扩建", "夏县瑶峰镇下埝底幼儿园内", "980", "450"],
+                 [("夏县瑶峰镇下埝底幼儿园生活用房新建项目建筑面积", 980, "平方米"),
+                  ("夏县瑶峰镇下埝底幼儿园生活用房新建项目总投资", 450, "万元")], id="xiaxian-project"),
+])
+def test_word_columns_stand_beside_the_row_label(lines, expected):
+    qs = _quantities(parse_flat_table(lines), "建设项目", NO_CONTEXT)
+    assert [(q.indicator_text, q.value, q.unit_text) for q in qs] == expected
+
+
+def test_a_group_heading_before_labelled_rows_is_no_word_column():
+    # 萍乡 table 2 without its header: 教育普及 is a group, its rows name their unit
+    cols, used, _, _ = parse_header(["教育普及", "学前教育毛入园率(%)", "九年义务教育巩固率(%)", "96", "99.9"])
+    assert cols == [] and used == 0
+
+
+@pytest.mark.parametrize("lines", [
+    pytest.param(["学前教育毛入园率(%)", "九年义务教育巩固率(%)", "高等教育在学总规模(万人)", "96", "99.9", "5"],
+                 id="pingxiang-labels-then-values"),
+    pytest.param(["指  标", "学前教育毛入园率(%)", "99%", "99%以上"], id="county-row-then-values"),
+])
+def test_row_labels_naming_units_are_no_measure_header(lines):
+    cols, used, _, _ = parse_header(lines)
+    assert cols == [] and lines[used] == "学前教育毛入园率(%)"
