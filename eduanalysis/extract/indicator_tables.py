@@ -82,6 +82,9 @@ TARGET_COLUMN_RE = re.compile(_CUES["target_column"])
 STUB_RE = re.compile(_HEADINGS["stub"])
 UNIT_COLUMN_RE = re.compile(_HEADINGS["unit_column"])
 NUMBER_COLUMN_RE = re.compile(_HEADINGS["number_column"])
+NOTE_COLUMN_RE = re.compile(_HEADINGS["note_column"])
+COUNT_COLUMN_RE = re.compile(_HEADINGS["count_column"])
+CODE_HEADING_RE = re.compile(_HEADINGS["code_heading"])
 TOTAL_ROW_RE = re.compile(_HEADINGS["total_row"])
 STOCK_COLUMN_RE = re.compile(_HEADINGS["stock_column"])
 CAPTION_RE = re.compile(_HEADINGS["caption"])
@@ -106,6 +109,11 @@ LABEL_UNIT_RE = re.compile(r"[((]([^()()]+)[))]\s*$")
 SUB_ROW_RE = re.compile(r"其中\s*[::]?")
 #: Row numbering before a label: 1.学前教育毛入园率, (3)…, 一、…
 ROW_NUMBER_RE = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、.]\s*|^\s*[((]\s*\d+\s*[))]\s*")
+#: At most this many lines (signature, date, 附件N, caption) stand before a table's header in its run.
+PREAMBLE_MAX = 6
+#: A 序号 sequence may skip this many numbers (a row lost in the export) and still be row numbers;
+#: a table whose only values are such a run of at least NUMBERING_MIN numbers states no quantity.
+ROW_NUMBER_GAP, NUMBERING_MIN = 2, 4
 #: A word column's heading is at most this long (建设内容, 建设性质, 建设地点).
 TEXT_HEADING_MAX = 6
 #: Row labels this short (毛入园率, 在校生) name their indicator only with their section or parent.
@@ -213,15 +221,20 @@ def measure_column(line: str) -> Column | None:
 
     >>> measure_column("计划招生人数(人)")
     Column(name='计划招生人数(人)', year=None, unit='人', measure=True, text=False)
+    >>> measure_column("名额数")
+    Column(name='名额数', year=None, unit='', measure=True, text=False)
     >>> measure_column("1.学前教育毛入园率(%)") is None  # a numbered row label, not a heading
     True
     """
     line = line.strip()
     m = MEASURE_HEAD_RE.fullmatch(line)
-    if not m or ROW_NUMBER_RE.match(line) or not _known_unit(m.group("unit")):
+    if ROW_NUMBER_RE.match(line) or YEAR_IN_RE.search(line):
         return None
-    year = YEAR_IN_RE.search(line)
-    return Column(line, int(year.group(1)) if year else None, m.group("unit").strip(), True)
+    if m is None:
+        return Column(line, None, "", True) if COUNT_COLUMN_RE.fullmatch(line) and line_kind(line) == "T" else None
+    if not _known_unit(m.group("unit")):
+        return None
+    return Column(line, None, m.group("unit").strip(), True)
 
 
 def _period_period(cols: list[Column]) -> list[Column]:
@@ -263,6 +276,8 @@ def parse_header(lines: list[str]) -> tuple[list[Column], int, bool, bool]:
             unit_col = True
         elif ATTRIBUTE_COLUMN_RE.fullmatch(line):
             pass
+        elif NOTE_COLUMN_RE.fullmatch(line) and (cols or stub):
+            pass
         elif measure is not None and all(c.measure or c.text for c in cols):
             measure_start = i if not cols else measure_start
             cols.append(measure)
@@ -277,12 +292,15 @@ def parse_header(lines: list[str]) -> tuple[list[Column], int, bool, bool]:
                 continue
             y = YEAR_IN_RE.search(line)
             cols.append(Column(line, int(y.group(1)) if y else None))
-        elif (cols or stub) and all(c.measure or c.text for c in cols) and _is_text_heading(line, lines[i + 1:]):
+        elif (cols or stub) and all(c.measure or c.text for c in cols) and (
+                _is_text_heading(line, lines[i + 1:])
+                or (number_col and any(c.measure for c in cols) and _opens_numbered_rows(line, lines[i + 1:]))):
             cols.append(Column(line, None, text=True))
         else:
             break
         i += 1
-    if cols and all(c.measure or c.text for c in cols) and (i >= len(lines) or line_kind(lines[i]) != "T"):
+    first = i + 1 if number_col and i < len(lines) and lines[i].strip().isdigit() else i  # a row number
+    if cols and all(c.measure or c.text for c in cols) and (first >= len(lines) or line_kind(lines[first]) != "T"):
         # values right after unit-bearing lines: those were row labels (萍乡's 毛入园率(%) …), no header
         return [], measure_start, unit_col, number_col
     return _period_period(cols), i, unit_col, number_col
@@ -299,6 +317,13 @@ def _is_text_heading(line: str, rest: list[str]) -> bool:
                 or ATTRIBUTE_COLUMN_RE.fullmatch(nxt) or UNIT_COLUMN_RE.fullmatch(nxt):
             return False
     return False
+
+
+def _opens_numbered_rows(line: str, rest: list[str]) -> bool:
+    """A last word heading (实验基地学校名单) after the measure columns: the rows start right after it
+    with their 序号 1."""
+    nxt = next((x.strip() for x in rest if x.strip()), "")
+    return len(line) <= TEXT_HEADING_MAX * 2 and line_kind(line) == "T" and nxt == "1"
 
 
 def _strip_label(label: str) -> str:
@@ -411,13 +436,28 @@ def parse_flat_table(lines: list[str]) -> list[Cell]:
     """
     lines = [to_ascii(s.strip()) for s in lines]
     columns, start, unit_col, number_col = parse_header(lines)
+    note_col = any(NOTE_COLUMN_RE.fullmatch(h.strip()) for h in lines[:start])
     text_cols = sum(1 for c in columns if c.text)
+    # word cells printed between a row's label and its values (建设内容 before 总投资(万元)); the others
+    # follow the values and so stand before the next row's label
+    lead_text = next((k for k, c in enumerate(columns) if not c.text), 0)
     columns = [c for c in columns if not c.text]
     kinds = line_kinds(lines)
-    if number_col:  # a row number before a label is no value
+    stride = 2 + len(columns) + text_cols  # 序号, label, values, words: every cell printed when words are
+    if number_col and text_cols and all(lines[k] == str(m + 1) for m, k in enumerate(range(start, len(lines), stride))):
+        for k in range(start, len(lines), stride):
+            kinds[k] = "B"  # the rows of a table with word columns are complete: 序号 every `stride` lines
+    elif number_col:  # a row number before a label is no value: the next in the 序号 sequence (1, 2, 3 …)
+        last = 0
         for k in range(start, len(lines) - 1):
-            if kinds[k] == "V" and lines[k].isdigit() and kinds[k + 1] == "T":
-                kinds[k] = "B"
+            if kinds[k] == "V" and lines[k].isdigit() and kinds[k + 1] == "T" \
+                    and last < int(lines[k]) <= last + ROW_NUMBER_GAP:
+                kinds[k], last = "B", int(lines[k])
+        numbers = [lines[k] for k in range(start, len(lines)) if kinds[k] == "V"]
+        if numbers and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
+            return []  # an empty form: its only numbers are the 序号 of blank rows
+    if _is_numbering([lines[k] for k in range(start, len(lines)) if kinds[k] == "V"]) and len(columns) <= 1:
+        return []  # a list continued without its header: its only numbers run 8, 9, 10 … (the 序号)
     if not columns:
         columns, start = _infer_columns(lines, kinds)
     n_columns = len(columns)
@@ -433,14 +473,14 @@ def parse_flat_table(lines: list[str]) -> list[Cell]:
                 section = lines[t[-1]]  # a group heading closing the table or standing alone
             continue
         n = len(v) // n_columns
-        per_row = (2 if unit_col else 1) + text_cols
+        per_row = (2 if unit_col else 1) + (lead_text if text_cols else 0)
         if len(t) < n * per_row or (text_cols and n != 1):
             continue  # with word columns each row's cells follow its own label
         labels = [lines[k] for k in t[len(t) - n * per_row: len(t) - n * (per_row - 1)]]
         units = [lines[k] for k in t[len(t) - n:]] if unit_col else [""] * n
-        extra = [lines[k] for k in t[: len(t) - n * per_row]]
+        extra = [] if text_cols else [lines[k] for k in t[: len(t) - n * per_row]]
         parent = extra.pop() if extra and _is_sub_label(labels[0]) else None
-        if extra:
+        if extra and not note_col:  # with a 备注 column, a line between rows is the row's remark
             section = extra[-1]
         indicators, unit_labels, parents = _row_indicators(section, labels, parent)
         attributes: list[str | None] = ATTRIBUTE_RE.findall("".join(lines[k] for k in a))
@@ -496,7 +536,8 @@ def parse_tab_table(lines: list[str]) -> list[Cell]:
     width = len(header)
     attr_j = next((j for j, h in enumerate(header) if ATTRIBUTE_COLUMN_RE.fullmatch(h)), None)
     unit_j = next((j for j, h in enumerate(header) if UNIT_COLUMN_RE.fullmatch(h)), None)
-    value_js = [j for j, h in enumerate(header) if j > 0 and j not in (attr_j, unit_j) and not STUB_RE.fullmatch(h)]
+    value_js = [j for j, h in enumerate(header) if j > 0 and j not in (attr_j, unit_j) and not STUB_RE.fullmatch(h)
+                and not NOTE_COLUMN_RE.fullmatch(h)]
     columns = {j: measure_column(header[j]) or Column(
         header[j], int(y.group(1)) if (y := YEAR_IN_RE.search(header[j])) else None) for j in value_js}
     latest = max((c.year for c in columns.values() if c.year), default=None)
@@ -574,8 +615,15 @@ def read_tables(lines: list[str], caption: str = "") -> list[Table]:
         if a > 0 and CAPTION_RE.search(chunk[0].strip()) and line_kind(chunk[0]) == "T" \
                 and not STUB_RE.fullmatch(chunk[0].strip()):
             title, chunk, a = chunk[0].strip(), chunk[1:], a + 1
+        lead = _preamble(chunk)
+        if lead:  # signature, date and 附件 lines before the header; the last may be the table's caption
+            own = chunk[lead - 1].strip()
+            title = own if CAPTION_RE.search(own) else title
+            chunk, a = chunk[lead:], a + lead
         layout = "tab" if is_row_layout(chunk) else "flat"
         cells = parse_tab_table(chunk) if layout == "tab" else parse_flat_table(chunk)
+        if CODE_HEADING_RE.search(title) or any(CODE_HEADING_RE.search(c.column + c.section) for c in cells):
+            cells = []  # a table of codes (论文代码说明: 北京市 11, 天津市 12 …) states no quantity
         header = tuple(chunk[: parse_header([to_ascii(s.strip()) for s in chunk])[1]]) if layout == "flat" \
             else tuple(split_row(chunk[0])) if chunk else ()
         columns = tuple(dict.fromkeys((c.column, c.column_year, c.column_unit, c.measure_column) for c in cells))
@@ -583,6 +631,30 @@ def read_tables(lines: list[str], caption: str = "") -> list[Table]:
                             header, tuple(Column(*c) for c in columns),
                             tuple(_shift(c, a) for c in cells)))
     return tables
+
+
+def _is_numbering(values: list[str]) -> bool:
+    """Whether a table's value cells are row numbers: at least four integers rising by one (a lost row
+    may skip one).
+
+    >>> _is_numbering(["8", "9", "10", "11", "12", "14", "15"]), _is_numbering(["15", "15", "15", "15"])
+    (True, False)
+    """
+    if len(values) < NUMBERING_MIN or not all(v.isdigit() for v in values):
+        return False
+    ints = [int(v) for v in values]
+    return all(0 < b - a <= ROW_NUMBER_GAP for a, b in zip(ints, ints[1:], strict=False))
+
+
+def _preamble(chunk: list[str]) -> int:
+    """How many text lines stand before a table's header (its stub line: 序号, 指标, 项目名称), when the
+    run of table lines starts with them (合肥市教育局 / 2017年4月20日 / 附件1 / 参会人员名额分配表 / 序号 …)."""
+    for k, line in enumerate(chunk[:PREAMBLE_MAX + 1]):
+        if STUB_RE.fullmatch(line.strip()):
+            return k
+        if line_kind(line) != "T" or is_row_layout([line, line]):
+            return 0
+    return 0
 
 
 def _shift(cell: Cell, offset: int) -> Cell:

@@ -233,3 +233,74 @@ def test_a_group_heading_before_labelled_rows_is_no_word_column():
 def test_row_labels_naming_units_are_no_measure_header(lines):
     cols, used, _, _ = parse_header(lines)
     assert cols == [] and lines[used] == "学前教育毛入园率(%)"
+
+
+# 合肥's 参会人员名额分配表 (meiyu folder): 序号, a 县区名称 stub, a count heading without a unit, and a
+# 备注 column whose cells are mostly empty, so a remark line stands between two rows.
+HEFEI = ["参会人员名额分配表", "序号", "县区名称", "名额数", "备注", "1", "肥东", "15", "2", "肥西", "15", "3", "长丰", "15",
+         "4", "庐江", "15", "5", "巢湖", "25", "全国中小学生艺术素质测评实验区", "6", "瑶海", "15"]
+
+
+def test_count_headings_row_numbers_and_remarks():
+    (table,) = read_tables(HEFEI[1:], HEFEI[0])
+    qs = _quantities(table.cells, table.caption, NO_CONTEXT)
+    assert [(q.indicator_text, q.value, q.unit_text) for q in qs] == [
+        ("肥东名额数", 15, None), ("肥西名额数", 15, None), ("长丰名额数", 15, None), ("庐江名额数", 15, None),
+        ("巢湖名额数", 25, None), ("瑶海名额数", 15, None)]
+
+
+@pytest.mark.parametrize(("line", "is_count"), [
+    pytest.param("名额数", True, id="hefei-quota"),
+    pytest.param("学校数", True, id="hefei-schools"),
+    pytest.param("幼儿数", True, id="shucheng-children"),
+    pytest.param("项目园数", True, id="shucheng-kindergartens"),
+    pytest.param("2020年在校生数", False, id="a-year-makes-a-period-column"),
+    pytest.param("实验基地学校名单", False, id="a-list-is-words"),
+])
+def test_count_headings_without_a_unit(line, is_count):
+    assert (measure_column(line) is not None) == is_count
+
+
+def test_lines_before_the_header_are_preamble_and_the_last_is_the_caption():
+    lines = ["合肥市教育局", "2017年4月20日", "附件1", *HEFEI]
+    (table,) = read_tables(lines)
+    assert table.caption == "参会人员名额分配表" and table.cells[0].row_label == "肥东"
+    assert lines[table.cells[0].line] == "15"
+
+
+@pytest.mark.parametrize("lines", [
+    # 重庆's 展评 entry form (meiyu folder): the numbers are the 序号 of blank rows
+    pytest.param(["区县教委(教育局)(盖章):", "展示项目:", "1.学生信息", "序号", "姓名", "性别", "年龄", "民族", "学校",
+                  "1", "2", "3", "4", "5"], id="chongqing-form"),
+    # 福建's 申报汇总表 (meiyu folder) with its 序号 column only
+    pytest.param(["序号", "学校名称", "学校类别", "申报项目", "1", "2", "3"], id="fujian-form"),
+])
+def test_empty_forms_state_no_quantities(lines):
+    assert [c for t in read_tables(lines) for c in t.cells] == []
+
+
+def test_word_column_after_the_measures_before_numbered_rows():
+    # 合肥's 教育部美育课题实验基地学校名单: the schools' names stand in the last column
+    lines = ["教育部美育课题实验基地学校名单", "序号", "县区名称", "学校数", "实验基地学校名单", "1", "巢湖", "2",
+             "巢湖市人民路小学、巢湖市第二中学", "2", "瑶海", "2", "合肥市少儿艺术学校、合肥市琥珀名城小学", "3", "庐阳", "2",
+             "合肥市红星路小学、合肥市六安路小学中铁校区"]
+    (table,) = read_tables(lines[1:], lines[0])
+    assert [(c.indicator, c.cell_text) for c in table.cells] == [("巢湖学校数", "2"), ("瑶海学校数", "2"), ("庐阳学校数", "2")]
+
+
+def test_a_list_continued_without_its_header_states_no_quantities():
+    # 体育美育浸润行动计划入选名单 (meiyu national folder), split by the page: the numbers are its 序号
+    lines = ["8", "江西", "赣南师范大学", "体育", "江西省赣州市于都县梓山中学", "9", "江西", "上饶师范学院", "美育",
+             "江西省上饶市弋阳县漆工中心小学", "10", "江西", "井冈山大学", "美育", "江西省井冈山毛泽东红军学校", "11", "湖北",
+             "湖北师范大学", "体育", "湖北省黄冈市蕲春县赤东镇童畈小学"]
+    assert [c for t in read_tables(lines) for c in t.cells] == []
+
+
+@pytest.mark.parametrize(("lines", "caption"), [
+    # 全国第三届高校艺术教育科研论文报告会's 论文代码说明 (meiyu national folder)
+    pytest.param(["省(区、市)代码(第1、2位)", "北京市", "11", "湖北省", "27", "天津市", "12", "湖南省", "28"], "论文代码说明",
+                 id="paper-codes"),
+    pytest.param(["编号", "学校名称", "名额数", "2011001", "北京大学", "1"], "论文编号表", id="record-numbers-in-caption"),
+])
+def test_tables_of_codes_state_no_quantities(lines, caption):
+    assert [c for t in read_tables(lines, caption) for c in t.cells] == []
