@@ -76,6 +76,8 @@ SENTENCE_PUNCT_RE = re.compile(r"[。,;!?、]")
 NUMERIC_CELL_RE = re.compile(
     r"^(?:[≥≤<>~约]|不低于|不少于|达到)?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|年|万人|万|人|所|个|亿元|万元|元)?"
     r"\s*(?:以上|以下|左右|以内)?$|^[-—–/]$|^(?:预期性|约束性)+$")
+#: Cells of a space-aligned table row, apart by runs of spaces (NFKC has folded the ideographic space).
+SPACED_CELLS_RE = re.compile(r" {2,}")
 #: Punctuation that never stands in a table cell (、 does: 三(四、五)星级学校比例).
 CELL_BREAK_RE = re.compile(r"[。,;!?]")
 CLAUSE_END = set("。;!?")
@@ -224,7 +226,27 @@ def is_cell_like(text: str) -> bool:
     """
     if "\t" in text:
         return len([c for c in text.split("\t") if c.strip()]) >= 2
+    if is_row_line(text):
+        return True
     return len(text) <= TABLE_CELL_MAX and not CELL_BREAK_RE.search(text)
+
+
+def is_row_line(text: str) -> bool:
+    """A table row printed on one line: tab-separated, or three or more space-aligned cells one of
+    which is a number (a line of web-page chrome spaced the same way holds no value cell).
+
+    >>> [is_row_line(x) for x in ("毛入园率(%)\t96\t98", "学前教育毛入园率(%)    96    98", "主办: 区政府办公室    承办: 区教育局")]
+    [True, True, False]
+    """
+    if "\t" in text:
+        return True
+    cells = SPACED_CELLS_RE.split(text.strip())
+    return len(cells) >= 3 and not CELL_BREAK_RE.search(text) and any(is_numeric_cell(c) for c in cells)
+
+
+def _is_heading_not_row(text: str) -> bool:
+    """A heading at the edge of a run of cell-like lines (not a numbered table row printed on one line)."""
+    return bool(match_heading(text)) and not is_numeric_cell(text) and not is_row_line(text)
 
 
 def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
@@ -243,13 +265,13 @@ def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
         while j < n and is_cell_like(paragraphs[j].text):
             j += 1
         start, end = i, j
-        while start < end and match_heading(paragraphs[start].text) and not is_numeric_cell(paragraphs[start].text):
+        while start < end and _is_heading_not_row(paragraphs[start].text):
             start += 1
-        while end > start and match_heading(paragraphs[end - 1].text) and not is_numeric_cell(paragraphs[end - 1].text):
+        while end > start and _is_heading_not_row(paragraphs[end - 1].text):
             end -= 1
         run = paragraphs[start:end]
-        numeric = sum(1 for p in run if is_numeric_cell(p.text) or "\t" in p.text)
-        tabbed = sum(1 for p in run if "\t" in p.text)
+        numeric = sum(1 for p in run if is_numeric_cell(p.text) or is_row_line(p.text))
+        tabbed = sum(1 for p in run if is_row_line(p.text))
         if (len(run) >= TABLE_MIN_LINES and numeric >= TABLE_MIN_NUMERIC) or tabbed >= 2:
             out.append((start, end))
         i = j
