@@ -47,7 +47,7 @@ LIMITS: dict[str, int] = {
     # decompressed bytes of one part of an archive format (.docx members); a larger part rejects the file
     "max_part_bytes": 256 * 2**20,
     # characters of one clause fed to extraction; a longer clause is split at a safe boundary (not skipped)
-    "max_clause_chars": 2_000,
+    "max_clause_chars": 1_000,
     # nesting depth of HTML elements parsed as a tree; deeper pages are read by a linear-time scanner
     "max_html_depth": 256,
     # bytes of a report parameters file

@@ -32,6 +32,7 @@ from eduanalysis.read.files import (  # noqa: F401  (re-exported: the reading AP
     html_to_text,
     parse_file,
     plausibility,
+    read_corpus_bytes,
     read_corpus_file,
     read_file,
 )
