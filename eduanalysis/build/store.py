@@ -236,25 +236,37 @@ def locked(folder: str | Path, what: str = "build"):
     """Hold the lock of output folder ``folder``; a second holder gets a clear error at once.
 
     The lock is an advisory ``flock`` on ``folder/.lock``, released by the OS when
-    its holder exits or is killed, so a crashed build never leaves it stuck.
-    Leftover staging folders of killed runs are removed once the lock is held.
+    its holder exits or is killed, so a crashed build never leaves it stuck; the
+    file is removed on release (a holder checks that the file it locked is still
+    the one at that path). Leftover staging folders of killed runs are removed
+    once the lock is held.
     """
     folder = Path(folder)
     path = folder / LOCK_NAME
-    fh = open(path, "a+", encoding="utf-8")
     try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; runs must not overlap
+        fcntl = None
+    while True:
+        fh = open(path, "a+", encoding="utf-8")
+        if fcntl is None:
+            break
         try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks here; builds must not overlap
-            fcntl = None
-        if fcntl is not None:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
-                raise EduAnalysisError(f"{folder}: another eduanalysis run ({holder}) is writing to this folder; "
-                                       "wait for it to finish, or choose another output folder") from exc
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise EduAnalysisError(f"{folder}: another eduanalysis run ({holder}) is writing to this folder; "
+                                   "wait for it to finish, or choose another output folder") from exc
+        try:
+            same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        fh.close()  # the holder before us removed the file we locked: lock the new one
+    try:
         fh.seek(0)
         fh.truncate()
         fh.write(f"{what}, pid {os.getpid()} on {socket.gethostname()}\n")
@@ -264,4 +276,7 @@ def locked(folder: str | Path, what: str = "build"):
                 shutil.rmtree(stale, ignore_errors=True)
         yield
     finally:
-        fh.close()
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            fh.close()

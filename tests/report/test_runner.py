@@ -156,7 +156,7 @@ def test_interrupted_report_leaves_the_previous_report_and_figures(tmp_path, mon
         report.report(params, reports, progress=False, kernel="python3")
     assert _contents(figures, reports) == before
     leftovers = {p.name for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")}
-    assert leftovers <= {report.OWNER_MARKER, ".lock"}
+    assert leftovers <= {report.OWNER_MARKER}
 
 
 def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path, monkeypatch):
