@@ -131,13 +131,43 @@ def matrix_table(matrix: pd.DataFrame, lang: str = "zh", bold: str | None = None
     return wide.sort_index(axis=1)
 
 
+#: LaTeX's special characters and what stands for each in text.
+_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+                   "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+#: The one markup the table cells may carry: the bold of the most ambitious cell, made by :func:`format_target`.
+_LATEX_BOLD_RE = re.compile(r"\\textbf\{(.*)\}", re.S)
+
+
+def latex_escape(text) -> str:
+    r"""Text as LaTeX typesets it literally: every special character escaped (no command survives).
+
+    >>> latex_escape(r"\input{/etc/passwd} 50% & $x$")
+    '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\$'
+    """
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], str(text).replace("\n", " "))
+
+
+def markdown_escape(text) -> str:
+    r"""Text for a Markdown table cell: HTML special characters and pipes escaped, one line.
+
+    >>> print(markdown_escape("<img src=x onerror=alert(1)> a|b"))
+    &lt;img src=x onerror=alert(1)&gt; a\|b
+    """
+    import html
+
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
 def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets") -> str:
-    """A booktabs LaTeX table (cells may already contain ``\\textbf``)."""
-    def esc(s: str) -> str:
-        return re.sub(r"(?<!\\)([%&#_])", r"\\\1", str(s))
+    """A booktabs LaTeX table; every cell, heading and the caption are escaped, a cell's ``\\textbf{…}`` kept."""
+    def esc(s) -> str:
+        bold = _LATEX_BOLD_RE.fullmatch(str(s))
+        return f"\\textbf{{{latex_escape(bold.group(1))}}}" if bold else latex_escape(s)
 
     cols = "l" + "l" * table.shape[1]
-    lines = ["\\begin{table}[htbp]", "\\centering", f"\\caption{{{esc(caption)}}}", f"\\label{{{label}}}",
+    lines = ["\\begin{table}[htbp]", "\\centering", f"\\caption{{{latex_escape(caption)}}}",
+             f"\\label{{{re.sub(r'[^A-Za-z0-9:_-]', '', label)}}}",
              f"\\begin{{tabular}}{{{cols}}}", "\\toprule",
              " & ".join([esc(table.index.name or "")] + [esc(c) for c in table.columns]) + " \\\\", "\\midrule"]
     for idx, row in table.iterrows():
@@ -147,12 +177,38 @@ def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets")
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table."""
-    head = [table.index.name or ""] + [str(c) for c in table.columns]
+    """A GitHub-flavoured Markdown table; every cell and heading is escaped (no HTML or table markup survives)."""
+    head = [markdown_escape(table.index.name or "")] + [markdown_escape(c) for c in table.columns]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for idx, row in table.iterrows():
-        lines.append("| " + " | ".join([str(idx)] + [str(v).replace("|", "\\|") for v in row]) + " |")
+        lines.append("| " + " | ".join([markdown_escape(idx)] + [markdown_escape(v) for v in row]) + " |")
     return "\n".join(lines) + "\n"
+
+
+#: Characters that make a spreadsheet read a cell as a formula (CSV injection), and the tab/CR variants.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` for a CSV meant for spreadsheets: a text cell starting like a formula gets a leading ``'``.
+
+    Applied to index and headings too. Numbers are left alone (``-3`` stays a number).
+
+    >>> spreadsheet_safe(pd.DataFrame({"=region": ["=1+1", "大连市"]})).to_dict("list")
+    {"'=region": ["'=1+1", '大连市']}
+    """
+    def guard(v):
+        return f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_LEADS) else v
+
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(guard)
+    out.columns = [guard(c) for c in out.columns]
+    out.index = out.index.map(guard)
+    if table.index.name is not None:
+        out.index.name = guard(table.index.name)
+    return out
 
 
 def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.DataFrame | None = None) -> pd.DataFrame:

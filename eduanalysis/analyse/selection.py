@@ -267,14 +267,20 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
 
     The most ambitious cell of each indicator is bold in LaTeX and Markdown.
     A table cell has room for one language, so ``lang="both"`` gives Chinese.
+    The files are for people: the CSV is for spreadsheets (a cell that starts
+    like a formula gets a leading ``'``), the LaTeX and Markdown are escaped;
+    ``name`` must be a plain file name (it cannot leave ``figures_dir``).
     """
-    from eduanalysis.analyse.compare import matrix_table, to_latex, to_markdown
+    from eduanalysis.analyse.compare import matrix_table, spreadsheet_safe, to_latex, to_markdown
 
+    if (not isinstance(name, str) or not name or name.startswith(".") or Path(name).name != name
+            or any(ch in name for ch in "/\\:\0")):
+        raise EduAnalysisError(f"table name {name!r} must be a plain file name (no folder, no '..', no leading dot)")
     lang = "zh" if lang == "both" else lang
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / f"{name}.csv", "tex": out / f"{name}.tex", "md": out / f"{name}.md"}
-    matrix_table(matrix, lang).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
+    spreadsheet_safe(matrix_table(matrix, lang)).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
     paths["tex"].write_text(to_latex(matrix_table(matrix, lang, bold="latex"), caption=caption),
                             encoding="utf-8", newline="\n")
     paths["md"].write_text(to_markdown(matrix_table(matrix, lang, bold="markdown")), encoding="utf-8", newline="\n")
