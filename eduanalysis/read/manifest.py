@@ -39,7 +39,7 @@ def _exists_below(corpus_dir: Path, rel: str) -> bool:
         path = path / part
         try:
             mode = path.lstat().st_mode
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the name
             return False
         if stat.S_ISLNK(mode):
             return False
@@ -67,6 +67,8 @@ def read_manifest(corpus_dir: str | Path) -> tuple[dict[str, dict[str, str]], li
     csv.field_size_limit(max(old_limit, len(text) + 1))
     try:
         return _parse(corpus_dir, text, where_file)
+    except Exception as exc:  # manifest problems never stop the build, even unforeseen ones
+        return {}, [f"{where_file}: cannot be read ({type(exc).__name__}: {str(exc)[:200]}); the manifest is ignored"]
     finally:
         csv.field_size_limit(old_limit)
 
