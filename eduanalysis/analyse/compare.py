@@ -192,13 +192,17 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` for a CSV meant for spreadsheets: a text cell starting like a formula gets a leading ``'``.
 
-    Applied to index and headings too. Numbers are left alone (``-3`` stays a number).
+    Applied to index and headings too; carriage returns become line feeds (which CSV quotes). Numbers are
+    left alone (``-3`` stays a number).
 
     >>> spreadsheet_safe(pd.DataFrame({"=region": ["=1+1", "大连市"]})).to_dict("list")
     {"'=region": ["'=1+1", '大连市']}
     """
     def guard(v):
-        return f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_LEADS) else v
+        if not isinstance(v, str):
+            return v
+        text = v.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR is not quoted by CSV writers: it would split the row
+        return f"'{text}" if v.startswith(FORMULA_LEADS) else text
 
     out = table.copy()
     for col in out.columns:
