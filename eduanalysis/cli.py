@@ -24,6 +24,8 @@ def _build(args: argparse.Namespace) -> int:
                    batch_size=args.batch_size or BATCH_DOCS)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for row in result.tables["rejects"].itertuples():
         print(f"rejected: {row.source_file}: {row.reason}", file=sys.stderr)
     print(result.summary())
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except EduAnalysisError as exc:
         print(f"eduanalysis: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file system problem no stage anticipated: name the path, no traceback
+        print(f"eduanalysis: error: {exc.filename or ''}: {exc.strerror or exc}; check that path (permissions, "
+              "free space) and run again", file=sys.stderr)
         return 2
 
 

@@ -9,7 +9,8 @@ writes the executed notebook and an HTML export of it to ``--out`` (default
 explicitly: ``eduanalysis`` (installed by ``make setup``) when present,
 otherwise ``python3``; a notebook's own metadata is never trusted.
 
-The parameters file is YAML (read with ``yaml.safe_load``)::
+The parameters file is YAML (read by :func:`eduanalysis.report.params.safe_yaml`: no
+anchors or aliases, no tags beyond plain YAML)::
 
     processed_dir: data/processed
     figures_dir: figures
@@ -27,6 +28,7 @@ cell.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import html
 import os
@@ -39,6 +41,7 @@ from pathlib import Path
 
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report.params import check_knob, check_regions, safe_yaml, show
 
 PREFERRED_KERNEL = "eduanalysis"
 FALLBACK_KERNEL = "python3"
@@ -85,17 +88,11 @@ class ReportParams:
 
 def load_params(path: str | Path | None) -> ReportParams:
     """Read and validate a YAML parameters file (None: all defaults)."""
-    import yaml
-
     raw: dict = {}
     if path is not None:
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise EduAnalysisError(f"cannot read parameters file {path}: {exc.strerror}") from exc
-        except yaml.YAMLError as exc:
-            raise EduAnalysisError(f"parameters file {path} is not valid YAML: {exc}") from exc
+        raw = safe_yaml(path)
+        raw = {} if raw is None else raw
         if not isinstance(raw, dict):
             raise EduAnalysisError(f"parameters file {path} must be a mapping of name: value")
     return validate_params(raw, source=str(path or "defaults"))
@@ -111,14 +108,14 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
     ...
     eduanalysis.errors.EduAnalysisError: parameters: seed must be an integer, got '42' (str)
     """
-    unknown = sorted(set(raw) - set(DEFAULTS))
+    unknown = sorted(map(str, set(raw) - set(DEFAULTS)))
     if unknown:
         raise EduAnalysisError(f"{source}: unknown parameters {unknown}; allowed: {sorted(DEFAULTS)}")
     p = {**DEFAULTS, **raw}
 
     def fail(name, expected):
         v = p[name]
-        raise EduAnalysisError(f"{source}: {name} must be {expected}, got {v!r} ({type(v).__name__})")
+        raise EduAnalysisError(f"{source}: {name} must be {expected}, got {show(v)} ({type(v).__name__})")
 
     for name in ("corpus_dir", "processed_dir", "figures_dir", "analysis_dir", "notebooks_dir"):
         if not isinstance(p[name], str) or not p[name]:
@@ -163,28 +160,8 @@ def check_notebook_params(paths: list[Path], params: ReportParams) -> None:
         declared = papermill.inspect_notebook(str(names[nb]))
         for key, value in knobs.items():
             if key not in declared:
-                raise EduAnalysisError(f"notebook {nb} has no parameter {key!r}; it takes {sorted(declared)}")
-            default = declared[key]["default"]
-            if not _same_kind(value, default):
-                raise EduAnalysisError(f"notebooks.{nb}.{key} = {value!r} does not match the notebook's "
-                                       f"default {default} ({declared[key]['inferred_type_name']})")
-
-
-def _same_kind(value, default_source: str) -> bool:
-    """Compare a YAML value with a parameter default as written in the notebook (a Python literal)."""
-    import ast
-
-    try:
-        default = ast.literal_eval(default_source)
-    except (ValueError, SyntaxError):
-        return True
-    if default is None or value is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, int | float) and isinstance(value, int | float):
-        return isinstance(value, int) or isinstance(default, float)
-    return type(value) is type(default)
+                raise EduAnalysisError(f"notebook {nb} has no parameter {show(key)}; it takes {sorted(declared)}")
+            check_knob(nb, key, value, declared[key]["default"])
 
 
 def kernel_name() -> str:
@@ -270,26 +247,50 @@ def write_index(out_dir: Path, notebooks: list[Path], params: ReportParams) -> P
 
 def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DIR, progress: bool = True,
            kernel: str | None = None) -> list[Path]:
-    """Build if needed, run every notebook, export HTML; returns the executed notebooks."""
+    """Build if needed, run every notebook, export HTML; returns the executed notebooks.
+
+    Every check that can fail on the input — parameters, notebook knobs, the
+    processed folder's corpus, the regions — runs before any kernel starts and
+    raises :class:`EduAnalysisError` (exit status 2). The output and figures
+    folders are locked while the report runs; files are replaced only in
+    folders the report owns (:data:`OWNER_MARKER`).
+    """
+    from eduanalysis.build import store
+
     out_dir = Path(out_dir)
+    for name, folder in (("--out", out_dir), ("figures_dir", params.figures_dir)):
+        if folder.exists() and not folder.is_dir():
+            raise EduAnalysisError(f"{name} {folder} is a file, not a folder; name a folder for the report")
     paths = notebook_paths(params.notebooks_dir)
     check_notebook_params(paths, params)
+    check_processed_dir(params)
     kernel = kernel or kernel_name()
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     # The build is incremental: it fingerprints the corpus files, the manifest and the package's code
     # and resources, and returns at once when the tables are up to date.
     from eduanalysis import build
+    from eduanalysis.build.pipeline import read_table
 
     say(f"tables: {params.corpus_dir} -> {params.processed_dir}")
     say(build(params.corpus_dir, params.processed_dir).summary())
+    check_regions(read_table(params.processed_dir, "documents"), params.regions)
     out_dir.mkdir(parents=True, exist_ok=True)
     params.figures_dir.mkdir(parents=True, exist_ok=True)
+    params.analysis_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for folder in sorted({out_dir.resolve(), params.figures_dir.resolve(), params.analysis_dir.resolve()}):
+            locks.enter_context(store.locked(folder, "report"))
+        return _run_and_publish(params, out_dir, paths, kernel, say)
+
+
+def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], kernel: str, say) -> list[Path]:
     # Everything is written to staging folders and published only when every notebook ran, so an
     # interrupted or failed run leaves the previous report and figures whole.
-    stage_out = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    stage_figures = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.figures_dir))
-    params.analysis_dir.mkdir(parents=True, exist_ok=True)
-    stage_analysis = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.analysis_dir))
+    from eduanalysis.build.store import STAGING_PREFIX
+
+    stage_out = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    stage_figures = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.figures_dir))
+    stage_analysis = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.analysis_dir))
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
     try:
         done = []
@@ -299,11 +300,15 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
             done.append(run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel))
             say(f"[{i}/{len(paths)}] {path.stem} done in {time.monotonic() - start:.1f} s")
         write_index(stage_out, done, params)
+        _check_publishable(stage_out, out_dir)
+        _check_publishable(stage_figures, params.figures_dir)
+        _check_publishable(stage_analysis, params.analysis_dir)
     except NotebookFailed as exc:
         shutil.rmtree(stage_figures, ignore_errors=True)
         shutil.rmtree(stage_analysis, ignore_errors=True)
-        failed = out_dir / FAILED_DIR
+        failed = _failed_dir(out_dir)
         shutil.rmtree(failed, ignore_errors=True)
+        _mark(stage_out)
         os.replace(stage_out, failed)
         raise NotebookFailed(str(exc).replace(str(stage_out), str(failed))
                              + "; the previous report and figures are unchanged") from exc
@@ -314,22 +319,88 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
         raise
     published = [_publish(stage_out, out_dir), _publish(stage_figures, params.figures_dir),
                  _publish(stage_analysis, params.analysis_dir)]
-    shutil.rmtree(out_dir / FAILED_DIR, ignore_errors=True)
+    for failed in _owned_failed_dirs(out_dir):
+        shutil.rmtree(failed, ignore_errors=True)
     say(f"report: {out_dir / 'index.html'} ({published[0]} files; {published[1]} figure files in {params.figures_dir})")
     return [out_dir / p.name for p in done]
 
 
 #: Where the executed copies of a failed run go (the published report stays as it was).
 FAILED_DIR = "failed"
+#: Written into every folder the report writes: files there are the report's to replace. A folder without it is
+#: the user's, and a file of the same name as one the report writes is never overwritten there.
+OWNER_MARKER = ".eduanalysis-report"
+
+
+def _owned(folder: Path) -> bool:
+    return (folder / OWNER_MARKER).is_file()
+
+
+def _mark(folder: Path) -> None:
+    marker = folder / OWNER_MARKER
+    if not marker.exists():
+        marker.write_text("written by eduanalysis report: files here are replaced by the next report\n",
+                          encoding="utf-8")
+
+
+def _failed_dir(out_dir: Path) -> Path:
+    """``out/failed``, or ``failed-2``, ``failed-3`` … when a folder of that name is the user's (never deleted)."""
+    for n in range(1, 1000):
+        candidate = out_dir / (FAILED_DIR if n == 1 else f"{FAILED_DIR}-{n}")
+        if not candidate.exists() or (candidate.is_dir() and not candidate.is_symlink() and _owned(candidate)):
+            return candidate
+    raise EduAnalysisError(f"{out_dir}: too many folders named {FAILED_DIR}-N; remove some")
+
+
+def _owned_failed_dirs(out_dir: Path) -> list[Path]:
+    return [p for p in sorted(out_dir.glob(f"{FAILED_DIR}*"))
+            if p.is_dir() and not p.is_symlink() and _owned(p)
+            and (p.name == FAILED_DIR or p.name.removeprefix(f"{FAILED_DIR}-").isdigit())]
+
+
+def _check_publishable(staging: Path, target: Path) -> None:
+    """Refuse to publish over files the report did not write: ``target`` must be the report's, or hold none of the names."""
+    if _owned(target):
+        return
+    clash = sorted(p.name for p in staging.iterdir() if (target / p.name).exists())
+    if clash:
+        shown = ", ".join(clash[:5]) + (" …" if len(clash) > 5 else "")
+        raise EduAnalysisError(f"{target} already holds {shown}, which eduanalysis report did not write there (no "
+                               f"{OWNER_MARKER} file); move them away or choose another folder — nothing was "
+                               "overwritten. If they are from an earlier report, delete them")
 
 
 def _publish(staging: Path, target: Path) -> int:
-    """Move every file of ``staging`` into ``target`` (each move atomic) and remove ``staging``."""
-    files = sorted(p for p in staging.iterdir() if p.is_file())
+    """Move every file of ``staging`` into ``target`` (each move atomic), mark ``target`` as the report's, remove ``staging``."""
+    files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != OWNER_MARKER)
+    _mark(target)
     for path in files:
         os.replace(path, target / path.name)
     shutil.rmtree(staging, ignore_errors=True)
     return len(files)
+
+
+def check_processed_dir(params: ReportParams) -> None:
+    """Refuse to rebuild a processed folder that was built from another corpus (``.build.json`` records it).
+
+    A processed folder of tables that no build wrote is refused by the build
+    itself; so a report never replaces a user's tables with those of the
+    default corpus.
+    """
+    import json
+
+    from eduanalysis.build.pipeline import STAMP_NAME
+
+    stamp = params.processed_dir / STAMP_NAME
+    try:
+        built_from = json.loads(stamp.read_text(encoding="utf-8")).get("corpus")
+    except (OSError, ValueError, AttributeError):
+        return
+    wanted = str(params.corpus_dir.resolve())
+    if built_from and built_from != wanted:
+        raise EduAnalysisError(f"{params.processed_dir} was built from the corpus {built_from}, not from "
+                               f"{params.corpus_dir}; set corpus_dir: {built_from} in the parameters file to keep "
+                               "using it, or choose another processed_dir (nothing was rebuilt)")
 
 
 def _cli(args: argparse.Namespace) -> int:

@@ -66,8 +66,9 @@ def test_notebook_knobs_are_checked_against_the_parameters_cell(tmp_path):
     paths = report.notebook_paths(tmp_path)
     ok = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": {"n_clusters": 6}}})
     report.check_notebook_params(paths, ok)
-    for knobs, message in [({"n_seeds": "5"}, "does not match"), ({"k": 5}, "has no parameter 'k'"),
-                           ({"k_range": 4}, "does not match")]:
+    for knobs, message in [({"n_seeds": "5"}, "n_seeds = '5' must be a whole number"),
+                           ({"k": 5}, "has no parameter 'k'"),
+                           ({"k_range": 4}, "k_range = 4 must be a list of two whole numbers")]:
         params = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": knobs}})
         with pytest.raises(EduAnalysisError, match=message):
             report.check_notebook_params(paths, params)
@@ -124,6 +125,8 @@ def _atomic_setup(tmp_path, monkeypatch, fail_at=None, interrupt_at=None):
     reports.mkdir()
     for path in (figures / "00_a.svg", figures / "10_b.svg", reports / "00_a.html", reports / "index.html"):
         path.write_text("old", encoding="utf-8")
+    for folder in (figures, reports):  # written by an earlier report, which marks its folders
+        (folder / report.OWNER_MARKER).write_text("", encoding="utf-8")
 
     def fake_run(path, out_dir, parameters, kernel):
         Path(parameters["figures_dir"], f"{path.stem}.svg").write_text("new", encoding="utf-8")
@@ -152,7 +155,8 @@ def test_interrupted_report_leaves_the_previous_report_and_figures(tmp_path, mon
     with pytest.raises(KeyboardInterrupt):
         report.report(params, reports, progress=False, kernel="python3")
     assert _contents(figures, reports) == before
-    assert not [p for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")]
+    leftovers = {p.name for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")}
+    assert leftovers <= {report.OWNER_MARKER}
 
 
 def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path, monkeypatch):
@@ -167,7 +171,8 @@ def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path
 
 def test_successful_report_replaces_the_previous_one(tmp_path, monkeypatch):
     params, figures, reports = _atomic_setup(tmp_path, monkeypatch)
-    (reports / "failed").mkdir()
+    (reports / "failed").mkdir()  # the copies of an earlier failed run
+    (reports / "failed" / report.OWNER_MARKER).write_text("", encoding="utf-8")
     report.report(params, reports, progress=False, kernel="python3")
     assert (figures / "10_b.svg").read_text(encoding="utf-8") == "new"
     assert (reports / "10_b.html").read_text(encoding="utf-8") == "new"
