@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench bench-quick clean
+.PHONY: setup build report report-meiyu test lab lint dictionary bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
+report-meiyu: $(STAMP)
+	$(BIN)/eduanalysis report --params params/meiyu.yml --out reports/meiyu
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -44,4 +48,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200 --repeats 1
 
 clean:
-	rm -rf data/processed/* figures/* reports/
+	rm -rf data/processed/* data/processed-meiyu figures/* reports/
