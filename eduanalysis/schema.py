@@ -213,8 +213,39 @@ TARGETS = Table(
     ),
 )
 
+# --- citations -----------------------------------------------------------------
+
+CITATIONS = Table(
+    "citations",
+    "One row per citation of another document in a document's text or title: the cited title and 文号 as written "
+    "and normalised, where it stands, and the cited document when it is in the corpus.",
+    ("citation_id",),
+    (
+        _c("citation_id", "string", "Key: doc_id + '-c' + 3-digit order (by position).", False),
+        _c("doc_id", "string", "The citing document.", False),
+        _c("measure_id", "string", "Measure the citation starts in (empty when it stands in boilerplate)."),
+        _c("form", "string", "title_number (《title》(文号)), title (《title》 alone), number (文号 alone) or "
+                             "forwarded (what a 转发 notice's title forwards).", False),
+        _c("char_start", "Int64", "Start of the citation in documents.text (empty when a forwarded title is not found "
+                                  "in the text)."),
+        _c("char_end", "Int64", "End offset (exclusive)."),
+        _c("text", "string", "The citation as written (issuer, title and 文号).", False),
+        _c("cited_issuer_text", "string", "Issuer written before the 《 (国务院办公厅《关于…》), as written."),
+        _c("cited_title_text", "string", "Cited title as written, without 《》."),
+        _c("cited_title", "string", "Normalised full title matched against documents: issuer + title when the title "
+                                    "starts with 关于; Han characters, letters and digits only."),
+        _c("cited_number_text", "string", "Cited 文号 as written (any brackets, full or half width)."),
+        _c("cited_number", "string", "Normalised 文号: issuer〔year〕serial号."),
+        _c("cited_year", "Int64", "Year of the cited 文号."),
+        _c("cited_doc_id", "string", "The cited document when it is in the corpus (empty otherwise: never guessed)."),
+        _c("match", "string", "How cited_doc_id was found: number (normalised 文号), title (normalised full title), "
+                              "ambiguous (several documents match: left empty), none (not in the corpus)."),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DOCUMENTS, BOILERPLATE, REJECTS, SECTIONS, MEASURES, RESPONSIBILITIES, TARGETS)
+    t.name: t for t in (DOCUMENTS, BOILERPLATE, REJECTS, SECTIONS, MEASURES, RESPONSIBILITIES, TARGETS,
+                             CITATIONS)
 }
 
 

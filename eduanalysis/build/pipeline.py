@@ -42,17 +42,19 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.build import cache, executors
+from eduanalysis.build import cache, executors, links
 from eduanalysis.build import store as tablefiles
 from eduanalysis.build.store import TableWriter, write_frame
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.extract.citations import citations, document_keys, resolve
 from eduanalysis.extract.responsibilities import responsibilities
 from eduanalysis.extract.structure import sections_and_measures
 from eduanalysis.extract.targets import targets
 from eduanalysis.read import documents as corpus
 
 #: Tables in the order they are built (and listed by ``load``).
-CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")
+CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets",
+               "citations")
 
 #: Documents per task handed to a worker: enough to amortise the hand-off, few enough to balance the load.
 TASK_DOCS = 8
@@ -60,7 +62,7 @@ TASK_DOCS = 8
 BATCH_DOCS = 200
 #: The core tables but rejects, in groups of about equal cost to merge and write (measured on synthetic corpora):
 #: with two or more workers each group is written by its own process.
-MERGE_GROUPS = (("documents", "boilerplate", "responsibilities"), ("sections", "measures", "targets"))
+MERGE_GROUPS = (("documents", "boilerplate", "responsibilities", "citations"), ("sections", "measures", "targets"))
 #: The cache folder inside the output folder unless ``cache_dir`` names another.
 CACHE_DIRNAME = ".cache"
 #: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
@@ -95,7 +97,7 @@ class BuildResult:
             mapped = (self.stats["targets_mapped"] / self.stats["targets"] if self.stats is not None
                       else self.tables["targets"]["indicator_id"].notna().mean())
             line += f" ({mapped:.0%} mapped to canonical indicators)"
-        line += f", {rows('responsibilities')} responsibilities"
+        line += f", {rows('responsibilities')} responsibilities, {rows('citations')} citations"
         if self.processed is not None:
             line += f"; {self.processed} documents read, {self.reused} from the cache"
         return line + (f" -> {self.out_dir}" if self.out_dir else "")
@@ -153,6 +155,7 @@ def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dic
         "documents": documents, "boilerplate": boilerplate, "sections": sections, "measures": measures,
         "responsibilities": responsibilities(measures, validate=False),
         "targets": targets(documents, sections, measures, validate=False),
+        "citations": citations(documents, measures, validate=False),
     }
 
 
@@ -229,7 +232,10 @@ def build_tables(corpus_dir: str | Path, progress: bool = False) -> BuildResult:
     for path in _progress(files, progress, "reading"):
         rel = path.relative_to(corpus_dir).as_posix()
         results.append(process_document(corpus_dir, rel, manifest.get(rel), types))
-    return BuildResult(combine(results), warnings)
+    tables = combine(results)
+    # Citations link documents: resolved once every document is known (build() does it after the merge).
+    tables["citations"] = resolve(tables["citations"], document_keys(tables["documents"]))
+    return BuildResult(tables, warnings)
 
 
 @dataclass(frozen=True)
@@ -274,6 +280,7 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
         summaries.update({d.key: store.summary(d.key) for d in docs if d.key not in summaries})
         local = executors.default_workers() if scheduler == "dask" else n_workers
         stats = _merge(docs, summaries, store, staging / "tables", batch_size, local, progress)
+        links.resolve_citations(staging / "tables")
         _install(staging / "tables", out, fingerprint, stats)
         if use_cache:
             store.prune_other_versions()

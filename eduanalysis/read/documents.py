@@ -251,12 +251,13 @@ def doc_id_for(source_file: str) -> str:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every file below the corpus folder, sub-folders included, in a stable order (manifest and hidden files excluded)."""
+    """Every file below the corpus folder, sub-folders included, in a stable order (manifest, top-level notes
+    such as SOURCE.md — :data:`eduanalysis.config.CORPUS_NOTE_NAMES` — and hidden files excluded)."""
     if not corpus_dir.is_dir():
         raise EduAnalysisError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR naming a folder of documents")
     files = [p for p in corpus_dir.rglob("*") if p.is_file()
              and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-             and p.relative_to(corpus_dir).as_posix() != config.MANIFEST_NAME]
+             and p.relative_to(corpus_dir).as_posix() not in (config.MANIFEST_NAME, *config.CORPUS_NOTE_NAMES)]
     return sorted(files, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
