@@ -96,7 +96,7 @@ def patterns() -> Patterns:
         raise EduAnalysisError(f"{path}: a title_noise pattern does not compile: {exc}") from exc
     # A 文号: issuer abbreviation, bracketed year, serial, 号 (dropped in some web copies when a bracket follows).
     number = re.compile(rf"(?P<prefix>[\u4e00-\u9fff]{{1,{MAX_PREFIX_CHARS * 3}}}?)?\s*[{opening}]\s*"
-                        rf"(?P<year>(?:19|20)\d{{2}})\s*[{closing}]\s*第?\s*(?P<serial>\d{{1,4}})\s*(?:号|(?=[){closing}]))")
+                        rf"(?P<year>(?:19|20)\d{{2}})\s*[{closing}]\s*第?\s*(?P<serial>\d{{1,4}})\s*(?:号|(?=[{closing}]))")
     return Patterns(
         number=number,
         title=re.compile(r"《(?P<title>(?:[^《》\n]|《[^《》\n]*》){1,200})》"),
@@ -203,7 +203,7 @@ def citations_in_text(text: str, skip: list[tuple[int, int]] = ()) -> list[dict]
     rows: list[dict] = []
     taken: list[tuple[int, int]] = list(skip)
     for line_start, line in _lines(text):
-        if p.number.fullmatch(line.strip().strip("()")):  # the document's own 文号 under its title
+        if p.number.fullmatch(line.strip().strip("()（）")):  # the document's own 文号 under its title
             taken.append((line_start, line_start + len(line)))
     for m in p.title.finditer(text):
         if _inside(m.start(), taken):
@@ -215,7 +215,7 @@ def citations_in_text(text: str, skip: list[tuple[int, int]] = ()) -> list[dict]
             continue
         issuer = _issuer_before(text, m.start())
         end, number_text, number_m = m.end(), None, None
-        after = re.match(r"\s*\(\s*", text[m.end():])
+        after = re.match(r"\s*[(（]\s*", text[m.end():])
         if after:
             nm = p.number.match(text, m.end() + after.end())
             if nm is not None and not (nm.group("prefix") or "").startswith(("以下", "下称")):
@@ -339,7 +339,7 @@ def own_number(text: str) -> str | None:
     if not isinstance(text, str):
         return None
     for _, line in _lines(text[:OWN_NUMBER_HEAD_CHARS]):
-        bare = line.strip().strip("()")
+        bare = line.strip().strip("()（）")
         if bare and patterns().number.fullmatch(bare):
             return parse_number(bare)
     return None
@@ -369,7 +369,7 @@ def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) 
     >>> keys = pd.DataFrame({"doc_id": ["N", "P"], "number": ["国办发〔2015〕71号", None], "title": ["甲关于乙的意见", "丙关于丁的意见"]})
     >>> c = pd.DataFrame({"doc_id": ["P", "P"], "cited_number": ["国办发〔2015〕71号", None], "cited_title": [None, "丙关于丁的意见"]})
     >>> resolve(c, keys, validate=False)[["cited_doc_id", "match"]].values.tolist()
-    [['N', 'number'], [None, 'none']]
+    [['N', 'number'], [<NA>, 'none']]
     """
     by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(list).to_dict()
     by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(list).to_dict()
