@@ -1,0 +1,337 @@
+"""Central → local transposition: how each document implements the documents it cites.
+
+For a local document and a reference (an in-corpus document it cites, one those
+cite in turn, or a reference chosen in the parameters), every clause measure of
+the local document is paired with its most similar clause of the reference
+(cosine of character 2–3-gram TF-IDF vectors, :mod:`eduanalysis.analyse.features`)
+and classed:
+
+- ``verbatim``: similarity ≥ ``verbatim`` (:data:`VERBATIM`) — copied, perhaps with the
+  place name or a date changed;
+- ``adapted``: ≥ ``adapted`` (:data:`ADAPTED`) — the same provision reworded, extended or cut;
+- ``new``: below — a provision the reference does not have.
+
+Reference clauses no local clause echoes (best similarity below ``adapted``) are
+``dropped``. Targets the local document adds — a canonical indicator the reference
+sets no target for, or a number its counterpart clause does not state — or
+tightens (same canonical indicator, stricter value or earlier year) are the
+``added targets``. The lag is the days between the two documents' dates.
+
+The similarity is computed one (document, reference) block at a time — the
+local document's clauses × the reference's — never all clauses × all clauses,
+over one vocabulary fitted on the documents involved.
+
+Clauses that stand in more than ``max_document_share`` of the corpus's documents
+with the same characters (export furniture such as 北大法宝【法宝引证码】) are left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import pandas as pd
+
+from eduanalysis.analyse.compare import LOWER_IS_AMBITIOUS
+from eduanalysis.analyse.features import chars_only, count_matrix, text_measures, tfidf
+from eduanalysis.config import resource_path
+from eduanalysis.errors import EduAnalysisError
+from eduanalysis.extract.citations import document_keys, normalise_title, parse_number
+
+#: Similarity from which a clause counts as copied (see README: on the example corpus, clause pairs above
+#: 0.8 differ by place names, dates and a word or two; between 0.3 and 0.8 they share the provision's wording
+#: but reword, extend or cut it; below 0.3 they share a few common words at most).
+VERBATIM = 0.8
+#: Similarity from which a clause counts as an adaptation of its counterpart (below: new).
+ADAPTED = 0.3
+#: A clause whose characters stand in more than this share of the corpus's documents is furniture.
+MAX_DOCUMENT_SHARE = 0.5
+#: How far citations are followed: 1 = the documents cited, 2 = also the documents they cite.
+MAX_DEPTH = 2
+#: Character n-grams of the clause vectors.
+NGRAM_RANGE = (2, 3)
+CLASSES = ("verbatim", "adapted", "new", "dropped")
+LEVELS_FILE = "analyse/levels.csv"
+LEVEL_ORDER = ("national", "province", "prefecture", "county")
+
+
+@functools.lru_cache(maxsize=1)
+def level_rules() -> pd.DataFrame:
+    """``resources/analyse/levels.csv``: field, pattern, level, note — the first matching row wins."""
+    path = resource_path(LEVELS_FILE)
+    rules = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(rules.columns) != ["field", "pattern", "level", "note"] or (rules == "").any().any():
+        raise EduAnalysisError(f"{path}: columns must be field,pattern,level,note, every cell filled")
+    bad = sorted(set(rules["level"]) - set(LEVEL_ORDER))
+    if bad:
+        raise EduAnalysisError(f"{path}: unknown levels {bad}; use {LEVEL_ORDER}")
+    try:
+        rules["regex"] = [re.compile(p) for p in rules["pattern"]]
+    except re.error as exc:
+        raise EduAnalysisError(f"{path}: a pattern does not compile: {exc}") from exc
+    return rules
+
+
+def document_levels(documents: pd.DataFrame) -> pd.Series:
+    """Administrative level of each document (``doc_id`` index): ``admin_level`` when set, else by
+    :func:`level_rules` on its title and region; empty when nothing says.
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "admin_level": [None, None, "county"],
+    ...                   "title_zh": ["国务院办公厅关于…", "成都市人民政府办公厅关于…", "x"], "region_zh": [None, "成都市", "y"]})
+    >>> document_levels(d).tolist()
+    ['national', 'prefecture', 'county']
+    """
+    rules = level_rules()
+    out = {}
+    for d in documents.itertuples(index=False):
+        level = getattr(d, "admin_level", None)
+        if not isinstance(level, str) or not level:
+            level = None
+            for rule in rules.itertuples(index=False):
+                value = getattr(d, rule.field, None)
+                if isinstance(value, str) and rule.regex.search(value):
+                    level = rule.level
+                    break
+        out[d.doc_id] = level
+    return pd.Series(out, name="level", dtype="object")
+
+
+def document_dates(documents: pd.DataFrame) -> pd.Series:
+    """Each document's date (``published_date``, else ``written_date``) as a Timestamp, NaT when unknown."""
+    dates = documents["published_date"].astype(object).where(documents["published_date"].notna(),
+                                                             documents["written_date"].astype(object))
+    return pd.Series(pd.to_datetime(dates.to_numpy(), errors="coerce"), index=documents["doc_id"].to_numpy(),
+                     name="date")
+
+
+def find_reference(documents: pd.DataFrame, reference: str) -> str:
+    """The ``doc_id`` a parameter names: a doc_id, a 文号 (any brackets) or a full title."""
+    if reference in set(documents["doc_id"]):
+        return reference
+    keys = document_keys(documents)
+    number, title = parse_number(reference), normalise_title(reference)
+    hits = keys.loc[(keys["number"] == number) if number else (keys["title"] == title), "doc_id"].tolist()
+    if len(hits) != 1:
+        raise EduAnalysisError(f"reference {reference!r} names {len(hits)} documents of the corpus; give a doc_id, "
+                               "a 文号 or a full title that names exactly one")
+    return hits[0]
+
+
+def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references: list[str] | None = None,
+                    max_depth: int = MAX_DEPTH) -> pd.DataFrame:
+    """The (document, reference) pairs to compare: ``doc_id, reference_id, link, depth``.
+
+    ``link`` is ``cites`` (a resolved citation, depth 1), ``via`` (a document a
+    cited document cites, up to ``max_depth``) or ``chosen`` (every other
+    document against each of ``references``: doc_ids, 文号 or titles).
+    """
+    docs = set(documents["doc_id"])
+    c = citations.dropna(subset=["cited_doc_id"])
+    c = c.loc[c["doc_id"].isin(docs) & c["cited_doc_id"].isin(docs) & (c["doc_id"] != c["cited_doc_id"])]
+    cites = c.groupby("doc_id")["cited_doc_id"].agg(lambda s: sorted(set(s))).to_dict()
+    rows = {}
+    for doc, direct in cites.items():
+        frontier, seen = list(direct), {doc}
+        for depth in range(1, max_depth + 1):
+            nxt = []
+            for ref in frontier:
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                rows[(doc, ref)] = ("cites" if depth == 1 else "via", depth)
+                nxt += cites.get(ref, [])
+            frontier = nxt
+    for ref in references or []:
+        ref_id = find_reference(documents, ref)
+        for doc in sorted(docs - {ref_id}):
+            rows.setdefault((doc, ref_id), ("chosen", pd.NA))
+    out = pd.DataFrame([(d, r, link, depth) for (d, r), (link, depth) in rows.items()],
+                       columns=["doc_id", "reference_id", "link", "depth"])
+    return out.sort_values(["doc_id", "reference_id"], kind="mergesort").reset_index(drop=True)
+
+
+def clause_measures(measures: pd.DataFrame, max_document_share: float = MAX_DOCUMENT_SHARE) -> pd.DataFrame:
+    """Text measures without corpus-wide furniture (the same characters in > ``max_document_share`` of documents)."""
+    m = text_measures(measures)
+    key = m["text"].map(chars_only)
+    n_docs = max(m["doc_id"].nunique(), 1)
+    spread = m.assign(key=key).groupby("key")["doc_id"].nunique()
+    furniture = set(spread.index[spread > max_document_share * n_docs]) | {""}
+    return m.loc[~key.isin(furniture)].sort_values("measure_id", kind="mergesort").reset_index(drop=True)
+
+
+def align(measures: pd.DataFrame, pairs: pd.DataFrame, verbatim: float = VERBATIM, adapted: float = ADAPTED,
+          ngram_range: tuple[int, int] = NGRAM_RANGE) -> pd.DataFrame:
+    """The ``transposition_pairs`` table: each local clause with its best reference clause, and the dropped ones.
+
+    ``measures`` are the clause measures to compare (:func:`clause_measures`).
+    One TF-IDF vocabulary is fitted on the clauses of the documents in ``pairs``;
+    each pair's block of similarities is local clauses × reference clauses.
+
+    >>> m = pd.DataFrame({"measure_id": ["a1", "a2", "r1", "r2"], "doc_id": ["A", "A", "R", "R"],
+    ...                   "text": ["开齐开足美育课程", "建设艺术特色学校", "开齐开足美育课程", "加强美育教师队伍建设"]})
+    >>> p = align(m, pd.DataFrame({"doc_id": ["A"], "reference_id": ["R"]}))
+    >>> p[["measure_id", "class"]].values.tolist()
+    [['a1', 'verbatim'], ['a2', 'new'], ['r2', 'dropped']]
+    """
+    if not 0 <= adapted <= verbatim <= 1:
+        raise EduAnalysisError(f"thresholds must satisfy 0 <= adapted ({adapted}) <= verbatim ({verbatim}) <= 1")
+    cols = ["doc_id", "reference_id", "measure_id", "matched_measure_id", "similarity", "class", "text",
+            "matched_text"]
+    involved = set(pairs["doc_id"]) | set(pairs["reference_id"])
+    m = measures.loc[measures["doc_id"].isin(involved)].sort_values("measure_id", kind="mergesort")
+    m = m.reset_index(drop=True)
+    if m.empty or pairs.empty:
+        return pd.DataFrame(columns=cols)
+    x = tfidf(count_matrix(m["text"], "char", ngram_range=ngram_range)[0])
+    rows_of = m.groupby("doc_id").indices
+    ids, texts = m["measure_id"].to_numpy(), m["text"].to_numpy()
+    out = []
+    for doc, ref in zip(pairs["doc_id"], pairs["reference_id"], strict=True):
+        ia, ir = rows_of.get(doc), rows_of.get(ref)
+        if ia is None or ir is None:
+            continue
+        sim = np.round((x[ia] @ x[ir].T).toarray(), 12)
+        best_r, score_r = sim.argmax(axis=1), sim.max(axis=1)
+        for i, j, s in zip(ia, ir[best_r], score_r, strict=True):
+            cls = "verbatim" if s >= verbatim else "adapted" if s >= adapted else "new"
+            out.append((doc, ref, ids[i], ids[j], float(s), cls, texts[i], texts[j]))
+        best_a, score_a = sim.argmax(axis=0), sim.max(axis=0)
+        for j, i, s in zip(ir, ia[best_a], score_a, strict=True):
+            if s < adapted:
+                out.append((doc, ref, ids[j], ids[i], float(s), "dropped", texts[j], texts[i]))
+    return pd.DataFrame(out, columns=cols)
+
+
+def _stricter(local: pd.Series, ref: pd.DataFrame) -> bool:
+    """A local target is stricter than every reference target of its indicator: value or an earlier year."""
+    lower = local["comparator"] in LOWER_IS_AMBITIOUS
+    value = local["value_norm"] if pd.notna(local["value_norm"]) else local["value"]
+    for r in ref.itertuples(index=False):
+        rv = r.value_norm if pd.notna(r.value_norm) else r.value
+        if (local["unit"] if pd.notna(local["unit"]) else None) != (r.unit if pd.notna(r.unit) else None):
+            return False
+        better = value < rv if lower else value > rv
+        same = value == rv
+        earlier = pd.notna(local["year"]) and pd.notna(r.year) and local["year"] < r.year
+        if not (better or (same and earlier)):
+            return False
+    return True
+
+
+def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Targets each local document adds or tightens against each reference.
+
+    A local target (``kind == "target"``) is ``tightened`` when the reference sets
+    targets for the same canonical indicator and this one is stricter than all of
+    them (higher, or lower for ceilings; or the same value by an earlier year) in the same
+    unit; ``added`` when the reference sets none for its indicator and the reference
+    clause its clause is paired with states no target of the same value and unit
+    (unmapped targets: that clause test alone). Columns: ``doc_id, reference_id,
+    target_id, status, indicator_id, indicator_en, value, unit, year, sentence``.
+    """
+    cols = ["doc_id", "reference_id", "target_id", "status", "indicator_id", "indicator_en", "value", "unit", "year",
+            "sentence"]
+    t = targets.loc[targets["kind"] == "target"]
+    by_doc = dict(tuple(t.groupby("doc_id")))
+    by_measure = dict(tuple(t.groupby("measure_id")))
+    matched = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
+        ["doc_id", "reference_id", "measure_id"])["matched_measure_id"]
+    cls = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
+        ["doc_id", "reference_id", "measure_id"])["class"]
+    rows = []
+    for doc, ref in zip(pairs["doc_id"], pairs["reference_id"], strict=True):
+        local, reference = by_doc.get(doc), by_doc.get(ref, t.iloc[0:0])
+        if local is None:
+            continue
+        for _, target in local.iterrows():
+            same = reference.loc[reference["indicator_id"] == target["indicator_id"]] if pd.notna(
+                target["indicator_id"]) else reference.iloc[0:0]
+            if len(same):
+                status = "tightened" if _stricter(target, same) else None
+            else:
+                key = (doc, ref, target["measure_id"])
+                counterpart = by_measure.get(matched.get(key)) if cls.get(key, "new") != "new" else None
+                echoed = counterpart is not None and (
+                    (counterpart["value"] == target["value"]) & (counterpart["unit"].astype(object) ==
+                                                                 target["unit"])).any()
+                status = None if echoed else "added"
+            if status:
+                rows.append((doc, ref, target["target_id"], status, target["indicator_id"], target["indicator_en"],
+                             target["value"], target["unit"], target["year"], target["sentence"]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def summarise(pairs: pd.DataFrame, pairs_table: pd.DataFrame, added: pd.DataFrame, documents: pd.DataFrame,
+              clauses: pd.DataFrame) -> pd.DataFrame:
+    """The ``transposition`` table: one row per (document, reference) with shares, added targets and lag.
+
+    ``reuse_share`` = (verbatim + adapted) / local clauses, ``added_share`` = new /
+    local clauses, ``coverage`` = reference clauses echoed (not dropped) / reference clauses.
+    """
+    counts = (pairs_table.groupby(["doc_id", "reference_id", "class"]).size().unstack("class")
+              .reindex(columns=list(CLASSES)).fillna(0).astype(int))
+    key = pd.MultiIndex.from_frame(pairs[["doc_id", "reference_id"]])
+    c = counts.reindex(key).fillna(0).astype(int)
+    n_local = (c["verbatim"] + c["adapted"] + c["new"]).to_numpy()
+    n_reference = pairs["reference_id"].map(clauses.groupby("doc_id").size()).fillna(0).astype(int).to_numpy()
+    n_added = (added.groupby(["doc_id", "reference_id"]).size().reindex(key).fillna(0).astype(int).to_numpy()
+               if len(added) else np.zeros(len(pairs), dtype=int))
+    dates = document_dates(documents)
+    d_doc, d_ref = pairs["doc_id"].map(dates), pairs["reference_id"].map(dates)
+
+    def share(num, den):
+        return np.where(den > 0, num / np.maximum(den, 1), np.nan)
+
+    return pd.DataFrame({
+        "doc_id": pairs["doc_id"], "reference_id": pairs["reference_id"], "link": pairs["link"],
+        "depth": pairs["depth"], "n_measures": n_local, "n_reference_measures": n_reference,
+        "n_verbatim": c["verbatim"].to_numpy(), "n_adapted": c["adapted"].to_numpy(), "n_new": c["new"].to_numpy(),
+        "n_dropped": c["dropped"].to_numpy(),
+        "verbatim_share": share(c["verbatim"].to_numpy(), n_local),
+        "reuse_share": share((c["verbatim"] + c["adapted"]).to_numpy(), n_local),
+        "added_share": share(c["new"].to_numpy(), n_local),
+        "coverage": share(n_reference - c["dropped"].to_numpy(), n_reference),
+        "n_added_targets": n_added,
+        "doc_date": d_doc.dt.strftime("%Y-%m-%d"), "reference_date": d_ref.dt.strftime("%Y-%m-%d"),
+        "lag_days": (d_doc - d_ref).dt.days,
+    })
+
+
+def transposition(documents: pd.DataFrame, measures: pd.DataFrame, targets: pd.DataFrame, citations: pd.DataFrame,
+                  references: list[str] | None = None, verbatim: float = VERBATIM, adapted: float = ADAPTED,
+                  max_depth: int = MAX_DEPTH, max_document_share: float = MAX_DOCUMENT_SHARE
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(transposition, transposition_pairs, added targets)`` for the documents and what they cite."""
+    pairs = reference_pairs(citations, documents, references, max_depth)
+    clauses = clause_measures(measures, max_document_share)
+    pairs_table = align(clauses, pairs, verbatim, adapted)
+    added = added_targets(targets, pairs_table, pairs)
+    return summarise(pairs, pairs_table, added, documents, clauses), pairs_table, added
+
+
+def adoption(documents: pd.DataFrame, reference_id: str, levels: pd.Series | None = None) -> pd.DataFrame:
+    """Cumulative share of localities that issued a document, by days after the reference's date.
+
+    A locality is a ``region_zh`` of the documents other than the reference's;
+    its issue date is that of its earliest dated document. Columns: ``level``,
+    ``region_zh``, ``date``, ``days``, ``share`` (within the level), one row per
+    locality in date order; localities without a date are left out (counted in ``n_undated``).
+    """
+    levels = document_levels(documents) if levels is None else levels
+    dates = document_dates(documents)
+    start = dates.get(reference_id)
+    d = documents.loc[documents["doc_id"] != reference_id, ["doc_id", "region_zh"]].dropna(subset=["region_zh"])
+    d = d.assign(level=d["doc_id"].map(levels), date=d["doc_id"].map(dates))
+    d = d.dropna(subset=["level"])
+    first = d.groupby(["level", "region_zh"], sort=True)["date"].min().reset_index()
+    rows = []
+    for _, g in first.groupby("level", sort=True):
+        n = len(g)
+        dated = g.dropna(subset=["date"]).sort_values(["date", "region_zh"], kind="mergesort")
+        dated = dated.assign(share=np.arange(1, len(dated) + 1) / n, n_localities=n, n_undated=n - len(dated),
+                             days=(dated["date"] - start).dt.days if pd.notna(start) else np.nan)
+        rows.append(dated)
+    cols = ["level", "region_zh", "date", "days", "share", "n_localities", "n_undated"]
+    return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
