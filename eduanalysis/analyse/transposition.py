@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from eduanalysis.analyse.compare import LOWER_IS_AMBITIOUS
-from eduanalysis.analyse.features import chars_only, count_matrix, text_measures, tfidf
+from eduanalysis.analyse.features import count_matrix, text_measures, tfidf
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.extract.citations import document_keys, normalise_title, parse_number
@@ -53,6 +55,8 @@ MAX_DEPTH = 2
 NGRAM_RANGE = (2, 3)
 CLASSES = ("verbatim", "adapted", "new", "dropped")
 LEVELS_FILE = "analyse/levels.csv"
+#: What a clause is reduced to when looking for furniture every document repeats: its Han characters.
+HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]+")
 LEVEL_ORDER = ("national", "province", "prefecture", "county")
 
 
@@ -105,17 +109,25 @@ def document_dates(documents: pd.DataFrame) -> pd.Series:
                      name="date")
 
 
-def find_reference(documents: pd.DataFrame, reference: str) -> str:
-    """The ``doc_id`` a parameter names: a doc_id, a 文号 (any brackets) or a full title."""
+def find_reference(documents: pd.DataFrame, reference: str, citations: pd.DataFrame | None = None) -> str:
+    """The ``doc_id`` a parameter names: a doc_id, a 文号 (any brackets) or a full title.
+
+    A 文号 is looked up in the documents' ``doc_number`` (or their own number when
+    the frame has ``text``), then among the 文号 the corpus's resolved citations
+    carry; it must name exactly one document.
+    """
     if reference in set(documents["doc_id"]):
         return reference
     keys = document_keys(documents)
     number, title = parse_number(reference), normalise_title(reference)
-    hits = keys.loc[(keys["number"] == number) if number else (keys["title"] == title), "doc_id"].tolist()
+    hits = set(keys.loc[(keys["number"] == number) if number else (keys["title"] == title), "doc_id"])
+    if not hits and citations is not None:
+        column, value = ("cited_number", number) if number else ("cited_title", title)
+        hits = set(citations.loc[citations[column] == value, "cited_doc_id"].dropna())
     if len(hits) != 1:
         raise EduAnalysisError(f"reference {reference!r} names {len(hits)} documents of the corpus; give a doc_id, "
                                "a 文号 or a full title that names exactly one")
-    return hits[0]
+    return hits.pop()
 
 
 def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references: list[str] | None = None,
@@ -123,8 +135,9 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
     """The (document, reference) pairs to compare: ``doc_id, reference_id, link, depth``.
 
     ``link`` is ``cites`` (a resolved citation, depth 1), ``via`` (a document a
-    cited document cites, up to ``max_depth``) or ``chosen`` (every other
-    document against each of ``references``: doc_ids, 文号 or titles).
+    cited document cites, up to ``max_depth``) or ``chosen`` (every document of a
+    lower administrative level, or of none known, against each of ``references``:
+    doc_ids, 文号 or titles).
     """
     docs = set(documents["doc_id"])
     c = citations.dropna(subset=["cited_doc_id"])
@@ -142,9 +155,12 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
                 rows[(doc, ref)] = ("cites" if depth == 1 else "via", depth)
                 nxt += cites.get(ref, [])
             frontier = nxt
+    levels = document_levels(documents) if references else pd.Series(dtype=object)
+    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     for ref in references or []:
-        ref_id = find_reference(documents, ref)
-        for doc in sorted(docs - {ref_id}):
+        ref_id = find_reference(documents, ref, citations)
+        below = {d for d in docs if rank.get(levels.get(d), len(rank)) > rank.get(levels.get(ref_id), -1)}
+        for doc in sorted(below - {ref_id}):
             rows.setdefault((doc, ref_id), ("chosen", pd.NA))
     out = pd.DataFrame([(d, r, link, depth) for (d, r), (link, depth) in rows.items()],
                        columns=["doc_id", "reference_id", "link", "depth"])
@@ -152,9 +168,10 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
 
 
 def clause_measures(measures: pd.DataFrame, max_document_share: float = MAX_DOCUMENT_SHARE) -> pd.DataFrame:
-    """Text measures without corpus-wide furniture (the same characters in > ``max_document_share`` of documents)."""
+    """Text measures without corpus-wide furniture: the same Han characters in more than ``max_document_share``
+    of the documents (北大法宝【法宝引证码】 CLI.12.…, 原文链接:https://… of every pkulaw export), or none at all."""
     m = text_measures(measures)
-    key = m["text"].map(chars_only)
+    key = m["text"].map(lambda t: HAN_ONLY.sub("", t or ""))
     n_docs = max(m["doc_id"].nunique(), 1)
     spread = m.assign(key=key).groupby("key")["doc_id"].nunique()
     furniture = set(spread.index[spread > max_document_share * n_docs]) | {""}
@@ -335,3 +352,122 @@ def adoption(documents: pd.DataFrame, reference_id: str, levels: pd.Series | Non
         rows.append(dated)
     cols = ["level", "region_zh", "date", "days", "share", "n_localities", "n_undated"]
     return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
+
+
+# --- what the notebook calls ------------------------------------------------------------
+
+#: The tables the transposition analysis reads.
+INPUTS = ("documents", "measures", "targets", "citations")
+
+
+@dataclass
+class Corpus:
+    """The tables 50_transposition reads: every document (references stay whatever the regions), and the
+    documents selected as implementing documents (``selected``)."""
+
+    processed_dir: Path
+    documents: pd.DataFrame
+    measures: pd.DataFrame
+    targets: pd.DataFrame
+    citations: pd.DataFrame
+    selected: list[str]
+
+
+def load(processed_dir: str | Path, regions="all") -> Corpus:
+    """Read the tables of a processed folder; ``regions`` ("all" or names) selects the implementing documents.
+
+    Documents without a region (national ones) are selected by "all"; the
+    documents they cite are kept in any case, as references.
+    """
+    from eduanalysis import schema
+    from eduanalysis.analyse.selection import UNREAD_COLUMNS, resolve_regions
+    from eduanalysis.build.pipeline import read_table
+
+    folder = Path(processed_dir)
+    parquet = folder / "documents.parquet"
+    if not parquet.exists():
+        raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
+    skip = UNREAD_COLUMNS["documents"]
+    docs = pd.read_parquet(parquet, columns=[c for c in schema.DOCUMENTS.column_names if c not in skip])
+    docs = schema.validate(docs.assign(**{c: "" for c in skip}), "documents")
+    try:
+        tables = {name: read_table(folder, name) for name in INPUTS[1:]}
+    except EduAnalysisError as exc:
+        raise EduAnalysisError(f"{exc}; a processed folder built before the citations table needs "
+                               f"`eduanalysis build --out {folder}` again") from exc
+    if regions == "all" or regions is None:
+        selected = docs["doc_id"].tolist()
+    else:
+        selected = docs.loc[docs["region_zh"].isin(resolve_regions(docs, regions)), "doc_id"].tolist()
+    return Corpus(folder, docs, tables["measures"], tables["targets"], tables["citations"], sorted(selected))
+
+
+def primary_reference(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per document of a ``transposition`` table: the reference it follows most (highest reuse share,
+    ties by reference_id), among those it cites when there are any."""
+    t = table.assign(_cites=(table["link"] == "cites").astype(int))
+    t = t.sort_values(["doc_id", "_cites", "reuse_share", "reference_id"], ascending=[True, False, False, True],
+                      kind="mergesort")
+    return t.drop_duplicates("doc_id").drop(columns="_cites").reset_index(drop=True)
+
+
+def side_by_side(pairs_table: pd.DataFrame, doc_id: str, reference_id: str, max_rows: int | None = None
+                 ) -> pd.DataFrame:
+    """One pair's clauses in document order beside their counterparts: ``class, similarity, document, reference``.
+
+    Dropped reference clauses follow, with an empty document side.
+    """
+    p = pairs_table.loc[(pairs_table["doc_id"] == doc_id) & (pairs_table["reference_id"] == reference_id)]
+    if p.empty:
+        raise EduAnalysisError(f"no transposition pairs for {doc_id} and {reference_id}; choose a pair of the "
+                               "transposition table")
+    local = p.loc[p["class"] != "dropped"].sort_values("measure_id", kind="mergesort")
+    dropped = p.loc[p["class"] == "dropped"].sort_values("measure_id", kind="mergesort")
+    out = pd.concat([
+        pd.DataFrame({"class": local["class"], "similarity": local["similarity"].round(2),
+                      "document": local["text"],
+                      "reference": np.where(local["class"] == "new", "", local["matched_text"])}),
+        pd.DataFrame({"class": dropped["class"], "similarity": dropped["similarity"].round(2), "document": "",
+                      "reference": dropped["text"]}),
+    ], ignore_index=True)
+    return out if max_rows is None else out.head(max_rows)
+
+
+def chosen_pair(table: pd.DataFrame, levels: pd.Series, doc_id: str = "", reference_id: str = "") -> tuple[str, str]:
+    """The pair the side-by-side shows: the one given, else the document citing a province-level reference
+    with the highest reuse share (else any pair with the highest reuse share)."""
+    if doc_id and reference_id:
+        return doc_id, reference_id
+    t = table.loc[table["link"] == "cites"] if (table["link"] == "cites").any() else table
+    if doc_id:
+        t = t.loc[t["doc_id"] == doc_id]
+    provincial = t.loc[t["reference_id"].map(levels).eq("province")]
+    t = provincial if len(provincial) else t
+    if t.empty:
+        raise EduAnalysisError("no transposition pair to show: no document cites another of the corpus")
+    best = t.sort_values(["reuse_share", "doc_id", "reference_id"], ascending=[False, True, True],
+                         kind="mergesort").iloc[0]
+    return best["doc_id"], best["reference_id"]
+
+
+def level_comparison(table: pd.DataFrame, levels: pd.Series, upper: str = "national",
+                     middle: str = "province") -> pd.DataFrame:
+    """Documents compared with both a ``middle``-level reference they cite and an ``upper``-level one:
+    ``doc_id, province_id, reuse_province, national_id, reuse_national`` (the most reused of each level).
+
+    Tells whether a city's text follows its province or the national document.
+    """
+    t = table.assign(ref_level=table["reference_id"].map(levels), doc_level=table["doc_id"].map(levels))
+    rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    t = t.loc[t["doc_level"].map(rank).fillna(-1) > rank[middle]]
+
+    def best(level: str, cited_only: bool) -> pd.DataFrame:
+        s = t.loc[(t["ref_level"] == level) & ((t["link"] == "cites") if cited_only else True)]
+        s = s.sort_values(["doc_id", "reuse_share", "reference_id"], ascending=[True, False, True], kind="mergesort")
+        return s.drop_duplicates("doc_id").set_index("doc_id")[["reference_id", "reuse_share"]]
+
+    mid, up = best(middle, True), best(upper, False)
+    out = mid.join(up, lsuffix="_m", rsuffix="_u", how="inner").reset_index()
+    return pd.DataFrame({"doc_id": out["doc_id"], "province_id": out["reference_id_m"],
+                         "reuse_province": out["reuse_share_m"], "national_id": out["reference_id_u"],
+                         "reuse_national": out["reuse_share_u"]})
