@@ -318,40 +318,55 @@ def summarise(pairs: pd.DataFrame, pairs_table: pd.DataFrame, added: pd.DataFram
 
 def transposition(documents: pd.DataFrame, measures: pd.DataFrame, targets: pd.DataFrame, citations: pd.DataFrame,
                   references: list[str] | None = None, verbatim: float = VERBATIM, adapted: float = ADAPTED,
-                  max_depth: int = MAX_DEPTH, max_document_share: float = MAX_DOCUMENT_SHARE
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(transposition, transposition_pairs, added targets)`` for the documents and what they cite."""
+                  max_depth: int = MAX_DEPTH, max_document_share: float = MAX_DOCUMENT_SHARE,
+                  selected: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(transposition, transposition_pairs, added targets)`` for the documents (``selected``: only those as
+    implementing documents) and what they cite."""
     pairs = reference_pairs(citations, documents, references, max_depth)
+    if selected is not None:
+        pairs = pairs.loc[pairs["doc_id"].isin(set(selected))].reset_index(drop=True)
     clauses = clause_measures(measures, max_document_share)
     pairs_table = align(clauses, pairs, verbatim, adapted)
     added = added_targets(targets, pairs_table, pairs)
     return summarise(pairs, pairs_table, added, documents, clauses), pairs_table, added
 
 
-def adoption(documents: pd.DataFrame, reference_id: str, levels: pd.Series | None = None) -> pd.DataFrame:
-    """Cumulative share of localities that issued a document, by days after the reference's date.
+def adoption(documents: pd.DataFrame, reference_id: str, levels: pd.Series | None = None,
+             implementing: set[str] | None = None) -> pd.DataFrame:
+    """Cumulative share of localities that issued a document implementing the reference, by days after it.
 
-    A locality is a ``region_zh`` of the documents other than the reference's;
-    its issue date is that of its earliest dated document. Columns: ``level``,
-    ``region_zh``, ``date``, ``days``, ``share`` (within the level), one row per
-    locality in date order; localities without a date are left out (counted in ``n_undated``).
+    A locality is a ``region_zh`` of the documents (the reference's excepted),
+    grouped by level; it has issued on the date of its earliest dated document
+    among ``implementing`` (default: all its documents). Columns: ``level,
+    region_zh, date, days, share`` (of the level's localities), ``n_localities``,
+    ``n_undated`` (localities whose implementing documents carry no date); one row
+    per locality that issued, in date order. Empty when the reference has no date.
     """
     levels = document_levels(documents) if levels is None else levels
     dates = document_dates(documents)
     start = dates.get(reference_id)
-    d = documents.loc[documents["doc_id"] != reference_id, ["doc_id", "region_zh"]].dropna(subset=["region_zh"])
-    d = d.assign(level=d["doc_id"].map(levels), date=d["doc_id"].map(dates))
-    d = d.dropna(subset=["level"])
-    first = d.groupby(["level", "region_zh"], sort=True)["date"].min().reset_index()
-    rows = []
-    for _, g in first.groupby("level", sort=True):
-        n = len(g)
-        dated = g.dropna(subset=["date"]).sort_values(["date", "region_zh"], kind="mergesort")
-        dated = dated.assign(share=np.arange(1, len(dated) + 1) / n, n_localities=n, n_undated=n - len(dated),
-                             days=(dated["date"] - start).dt.days if pd.notna(start) else np.nan)
-        rows.append(dated)
     cols = ["level", "region_zh", "date", "days", "share", "n_localities", "n_undated"]
-    return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
+    if pd.isna(start):  # no date for the reference: no time axis
+        return pd.DataFrame(columns=cols)
+    d = documents.loc[documents["doc_id"] != reference_id, ["doc_id", "region_zh"]].dropna(subset=["region_zh"])
+    d = d.assign(level=d["doc_id"].map(levels), date=d["doc_id"].map(dates)).dropna(subset=["level"])
+    implementing = set(d["doc_id"]) if implementing is None else set(implementing)
+    rows = []
+    for _, g in d.groupby("level", sort=True):
+        n = g["region_zh"].nunique()
+        imp = g.loc[g["doc_id"].isin(implementing)]
+        first = imp.groupby("region_zh")["date"].min()
+        undated = int(first.isna().sum())
+        dated = first.dropna().rename("date").reset_index().sort_values(["date", "region_zh"], kind="mergesort")
+        rows.append(dated.assign(level=g["level"].iloc[0], days=(dated["date"] - start).dt.days,
+                                 share=np.arange(1, len(dated) + 1) / n, n_localities=n, n_undated=undated))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+    return out[cols]
+
+
+def implementing_documents(table: pd.DataFrame, reference_id: str) -> set[str]:
+    """Documents that cite ``reference_id``, directly or through a document they cite (not merely chosen)."""
+    return set(table.loc[(table["reference_id"] == reference_id) & (table["link"] != "chosen"), "doc_id"])
 
 
 # --- what the notebook calls ------------------------------------------------------------
@@ -402,6 +417,18 @@ def load(processed_dir: str | Path, regions="all") -> Corpus:
     return Corpus(folder, docs, tables["measures"], tables["targets"], tables["citations"], sorted(selected))
 
 
+def adoption_reference(documents: pd.DataFrame, citations: pd.DataFrame, reference: str = "") -> str | None:
+    """The document the adoption curve starts from: ``reference`` (doc_id, 文号 or title) when given, else the
+    document the most documents cite (ties by doc_id); None when no citation is resolved."""
+    if reference:
+        return find_reference(documents, reference, citations)
+    c = citations.dropna(subset=["cited_doc_id"])
+    if c.empty:
+        return None
+    counts = c.groupby("cited_doc_id")["doc_id"].nunique()
+    return sorted(counts.index, key=lambda d: (-counts[d], d))[0]
+
+
 def primary_reference(table: pd.DataFrame) -> pd.DataFrame:
     """One row per document of a ``transposition`` table: the reference it follows most (highest reuse share,
     ties by reference_id), among those it cites when there are any."""
@@ -433,9 +460,12 @@ def side_by_side(pairs_table: pd.DataFrame, doc_id: str, reference_id: str, max_
     return out if max_rows is None else out.head(max_rows)
 
 
-def chosen_pair(table: pd.DataFrame, levels: pd.Series, doc_id: str = "", reference_id: str = "") -> tuple[str, str]:
-    """The pair the side-by-side shows: the one given, else the document citing a province-level reference
-    with the highest reuse share (else any pair with the highest reuse share)."""
+def chosen_pair(table: pd.DataFrame, levels: pd.Series, doc_id: str = "", reference_id: str = "",
+                documents: pd.DataFrame | None = None, citations: pd.DataFrame | None = None) -> tuple[str, str]:
+    """The pair the side-by-side shows: the one given (doc_ids, or 文号/titles with ``documents``), else the
+    document citing a province-level reference with the highest reuse share (else any, highest reuse share)."""
+    if documents is not None:
+        doc_id, reference_id = (find_reference(documents, v, citations) if v else "" for v in (doc_id, reference_id))
     if doc_id and reference_id:
         return doc_id, reference_id
     t = table.loc[table["link"] == "cites"] if (table["link"] == "cites").any() else table
@@ -448,6 +478,21 @@ def chosen_pair(table: pd.DataFrame, levels: pd.Series, doc_id: str = "", refere
     best = t.sort_values(["reuse_share", "doc_id", "reference_id"], ascending=[False, True, True],
                          kind="mergesort").iloc[0]
     return best["doc_id"], best["reference_id"]
+
+
+def added_targets_table(added: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """The added and tightened targets for reading: document and reference labels, status, indicator, value,
+    unit, year and the clause, sorted by document and reference."""
+    cols = ["document", "reference", "status", "indicator", "value", "unit", "year", "clause"]
+    if added.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({
+        "document": added["doc_id"].map(labels).fillna(added["doc_id"]),
+        "reference": added["reference_id"].map(labels).fillna(added["reference_id"]),
+        "status": added["status"], "indicator": added["indicator_en"].fillna(added["indicator_id"]),
+        "value": added["value"], "unit": added["unit"], "year": added["year"], "clause": added["sentence"],
+    })
+    return out.sort_values(["document", "reference", "status"], kind="mergesort").reset_index(drop=True)
 
 
 def level_comparison(table: pd.DataFrame, levels: pd.Series, upper: str = "national",

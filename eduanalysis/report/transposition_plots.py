@@ -28,16 +28,21 @@ def level_name(level: str, lang: str) -> str:
     return bilingual(zh, en, lang)
 
 
-def node_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """A short label per document: its region (with year and type when a region has several), else its 文号,
-    else its issuer or title (national documents have no region)."""
+def node_labels(documents: pd.DataFrame, lang: str = "zh", citations: pd.DataFrame | None = None) -> pd.Series:
+    """A short label per document: its region (with year and type when a region has several), else its 文号
+    (the one the corpus's ``citations`` cite it by when it states none), else its issuer or title (national
+    documents have no region)."""
     labels = doc_labels(documents, lang)
+    cited_as = pd.Series(dtype=object)
+    if citations is not None and len(citations):
+        cited_as = (citations.dropna(subset=["cited_doc_id", "cited_number"]).groupby("cited_doc_id")["cited_number"]
+                    .agg(lambda s: sorted(s.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))[0][0]))
     out = {}
     for d in documents.itertuples(index=False):
         label = labels.get(d.doc_id, "")
         if not label:
-            label = next((v for v in (d.doc_number, d.issuer_zh) if isinstance(v, str) and v), None) \
-                or (d.title_zh[:10] if isinstance(d.title_zh, str) else d.doc_id)
+            label = next((v for v in (d.doc_number, cited_as.get(d.doc_id), d.issuer_zh) if isinstance(v, str) and v),
+                         None) or (d.title_zh[:10] if isinstance(d.title_zh, str) else d.doc_id)
         out[d.doc_id] = label
     return pd.Series(out, name="label")
 
@@ -91,13 +96,7 @@ def citation_network(documents: pd.DataFrame, citations: pd.DataFrame, levels: p
     e = citations.dropna(subset=["cited_doc_id"])
     e = e.loc[e["doc_id"] != e["cited_doc_id"], ["doc_id", "cited_doc_id"]].drop_duplicates()
     linked = sorted(set(e["doc_id"]) | set(e["cited_doc_id"]))
-    labels = node_labels(documents, lang)
-    # A document without region or 文号 of its own is labelled by the 文号 the corpus cites it by.
-    cited_as = (citations.dropna(subset=["cited_doc_id", "cited_number"]).groupby("cited_doc_id")["cited_number"]
-                .agg(lambda s: s.value_counts().index[0]))
-    regionless = set(documents.loc[documents["region_zh"].isna() & documents["doc_number"].isna(), "doc_id"])
-    labels = labels.where(~labels.index.isin(regionless) | ~labels.index.isin(cited_as.index),
-                          cited_as.reindex(labels.index))
+    labels = node_labels(documents, lang, citations)
     nodes = pd.DataFrame({"doc_id": linked, "level": [levels.get(d) for d in linked],
                           "label": [labels.get(d, d) for d in linked]})
     pos = network_layout(nodes, e).set_index("doc_id")
@@ -250,3 +249,18 @@ def province_vs_national(comparison: pd.DataFrame, labels: pd.Series, lang: str 
     ax.grid(color="0.93", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig
+
+
+def save_table_files(table: pd.DataFrame, name: str, figures_dir) -> dict[str, object]:
+    """Write a table for a paper beside the figures: ``name.csv`` and ``name.md`` (UTF-8, LF)."""
+    from pathlib import Path
+
+    from eduanalysis.analyse.compare import to_markdown
+
+    out = Path(figures_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out / f"{name}.csv", "md": out / f"{name}.md"}
+    table.to_csv(paths["csv"], index=False, encoding="utf-8", lineterminator="\n")
+    paths["md"].write_text(to_markdown(table.set_index(table.columns[0])) if len(table) else "(none)\n",
+                           encoding="utf-8", newline="\n")
+    return paths
