@@ -21,8 +21,8 @@ The similarity is computed one (document, reference) block at a time — the
 local document's clauses × the reference's — never all clauses × all clauses,
 over one vocabulary fitted on the documents involved.
 
-Clauses that stand in more than ``max_document_share`` of the corpus's documents
-with the same characters (export furniture such as 北大法宝【法宝引证码】) are left out.
+Lines above a document's title (export furniture such as 北大法宝【法宝引证码】) are
+left out (:func:`clause_measures`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from eduanalysis.analyse.compare import LOWER_IS_AMBITIOUS
 from eduanalysis.analyse.features import count_matrix, text_measures, tfidf
 from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.extract.citations import document_keys, normalise_title, parse_number
+from eduanalysis.extract.citations import clean_title, document_keys, normalise_title, parse_number
 
 #: Similarity from which a clause counts as copied (see README: on the example corpus, clause pairs above
 #: 0.8 differ by place names, dates and a word or two; between 0.3 and 0.8 they share the provision's wording
@@ -47,16 +47,15 @@ from eduanalysis.extract.citations import document_keys, normalise_title, parse_
 VERBATIM = 0.8
 #: Similarity from which a clause counts as an adaptation of its counterpart (below: new).
 ADAPTED = 0.3
-#: A clause whose characters stand in more than this share of the corpus's documents is furniture.
-MAX_DOCUMENT_SHARE = 0.5
 #: How far citations are followed: 1 = the documents cited, 2 = also the documents they cite.
 MAX_DEPTH = 2
 #: Character n-grams of the clause vectors.
 NGRAM_RANGE = (2, 3)
 CLASSES = ("verbatim", "adapted", "new", "dropped")
 LEVELS_FILE = "analyse/levels.csv"
-#: What a clause is reduced to when looking for furniture every document repeats: its Han characters.
-HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]+")
+#: Clauses with fewer Han characters than this are not compared: dates, numbers, one-word lines.
+MIN_CLAUSE_CHARS = 6
+HAN = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_ORDER = ("national", "province", "prefecture", "county")
 
 
@@ -167,15 +166,24 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
     return out.sort_values(["doc_id", "reference_id"], kind="mergesort").reset_index(drop=True)
 
 
-def clause_measures(measures: pd.DataFrame, max_document_share: float = MAX_DOCUMENT_SHARE) -> pd.DataFrame:
-    """Text measures without corpus-wide furniture: the same Han characters in more than ``max_document_share``
-    of the documents (北大法宝【法宝引证码】 CLI.12.…, 原文链接:https://… of every pkulaw export), or none at all."""
-    m = text_measures(measures)
-    key = m["text"].map(lambda t: HAN_ONLY.sub("", t or ""))
-    n_docs = max(m["doc_id"].nunique(), 1)
-    spread = m.assign(key=key).groupby("key")["doc_id"].nunique()
-    furniture = set(spread.index[spread > max_document_share * n_docs]) | {""}
-    return m.loc[~key.isin(furniture)].sort_values("measure_id", kind="mergesort").reset_index(drop=True)
+def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Text measures of the documents with at least :data:`MIN_CLAUSE_CHARS` Han characters (a date line,
+    2016年4月28日, would match any other date), without what precedes each document's title line.
+
+    Lines above the title are export furniture when the reader kept them in the
+    body (北大法宝【法宝引证码】 CLI.12.…, 原文链接:https://… of every pkulaw export):
+    copied from one document to the next, they would read as verbatim reuse. A
+    document whose title stands in no measure keeps every measure.
+    """
+    m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
+    m = m.loc[m["text"].map(lambda t: len(HAN.findall(t or ""))) >= MIN_CLAUSE_CHARS]
+    titles = documents.set_index("doc_id")["title_zh"].map(clean_title)
+    title = m["doc_id"].map(titles)
+    is_title = (m["text"].str.strip() == title).fillna(False).to_numpy(dtype=bool)
+    first = pd.Series(np.where(is_title, m["char_start"].to_numpy(dtype=float), np.inf), index=m.index)
+    start = first.groupby(m["doc_id"]).transform("min")
+    keep = ~(m["char_start"].astype(float) < start.where(np.isfinite(start), -np.inf))
+    return m.loc[keep].sort_values("measure_id", kind="mergesort").reset_index(drop=True)
 
 
 def align(measures: pd.DataFrame, pairs: pd.DataFrame, verbatim: float = VERBATIM, adapted: float = ADAPTED,
@@ -240,12 +248,13 @@ def _stricter(local: pd.Series, ref: pd.DataFrame) -> bool:
 def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Targets each local document adds or tightens against each reference.
 
-    A local target (``kind == "target"``) is ``tightened`` when the reference sets
-    targets for the same canonical indicator and this one is stricter than all of
-    them (higher, or lower for ceilings; or the same value by an earlier year) in the same
-    unit; ``added`` when the reference sets none for its indicator and the reference
-    clause its clause is paired with states no target of the same value and unit
-    (unmapped targets: that clause test alone). Columns: ``doc_id, reference_id,
+    A local target (``kind == "target"``) is compared with the reference's targets
+    of the same canonical indicator, or, when the reference has none (or the target
+    is not mapped to one), with the targets of the same unit in the reference clause
+    its clause is paired with (verbatim or adapted). It is ``tightened`` when it is
+    stricter than all of them (higher, or lower for ceilings; or the same value by an
+    earlier year), ``added`` when there are none; an equal value is echoed and a
+    looser one is neither. Columns: ``doc_id, reference_id,
     target_id, status, indicator_id, indicator_en, value, unit, year, sentence``.
     """
     cols = ["doc_id", "reference_id", "target_id", "status", "indicator_id", "indicator_en", "value", "unit", "year",
@@ -270,10 +279,13 @@ def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.Da
             else:
                 key = (doc, ref, target["measure_id"])
                 counterpart = by_measure.get(matched.get(key)) if cls.get(key, "new") != "new" else None
-                echoed = counterpart is not None and (
-                    (counterpart["value"] == target["value"]) & (counterpart["unit"].astype(object) ==
-                                                                 target["unit"])).any()
-                status = None if echoed else "added"
+                status = "added"
+                if counterpart is not None:
+                    same_unit = counterpart.loc[counterpart["unit"].astype(object) == target["unit"]]
+                    if (same_unit["value"] == target["value"]).any():
+                        status = None  # echoed from the reference clause
+                    elif len(same_unit):
+                        status = "tightened" if _stricter(target, same_unit) else None
             if status:
                 rows.append((doc, ref, target["target_id"], status, target["indicator_id"], target["indicator_en"],
                              target["value"], target["unit"], target["year"], target["sentence"]))
@@ -318,14 +330,13 @@ def summarise(pairs: pd.DataFrame, pairs_table: pd.DataFrame, added: pd.DataFram
 
 def transposition(documents: pd.DataFrame, measures: pd.DataFrame, targets: pd.DataFrame, citations: pd.DataFrame,
                   references: list[str] | None = None, verbatim: float = VERBATIM, adapted: float = ADAPTED,
-                  max_depth: int = MAX_DEPTH, max_document_share: float = MAX_DOCUMENT_SHARE,
-                  selected: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                  max_depth: int = MAX_DEPTH, selected: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(transposition, transposition_pairs, added targets)`` for the documents (``selected``: only those as
     implementing documents) and what they cite."""
     pairs = reference_pairs(citations, documents, references, max_depth)
     if selected is not None:
         pairs = pairs.loc[pairs["doc_id"].isin(set(selected))].reset_index(drop=True)
-    clauses = clause_measures(measures, max_document_share)
+    clauses = clause_measures(measures, documents)
     pairs_table = align(clauses, pairs, verbatim, adapted)
     added = added_targets(targets, pairs_table, pairs)
     return summarise(pairs, pairs_table, added, documents, clauses), pairs_table, added
