@@ -259,9 +259,9 @@ def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.Da
     """
     cols = ["doc_id", "reference_id", "target_id", "status", "indicator_id", "indicator_en", "value", "unit", "year",
             "sentence"]
-    t = targets.loc[targets["kind"] == "target"]
-    by_doc = dict(tuple(t.groupby("doc_id")))
-    by_measure = dict(tuple(t.groupby("measure_id")))
+    t = targets.loc[targets["kind"] == "target"].reset_index(drop=True)
+    doc_rows, measure_rows = t.groupby("doc_id").indices, t.groupby("measure_id").indices
+    by_doc = {d: t.iloc[i] for d, i in doc_rows.items()}
     matched = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
         ["doc_id", "reference_id", "measure_id"])["matched_measure_id"]
     cls = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
@@ -278,7 +278,8 @@ def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.Da
                 status = "tightened" if _stricter(target, same) else None
             else:
                 key = (doc, ref, target["measure_id"])
-                counterpart = by_measure.get(matched.get(key)) if cls.get(key, "new") != "new" else None
+                other = matched.get(key) if cls.get(key, "new") != "new" else None
+                counterpart = t.iloc[measure_rows[other]] if other in measure_rows else None
                 status = "added"
                 if counterpart is not None:
                     same_unit = counterpart.loc[counterpart["unit"].astype(object) == target["unit"]]

@@ -180,7 +180,8 @@ def reuse_additions(table: pd.DataFrame, levels: pd.Series, labels: pd.Series, l
     picks = set(cited.nlargest(n_labels, "reuse_share").index) | set(cited.nsmallest(n_labels, "reuse_share").index)
     picks |= set(order.nlargest(n_labels, "n_added_targets").index)
     ax.set_xlim(-0.03, 1.08)
-    ax.set_ylim(-1, max(float(np.nanmax(y)) if len(y) else 1.0, 1.0) * 1.08 + 1)
+    ax.set_ylim(-0.6, max(float(np.nanmax(y)) if len(y) else 1.0, 1.0) * 1.08 + 1)
+    ax.yaxis.set_major_locator(plt.matplotlib.ticker.MaxNLocator(integer=True))
     spread_labels(ax, [(float(order.at[i, "reuse_share"]), float(order.at[i, "_y"]),
                         str(labels.get(order.at[i, "doc_id"], order.at[i, "doc_id"]))) for i in sorted(picks)])
     ax.set_xlim(-0.03, 1.08)

@@ -59,7 +59,7 @@ def test_city_follows_its_province_more_than_the_national_text(corpus):
     assert p.loc["new"]["text"].str.contains("成都博物馆").any()
     # Targets: 20% of schools against the province's 10% is tightened; the visits (2 a year) are added.
     a = added.loc[(added["doc_id"] == city) & (added["reference_id"] == province)]
-    assert sorted(zip(a["status"], a["value"])) == [("added", 2.0), ("tightened", 20.0)]
+    assert sorted(zip(a["status"], a["value"], strict=True)) == [("added", 2.0), ("tightened", 20.0)]
     assert t.loc[(city, province), "n_added_targets"] == 2
 
 
