@@ -44,7 +44,7 @@ from eduanalysis.errors import EduAnalysisError
 
 RESOURCE = "extract/citations.csv"
 KINDS = ("open_bracket", "close_bracket", "lead_in", "issuer_suffix", "abbreviation", "title_ending", "forward",
-         "forward_tail", "title_noise")
+         "issue", "forward_tail", "title_noise")
 #: A quoted title shorter than this (in Han characters, letters and digits) is a short name, not a citation.
 MIN_TITLE_CHARS = 6
 #: Han characters before a bracketed year read as the issuer part of a 文号 (trimmed at lead-in words).
@@ -64,6 +64,7 @@ class Patterns:
     abbreviation: re.Pattern
     title_ending: re.Pattern
     forward: str
+    issued: re.Pattern
     forward_tail: re.Pattern
     title_noise: tuple[re.Pattern, ...]
 
@@ -105,6 +106,7 @@ def patterns() -> Patterns:
         abbreviation=re.compile(f"(?:{alt('abbreviation')})"),
         title_ending=re.compile(f"(?:{alt('title_ending')})$"),
         forward=words["forward"][0],
+        issued=re.compile(rf"^(?P<issuer>.+?)关于(?:{alt('issue')})《?(?P<title>.+?)》?(?:{alt('forward_tail')})?$"),
         forward_tail=re.compile(f"(?:{alt('forward_tail')})$"),
         title_noise=noise,
     )
@@ -345,18 +347,39 @@ def own_number(text: str) -> str | None:
     return None
 
 
+def issued_titles(title: str | None) -> list[str]:
+    """Titles a document answers to besides its own: what a 印发 notice issues, alone and after its issuer.
+
+    >>> issued_titles("海南省人民政府办公厅关于印发全面加强和改进学校美育工作的实施意见")
+    ['全面加强和改进学校美育工作的实施意见', '海南省人民政府办公厅关于全面加强和改进学校美育工作的实施意见']
+    """
+    title = clean_title(title)
+    m = patterns().issued.match(title) if title else None
+    if m is None:
+        return []
+    inner = m.group("title")
+    return [inner, m.group("issuer") + ("" if inner.startswith("关于") else "关于") + inner]
+
+
 def document_keys(documents: pd.DataFrame) -> pd.DataFrame:
-    """What citations are matched on, per document: ``doc_id``, normalised ``number`` and ``title``.
+    """What citations are matched on: ``doc_id``, normalised ``number`` and ``title``, one row per title key.
 
     ``number`` is ``doc_number`` normalised, else :func:`own_number` of the text
-    (when the frame has one); ``title`` is ``title_zh`` normalised.
+    (when the frame has one); ``title`` is ``title_zh`` normalised, plus the
+    titles of what a 印发 notice issues (:func:`issued_titles`).
     """
     numbers = [parse_number(n) if isinstance(n, str) else None for n in documents["doc_number"].astype(object)]
     if "text" in documents:
         numbers = [n if n is not None else own_number(t) for n, t in zip(numbers, documents["text"], strict=True)]
-    titles = [normalise_title(t) if isinstance(t, str) else None for t in documents["title_zh"].astype(object)]
-    return pd.DataFrame({"doc_id": documents["doc_id"].astype(object).to_numpy(), "number": numbers,
-                         "title": titles})
+    rows = []
+    for doc, number, title in zip(documents["doc_id"].astype(object), numbers, documents["title_zh"].astype(object),
+                                  strict=True):
+        own = normalise_title(title) if isinstance(title, str) else None
+        rows.append((doc, number, own))
+        for alias in issued_titles(title) if isinstance(title, str) else []:
+            if (key := normalise_title(alias)) and key != own:
+                rows.append((doc, number, key))
+    return pd.DataFrame(rows, columns=["doc_id", "number", "title"])
 
 
 def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
@@ -371,8 +394,8 @@ def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) 
     >>> resolve(c, keys, validate=False)[["cited_doc_id", "match"]].values.tolist()
     [['N', 'number'], [<NA>, 'none']]
     """
-    by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(list).to_dict()
-    by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(list).to_dict()
+    by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
+    by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
     cited, match = [], []
     for doc, number, title in zip(citations["doc_id"], citations["cited_number"], citations["cited_title"],
                                   strict=True):

@@ -163,3 +163,27 @@ def test_citations_table_spans_and_measures():
     assert row.measure_id == "D1-m0001" and row.citation_id == "D1-c000"
     assert text[row.char_start:row.char_end] == row.text
     assert row.text.startswith("《国务院办公厅") and row.text.endswith("71号")
+
+
+@pytest.mark.parametrize(("title", "aliases"), [
+    # 海南省人民政府办公厅关于印发…实施意见 (pkulaw drops the 的通知): cited as 《海南省人民政府办公厅关于…的实施意见》
+    pytest.param("海南省人民政府办公厅关于印发全面加强和改进学校美育工作的实施意见",
+                 ["全面加强和改进学校美育工作的实施意见", "海南省人民政府办公厅关于全面加强和改进学校美育工作的实施意见"], id="issue-no-tail"),
+    pytest.param("山西省人民政府办公厅关于印发山西省全面加强和改进学校美育工作实施方案的通知",
+                 ["山西省全面加强和改进学校美育工作实施方案", "山西省人民政府办公厅关于山西省全面加强和改进学校美育工作实施方案"],
+                 id="issue-notice"),
+    pytest.param("教育部关于印发《学校体育美育兼职教师管理办法》的通知",
+                 ["学校体育美育兼职教师管理办法", "教育部关于学校体育美育兼职教师管理办法"], id="issue-quoted"),
+    pytest.param("成都市人民政府办公厅关于全面加强和改进学校美育工作的实施意见", [], id="not-an-issue"),
+])
+def test_issued_titles(title, aliases):
+    assert c.issued_titles(title) == aliases
+
+
+def test_a_citation_of_what_a_notice_issues_resolves_to_the_notice():
+    docs = pd.DataFrame({"doc_id": ["H", "X"], "doc_number": [None, None],
+                         "title_zh": ["海南省人民政府办公厅关于印发全面加强和改进学校美育工作的实施意见", "某市教育局关于…的通知"]})
+    cites = pd.DataFrame({"doc_id": ["X"], "cited_number": [None], "cited_title": [
+        c.normalise_title("海南省人民政府办公厅关于全面加强和改进学校美育工作的实施意见")]})
+    assert c.resolve(cites, c.document_keys(docs), validate=False)[["cited_doc_id", "match"]].values.tolist() == [
+        ["H", "title"]]
