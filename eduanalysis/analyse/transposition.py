@@ -524,7 +524,7 @@ def level_comparison(table: pd.DataFrame, levels: pd.Series, upper: str = "natio
         return s.drop_duplicates("doc_id").set_index("doc_id")[["reference_id", "reuse_share"]]
 
     mid, up = best(middle, True), best(upper, False)
-    out = mid.join(up, lsuffix="_m", rsuffix="_u", how="inner").reset_index()
+    out = mid.reset_index().merge(up.reset_index(), on="doc_id", suffixes=("_m", "_u"), how="inner")
     return pd.DataFrame({"doc_id": out["doc_id"], "province_id": out["reference_id_m"],
                          "reuse_province": out["reuse_share_m"], "national_id": out["reference_id_u"],
                          "reuse_national": out["reuse_share_u"]})
