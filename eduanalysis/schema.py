@@ -239,7 +239,8 @@ CITATIONS = Table(
         _c("cited_year", "Int64", "Year of the cited 文号."),
         _c("cited_doc_id", "string", "The cited document when it is in the corpus (empty otherwise: never guessed)."),
         _c("match", "string", "How cited_doc_id was found: number (normalised 文号), title (normalised full title), "
-                              "ambiguous (several documents match: left empty), none (not in the corpus)."),
+                              "ambiguous (several documents match: left empty), self (only the citing document answers to it: a 印发 "
+                              "notice naming what it issues), none (not in the corpus)."),
     ),
 )
 

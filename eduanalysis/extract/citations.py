@@ -387,12 +387,13 @@ def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) 
 
     ``match``: ``number`` (one other document has the cited 文号), ``title`` (no
     文号 match, one other document has the cited full title), ``ambiguous``
-    (several documents do), ``none`` (not in the corpus).
+    (several documents do), ``self`` (only the citing document answers to it: a
+    印发 notice naming the document it issues), ``none`` (not in the corpus).
 
     >>> keys = pd.DataFrame({"doc_id": ["N", "P"], "number": ["国办发〔2015〕71号", None], "title": ["甲关于乙的意见", "丙关于丁的意见"]})
     >>> c = pd.DataFrame({"doc_id": ["P", "P"], "cited_number": ["国办发〔2015〕71号", None], "cited_title": [None, "丙关于丁的意见"]})
     >>> resolve(c, keys, validate=False)[["cited_doc_id", "match"]].values.tolist()
-    [['N', 'number'], [<NA>, 'none']]
+    [['N', 'number'], [<NA>, 'self']]
     """
     by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
     by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
@@ -404,6 +405,9 @@ def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) 
             if not isinstance(value, str):
                 continue
             candidates = [d for d in index.get(value, []) if d != doc]
+            if not candidates and doc in index.get(value, []):
+                how = "self"  # a 印发 notice naming what it issues, or a document its own number
+                continue
             if len(candidates) == 1:
                 found, how = candidates[0], kind
                 break

@@ -140,7 +140,7 @@ def test_resolution_by_number_then_full_title_and_never_a_guess():
     })
     out = c.resolve(cites, _keys(), validate=False)
     assert out["cited_doc_id"].tolist()[:3] == ["N", "P", "P"]
-    assert out["match"].tolist() == ["number", "number", "title", "none", "ambiguous", "none"]
+    assert out["match"].tolist() == ["number", "number", "title", "none", "ambiguous", "self"]
     assert out["cited_doc_id"].isna().tolist()[3:] == [True, True, True]  # relative title, two candidates, itself
 
 
