@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench bench-quick score clean
+.PHONY: setup build report report-meiyu test lab lint dictionary bench bench-quick score clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
+report-meiyu: $(STAMP)
+	$(BIN)/eduanalysis report --params params/meiyu.yml --out reports/meiyu
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -61,4 +65,4 @@ score: $(STAMP)
 	@$(BIN)/python benchmarks/scorers/score_metadata.py $(DEVSET)/gold/metadata.csv $(SCORE_DIR)/devset | tail -n 1
 
 clean:
-	rm -rf data/processed/* figures/* analysis/ reports/
+	rm -rf data/processed/* data/processed-meiyu figures/* analysis/ reports/

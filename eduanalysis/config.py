@@ -21,6 +21,8 @@ DEFAULT_REPORTS_DIR = Path("reports")
 
 #: The optional metadata file a corpus folder may carry.
 MANIFEST_NAME = "manifest.csv"
+#: Notes a corpus folder may carry at its top level about where its files come from (not documents).
+CORPUS_NOTE_NAMES = ("README.md", "SOURCE.md")
 
 #: File extensions the reader accepts (lower case, with the dot).
 TEXT_SUFFIXES = (".txt", ".text")

@@ -23,13 +23,14 @@ def label_level(documents: pd.DataFrame, max_labels: int = MAX_LABELS, levels: t
 
     Figures with one row per document switch to regions, then provinces, when
     there are too many to label legibly (the coarsest level is used even if it
-    has more).
+    has more). A level that some documents lack is skipped.
 
     >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "region_zh": ["甲", "甲", "乙"], "province_zh": ["P", "P", "P"]})
     >>> label_level(d, 3), label_level(d, 2), label_level(d, 1)
     ('doc_id', 'region_zh', 'province_zh')
     """
-    levels = [c for c in levels if c in documents]
+    # A level some documents lack (provinces no manifest or gazetteer gives) cannot group them all.
+    levels = [c for c in levels if c in documents and (c == levels[0] or documents[c].notna().all())] or levels[:1]
     for level in levels:
         if documents[level].nunique() <= max_labels:
             return level

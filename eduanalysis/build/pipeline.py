@@ -42,17 +42,19 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.build import cache, executors
+from eduanalysis.build import cache, executors, links
 from eduanalysis.build import store as tablefiles
-from eduanalysis.build.store import TableWriter, write_frame
+from eduanalysis.build.store import TableWriter, read_table, write_frame
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.extract.citations import citations, document_keys, resolve
 from eduanalysis.extract.responsibilities import responsibilities
 from eduanalysis.extract.structure import sections_and_measures
 from eduanalysis.extract.targets import targets
 from eduanalysis.read import documents as corpus
 
 #: Tables in the order they are built (and listed by ``load``).
-CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")
+CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets",
+               "citations")
 
 #: Documents per task handed to a worker: enough to amortise the hand-off, few enough to balance the load.
 TASK_DOCS = 8
@@ -60,7 +62,7 @@ TASK_DOCS = 8
 BATCH_DOCS = 200
 #: The core tables but rejects, in groups of about equal cost to merge and write (measured on synthetic corpora):
 #: with two or more workers each group is written by its own process.
-MERGE_GROUPS = (("documents", "boilerplate", "responsibilities"), ("sections", "measures", "targets"))
+MERGE_GROUPS = (("documents", "boilerplate", "responsibilities", "citations"), ("sections", "measures", "targets"))
 #: The cache folder inside the output folder unless ``cache_dir`` names another.
 CACHE_DIRNAME = ".cache"
 #: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
@@ -97,7 +99,7 @@ class BuildResult:
             mapped = (self.stats["targets_mapped"] / self.stats["targets"] if self.stats is not None
                       else self.tables["targets"]["indicator_id"].notna().mean())
             line += f" ({mapped:.0%} mapped to canonical indicators)"
-        line += f", {rows('responsibilities')} responsibilities"
+        line += f", {rows('responsibilities')} responsibilities, {rows('citations')} citations"
         if self.processed is not None:
             line += f"; {self.processed} documents read, {self.reused} from the cache"
         return line + (f" -> {self.out_dir}" if self.out_dir else "")
@@ -169,6 +171,7 @@ def _tables(source_file: str, read: corpus.RawDocument, manifest_row: dict[str, 
         "documents": documents, "boilerplate": boilerplate, "sections": sections, "measures": measures,
         "responsibilities": responsibilities(measures, validate=False),
         "targets": targets(documents, sections, measures, validate=False),
+        "citations": citations(documents, measures, validate=False),
     }
 
 
@@ -255,7 +258,10 @@ def build_tables(corpus_dir: str | Path, progress: bool = False) -> BuildResult:
     results = [{"rejects": _reject(rel, reason)} for rel, reason in skipped]
     for rel in _progress(files, progress, "reading"):
         results.append(process_document(corpus_dir, rel, manifest.get(rel), types))
-    return BuildResult(combine(results), warnings)
+    tables = combine(results)
+    # Citations link documents: resolved once every document is known (build() does it after the merge).
+    tables["citations"] = resolve(tables["citations"], document_keys(tables["documents"]))
+    return BuildResult(tables, warnings)
 
 
 @dataclass(frozen=True)
@@ -344,6 +350,7 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
                     raise
                 summaries.update(_reread(corpus_dir, bad, store, exc, notes))
                 processed += 1
+        links.resolve_citations(staging / "tables")
         record = {"fingerprint": fingerprint, "corpus": str(corpus_dir.resolve()), "stats": stats}
         _install(staging / "tables", out, record)
         if use_cache:
@@ -580,19 +587,6 @@ def check_table_set(folder: str | Path) -> None:
         raise EduAnalysisError(f"{folder}: {', '.join(changed)} differ from the table set the last build installed "
                                f"({STAMP_NAME}); the tables may be a mix of builds: run `eduanalysis build --out "
                                f"{folder}` again")
-
-
-def read_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
-    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes."""
-    folder = Path(processed_dir)
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    if parquet.exists():
-        df = pd.read_parquet(parquet)
-    elif csv.exists():
-        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
-    else:
-        raise EduAnalysisError(f"{folder}: no table {name!r}; run `eduanalysis build --out {folder}` first")
-    return schema.validate(df, name) if name in schema.TABLES else df
 
 
 class Tables:

@@ -280,3 +280,16 @@ def locked(folder: str | Path, what: str = "build"):
             path.unlink(missing_ok=True)
         finally:
             fh.close()
+
+
+def read_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
+    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes."""
+    folder = Path(processed_dir)
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.exists():
+        df = pd.read_parquet(parquet)
+    elif csv.exists():
+        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
+    else:
+        raise EduAnalysisError(f"{folder}: no table {name!r}; run `eduanalysis build --out {folder}` first")
+    return schema.validate(df, name) if name in schema.TABLES else df

@@ -79,7 +79,7 @@ def corpus_entries(corpus_dir: str | Path) -> tuple[list[str], list[tuple[str, s
     """Account for every path below ``corpus_dir``: ``(documents, rejects)``.
 
     ``documents`` are the relative paths (POSIX, sorted) of the regular files to
-    read, the manifest excluded; ``rejects`` are ``(relative path, reason)`` for
+    read, the manifest and top-level notes (README.md, SOURCE.md) excluded; ``rejects`` are ``(relative path, reason)`` for
     everything else. Symbolic links are reported, never followed.
     """
     corpus_dir = Path(corpus_dir)
@@ -124,7 +124,7 @@ def corpus_entries(corpus_dir: str | Path) -> tuple[list[str], list[tuple[str, s
             elif not stat.S_ISREG(mode):
                 rejects.append((shown, f"{_special_kind(mode)}, not a regular file; only regular files are read: "
                                        "remove it from the corpus folder"))
-            elif rel != config.MANIFEST_NAME:
+            elif rel not in (config.MANIFEST_NAME, *config.CORPUS_NOTE_NAMES):  # the corpus's own notes
                 files.append(rel)
 
     walk(os.fspath(corpus_dir), "")

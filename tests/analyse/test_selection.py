@@ -488,3 +488,12 @@ def test_median_trajectories_give_one_point_per_region_year_and_role():
     ger = p.query("indicator_id == 'ger' and role == 'target'")
     assert ger[["year", "value"]].values.tolist() == [[2022, 96.0]]  # D1 95 and D2 97 in the same year
     assert not p.duplicated(["indicator_id", "region_zh", "year", "role"]).any()
+
+
+def test_label_level_skips_a_level_some_documents_lack():
+    # 82 regions of the example corpus and no province known: regions, not an empty province level.
+    from eduanalysis.analyse.selection import label_level
+
+    d = pd.DataFrame({"doc_id": list("abc"), "region_zh": ["甲", "乙", "丙"], "province_zh": [None, None, None]})
+    assert label_level(d, 1) == "region_zh"
+    assert label_level(d.assign(province_zh=["P", None, "Q"]), 1, ("region_zh", "province_zh")) == "region_zh"
