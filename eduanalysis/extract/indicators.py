@@ -44,8 +44,16 @@ class Indicator:
 @lru_cache(maxsize=1)
 def registry() -> tuple[Indicator, ...]:
     """The registry read from ``resources/indicators.csv`` (checked: columns, unique ids, valid patterns)."""
-    path = resource_path(REGISTRY_FILE)
-    with open(path, encoding="utf-8", newline="") as f:
+    return read_registry(resource_path(REGISTRY_FILE))
+
+
+def read_registry(path) -> tuple[Indicator, ...]:
+    """An indicator registry file in the format of ``resources/indicators.csv``, checked row by row."""
+    try:
+        f = open(path, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise EduAnalysisError(f"cannot read indicator registry {path}: {exc.strerror}") from exc
+    with f:
         reader = csv.DictReader(f)
         missing = [c for c in REGISTRY_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
@@ -64,7 +72,7 @@ def registry() -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-def best_match(text: str | None) -> Indicator | None:
+def best_match(text: str | None, indicators: tuple[Indicator, ...] | None = None) -> Indicator | None:
     """The indicator named nearest the end of ``text``, the longest such match, earlier rows on ties.
 
     Chinese noun phrases put their head last, so in 骨干教师交流轮岗比例 the indicator is the
@@ -73,7 +81,7 @@ def best_match(text: str | None) -> Indicator | None:
     if not isinstance(text, str) or not text:
         return None
     best, best_key = None, (-1, 0)
-    for ind in registry():
+    for ind in registry() if indicators is None else indicators:
         for m in ind.pattern.finditer(text):
             key = (m.end(), len(m.group()))
             if m.group() and key > best_key:
