@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench bench-quick clean
+.PHONY: setup build report report-check test lab lint dictionary bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# Screenshots of reports/index.html and a notebook page in headless Chromium (apt-get install chromium).
+report-check: $(STAMP)
+	$(BIN)/python -m eduanalysis.report.browser reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

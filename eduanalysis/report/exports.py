@@ -143,6 +143,7 @@ def _atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the tables are for sharing
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

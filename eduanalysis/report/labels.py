@@ -155,7 +155,9 @@ def with_doc_labels(table: pd.DataFrame, names: pd.Series | dict) -> pd.DataFram
     for old in cols:
         if old in out:
             out[old] = out[old].map(lambda d: names.get(d, d))
-    return out.rename(columns={k: v for k, v in cols.items() if k in out})
+    out = out.rename(columns={k: v for k, v in cols.items() if k in out})
+    out.columns.name = None
+    return out
 
 
 def theme_labels(tax: pd.DataFrame, lang: str = "zh") -> pd.Series:

@@ -328,6 +328,7 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
         shutil.rmtree(stage_analysis, ignore_errors=True)
         raise
     published = [0, _publish(stage_figures, params.figures_dir), _publish(stage_analysis, params.analysis_dir)]
+    site.write_thumbnails(out_dir, params.figures_dir, figures)
     site.write_index(stage_out, done, params, params.figures_dir, params.analysis_dir, figures,
                      site.table_files(params.analysis_dir, params.figures_dir))
     site.write_font(out_dir, sorted(stage_out.glob("*.html")))

@@ -37,6 +37,8 @@ table.params td, table.params th {{ text-align: left; padding: 2px 10px 2px 0; f
 #: Figures are named ``NN_what`` (``NN`` the notebook's number) and split pages ``NN_what-2``.
 FIGURE_RE = re.compile(r"^(\d\d)_")
 TABLE_SUFFIXES = (".xlsx", ".csv", ".dta", ".tex", ".md", ".parquet")
+#: Folder (beside the pages) of the gallery's thumbnails, and their width in pixels.
+THUMBS, THUMB_WIDTH = "thumbs", 460
 
 
 def style_tags(depth: str = "") -> str:
@@ -91,7 +93,10 @@ def corpus_summary(processed_dir: Path, regions) -> dict[str, str]:
 
 def write_index(out_dir: Path, pages: list[Path], params, figures_dir: Path, analysis_dir: Path,
                 figure_names: list[str], table_files: list[Path]) -> Path:
-    """``index.html``: parameters and corpus summary, the figure gallery, the tables, the notebook pages."""
+    """``index.html``: parameters and corpus summary, the figure gallery, the tables, the notebook pages.
+
+    Thumbnails are read from ``THUMBS/`` beside the index (:func:`write_thumbnails`).
+    """
     def rel(path: Path) -> str:
         return html.escape(Path(os.path.relpath(path, out_dir)).as_posix())
 
@@ -108,7 +113,7 @@ def write_index(out_dir: Path, pages: list[Path], params, figures_dir: Path, ana
         links = [f'<a href="{rel(figures_dir / f"{name}.{fmt}")}">{fmt.upper()}</a>' for fmt in ("pdf", "svg", "png")]
         if page is not None:
             links.insert(0, f'<a href="{html.escape(page.stem)}.html">{html.escape(page.stem)}</a>')
-        img = f'<img loading="lazy" src="{rel(figures_dir / f"{name}.png")}" alt="{html.escape(name)}">'
+        img = f'<img src="{THUMBS}/{html.escape(name)}.png" alt="{html.escape(name)}">'
         target = f"{html.escape(page.stem)}.html" if page is not None else rel(figures_dir / f"{name}.png")
         figures.append(f'<figure><a href="{target}">{img}</a><figcaption><b>{html.escape(name)}</b><br>'
                        f'{" · ".join(links)}</figcaption></figure>')
@@ -150,6 +155,21 @@ def table_files(*folders: Path) -> list[Path]:
     files = [p for f in folders for p in sorted(f.glob("*")) if p.suffix in TABLE_SUFFIXES
              and not p.name.startswith(".")]
     return sorted(files, key=lambda p: (p.suffix != ".xlsx", p.parent.name, p.name))
+
+
+def write_thumbnails(out_dir: Path, figures_dir: Path, names: list[str]) -> list[Path]:
+    """Small PNGs of the figures for the gallery (the 300-dpi originals stay linked)."""
+    from PIL import Image
+
+    folder = out_dir / THUMBS
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        with Image.open(figures_dir / f"{name}.png") as im:
+            im.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
+            im.save(folder / f"{name}.png", optimize=True)
+        written.append(folder / f"{name}.png")
+    return written
 
 
 def write_font(out_dir: Path, pages: list[Path]) -> Path:
