@@ -801,10 +801,18 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     if len(regions) <= fit * MATRIX_TEXT_PAGES:
         pages = [regions[a:a + fit] for a in range(0, len(regions), fit)]
         return pages_or_one([_matrix_text(m, inds, page, row_labels, reg_name, label_in, lang) for page in pages])
-    col_labels = [wrap(ind_name[i], 24 if lang == "zh" else 32) for i in inds]
-    col_h = 0.065 * max(display_width(line) for lab in col_labels for line in lab.splitlines()) + 0.4
+    # Few indicators leave room to print each target in its cell, labels across; else colour only, labels up.
+    cell = (PAGE_WIDTH - 0.08 * max(display_width(str(v)) for v in reg_name.values()) - 0.6) / len(inds)
+    printed = cell >= MATRIX_CELL_WIDTH
+    if printed:
+        col_labels = [wrap(ind_name[i], int(cell * 72 / 6.5 * 2 * 0.8)) for i in inds]
+        col_h = 0.12 * max(len(lab.splitlines()) for lab in col_labels) + 0.3
+    else:
+        col_labels = [wrap(ind_name[i], 24 if lang == "zh" else 32) for i in inds]
+        col_h = 0.065 * max(display_width(line) for lab in col_labels for line in lab.splitlines()) + 0.4
     chunks, row = row_pages(len(regions), overhead=col_h + 1.1, row=0.2)
-    return pages_or_one([_matrix_grid(m, inds, regions[c], col_labels, reg_name, col_h, row, lang) for c in chunks])
+    return pages_or_one([_matrix_grid(m, inds, regions[c], col_labels, reg_name, col_h, row, lang, printed)
+                         for c in chunks])
 
 
 def _matrix_cmap():
@@ -845,7 +853,7 @@ def _matrix_text(m, inds, regions, row_labels, reg_name, label_in, lang) -> plt.
     return fig
 
 
-def _matrix_grid(m, inds, regions, col_labels, reg_name, col_h, row, lang) -> plt.Figure:
+def _matrix_grid(m, inds, regions, col_labels, reg_name, col_h, row, lang, printed) -> plt.Figure:
     m = m.loc[m["region_zh"].isin(regions)]
     vals = np.full((len(regions), len(inds)), np.nan)
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, row * len(regions) + col_h + 1.1))
@@ -856,20 +864,28 @@ def _matrix_grid(m, inds, regions, col_labels, reg_name, col_h, row, lang) -> pl
         vals[i, j] = r.rel
         present[i, j] = True
     shown = np.where(present & np.isnan(vals), -0.25, vals)
-    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("matrix", ["#F7FBFF", "#08519C"]).with_extremes(
-        under="0.85", bad="white")
+    # Printed targets need the light ramp to stay legible.
+    ramp = ["#F7FBFF", "#9ECAE1"] if printed else ["#F7FBFF", "#08519C"]
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("matrix", ramp).with_extremes(under="0.88", bad="white")
     ax.imshow(shown, cmap=cmap, norm=matplotlib.colors.Normalize(0, 1), aspect="auto", interpolation="none")
     for r in m.itertuples():
+        if printed:
+            ax.text(inds.index(r.indicator_id), regions.index(r.region_zh), r.cell, ha="center", va="center",
+                    fontsize=min(7, row_font(row)))
         if bool(r.most_ambitious):
             i, j = regions.index(r.region_zh), inds.index(r.indicator_id)
             ax.add_patch(matplotlib.patches.Rectangle((j - 0.45, i - 0.42), 0.9, 0.84, fill=False,
                                                       edgecolor=OKABE_ITO[5], linewidth=1.0))
-    ax.set_xticks(range(len(inds)), col_labels, rotation=90, fontsize=6.5)
+    ax.set_xticks(range(len(inds)), col_labels, rotation=0 if printed else 90, fontsize=6.5)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(regions)), [reg_name[r] for r in regions], fontsize=row_font(row))
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
+    ax.set_xticks(np.arange(len(inds) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(regions) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.0)
+    ax.tick_params(which="minor", length=0)
     ax.set_xlabel(wrap(bilingual("底色越深，目标相对越高；灰：有目标但不可比；红框：最具雄心；数值见表 40_target_matrix",
                                  "Darker: higher relative to the other regions; grey: a target not comparable; "
                                  "red box: most ambitious; values in table 40_target_matrix", lang),
