@@ -9,6 +9,9 @@ import pandas as pd
 
 from eduanalysis.analyse.compare import matrix_table
 
+#: Most data columns a paper table runs across a page.
+PAGE_COLUMNS = 8
+
 
 def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets") -> str:
     """A booktabs LaTeX table (cells may already contain ``\\textbf``)."""
@@ -39,14 +42,23 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
     """Write the indicator × region target table as ``name.csv``, ``name.tex`` and ``name.md``.
 
     The most ambitious cell of each indicator is bold in LaTeX and Markdown.
-    A table cell has room for one language, so ``lang="both"`` gives Chinese.
+    A table cell has room for one language, so ``lang="both"`` gives Chinese. With more than
+    :data:`PAGE_COLUMNS` regions the table runs the other way (regions down, indicators across),
+    so a page holds it as long as the indicators fit.
     """
     lang = "zh" if lang == "both" else lang
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / f"{name}.csv", "tex": out / f"{name}.tex", "md": out / f"{name}.md"}
-    matrix_table(matrix, lang).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
-    paths["tex"].write_text(to_latex(matrix_table(matrix, lang, bold="latex"), caption=caption),
-                            encoding="utf-8", newline="\n")
-    paths["md"].write_text(to_markdown(matrix_table(matrix, lang, bold="markdown")), encoding="utf-8", newline="\n")
+
+    def table(bold=None):
+        t = matrix_table(matrix, lang, bold=bold)
+        if t.shape[1] > PAGE_COLUMNS and t.shape[1] > t.shape[0]:
+            t = t.T
+            t.index.name = "region"
+        return t
+
+    table().to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
+    paths["tex"].write_text(to_latex(table("latex"), caption=caption), encoding="utf-8", newline="\n")
+    paths["md"].write_text(to_markdown(table("markdown")), encoding="utf-8", newline="\n")
     return paths

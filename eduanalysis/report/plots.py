@@ -49,6 +49,8 @@ FONT_WEIGHT = 400
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 #: Qualitative colour map for more categories than OKABE_ITO holds (up to its 20 colours).
 MANY_CATEGORIES = "tab20"
+#: The most groups a figure tells apart by colour; beyond, groups are facets or one neutral colour.
+MAX_HUES = 10
 SEQUENTIAL = "viridis"
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
@@ -684,6 +686,8 @@ def categorical_colours(n: int) -> list:
     """
     if n <= len(OKABE_ITO):
         return OKABE_ITO[:n]
+    if n <= 10:
+        return [matplotlib.colormaps["tab10"](i) for i in range(n)]
     cmap = matplotlib.colormaps[MANY_CATEGORIES]
     if n <= cmap.N:
         return [cmap(i) for i in range(n)]
@@ -694,14 +698,14 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
                       max_panels: int = 12) -> plt.Figure:
     """Baseline → target lines per canonical indicator (one panel each), one colour per region.
 
-    Colours tell regions apart only up to :data:`OKABE_ITO`'s eight; with more, every region is drawn
+    Colours tell regions apart only up to :data:`MAX_HUES`; with more, every region is drawn
     in one grey (the panels compare the spread, the table names the regions) instead of in hues
     nobody can match to a legend.
     """
     inds = points.groupby("indicator_id")["region_zh"].nunique().sort_values(ascending=False, kind="mergesort")
     inds = sorted(inds.index[:max_panels])
     regions = sorted(points["region_zh"].unique())
-    coloured = len(regions) <= len(OKABE_ITO)
+    coloured = len(regions) <= MAX_HUES
     colour = dict(zip(regions, categorical_colours(len(regions)) if coloured else ["0.45"] * len(regions),
                       strict=True))
     ncols = max(1, min(ncols, len(inds)))
