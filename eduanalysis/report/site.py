@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from eduanalysis.analyse.selection import resolve_regions
+
 #: The web font written beside the pages, and the CSS that uses it (system CJK fonts as fallbacks).
 FONT_FILE = "fonts/NotoSansSC-report.ttf"
 FONT_STACK = ('"Noto Sans SC Report", "Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", '
@@ -75,10 +77,10 @@ def corpus_summary(processed_dir: Path, regions) -> dict[str, str]:
     path = processed_dir / "documents.parquet"
     if not path.is_file():
         return {}
-    cols = ["doc_id", "region_zh", "province_zh", "doc_type_zh", "published_date", "plan_start_year"]
+    cols = ["doc_id", "region_zh", "region_en", "province_zh", "doc_type_zh", "published_date", "plan_start_year"]
     d = pd.read_parquet(path, columns=cols)
-    if regions != "all":
-        d = d.loc[d["region_zh"].isin(regions) | d["region_zh"].isin([])]
+    unplaced = int(d["region_zh"].isna().sum())
+    d = d.loc[d["region_zh"].isin(resolve_regions(d, regions))]
     years = pd.to_numeric(d["published_date"].astype("string").str[:4], errors="coerce").fillna(
         pd.to_numeric(d["plan_start_year"], errors="coerce")).dropna()
     types = d["doc_type_zh"].value_counts().head(6)
@@ -88,6 +90,7 @@ def corpus_summary(processed_dir: Path, regions) -> dict[str, str]:
         "provinces": f"{d['province_zh'].nunique()}" if d["province_zh"].notna().any() else "unknown (no manifest)",
         "years": f"{int(years.min())}–{int(years.max())}" if len(years) else "unknown",
         "document types": ", ".join(f"{t} {n}" for t, n in types.items()) or "unknown",
+        **({"left out (no region)": f"{unplaced} documents"} if unplaced else {}),
     }
 
 
