@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report report-meiyu test lab lint dictionary bench bench-quick score clean
+.PHONY: setup build report report-meiyu report-check test lab lint dictionary bench bench-quick score clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ report: $(STAMP)
 # The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
 report-meiyu: $(STAMP)
 	$(BIN)/eduanalysis report --params params/meiyu.yml --out reports/meiyu
+
+# Screenshots of reports/index.html and a notebook page in headless Chromium (apt-get install chromium).
+report-check: $(STAMP)
+	$(BIN)/python -m eduanalysis.report.browser reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -29,6 +29,14 @@ def _build(args: argparse.Namespace) -> int:
     for row in result.tables["rejects"].itertuples():
         print(f"rejected: {row.source_file}: {row.reason}", file=sys.stderr)
     print(result.summary())
+    n_docs = result.stats["documents"] if result.stats is not None else len(result.tables["documents"])
+    if n_docs == 0:
+        reasons = result.tables["rejects"]["reason"].value_counts()
+        summary = "; ".join(f"{n} × {r}" for r, n in reasons.items()) or f"no files in {args.corpus}"
+        print(f"eduanalysis: error: read 0 documents from {args.corpus} ({summary}); "
+              "put .txt, .html, .docx or .pdf files there, or pass --corpus naming the folder that has them",
+              file=sys.stderr)
+        return 2
     return 1 if args.strict and (len(result.tables["rejects"]) or result.warnings) else 0
 
 

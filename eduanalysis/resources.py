@@ -107,6 +107,12 @@ CATALOGUE: dict[str, Spec] = {
     "extract/table_headings.csv": Spec(
         "csv", ("pattern", "role", "note"), key="role", regex=("pattern",), required=("pattern", "role", "note"),
         note="table heading words by role: stub, unit, baseline and target columns, sub-rows, totals"),
+    "extract/citations.csv": Spec(
+        "csv", ("kind", "value", "note"), required=("kind", "value", "note"),
+        note="how citations are written: 文号 brackets, 转发/印发 verbs, title marks"),
+    "analyse/levels.csv": Spec(
+        "csv", ("field", "pattern", "level", "note"), regex=("pattern",), required=("field", "pattern", "level", "note"),
+        note="admin level of a document from its title or issuer where the documents table has none"),
     "analyse/themes.csv": Spec(
         "csv", ("theme_id", "name_zh", "name_en", "keywords"), key="theme_id",
         required=("theme_id", "name_zh", "name_en", "keywords"), note="the theme taxonomy"),
@@ -125,6 +131,9 @@ CATALOGUE: dict[str, Spec] = {
     "read/place_readings.csv": Spec(
         "csv", ("zh", "pinyin", "note"), key="zh", required=("zh", "pinyin"),
         note="readings of place-name characters where pypinyin's default is wrong (长治 Changzhi)"),
+    "report/unit_names.csv": Spec(
+        "csv", ("unit", "name_zh", "name_en", "note"), key="unit", required=("unit", "name_zh", "name_en"),
+        note="units named in a figure's language (percent -> % , 万元 …)"),
     "report/knobs.csv": Spec(
         "csv", ("knob", "type", "min", "max", "choices", "nullable", "note"), key="knob",
         required=("knob", "type", "nullable", "note"), allowed={"nullable": ("yes", "no")},

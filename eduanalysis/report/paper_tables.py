@@ -41,6 +41,9 @@ def markdown_escape(text) -> str:
     """
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
+#: Most data columns a paper table runs across a page.
+PAGE_COLUMNS = 8
+
 
 def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets") -> str:
     """A booktabs LaTeX table; every cell, heading and the caption are escaped, a cell's ``\\textbf{…}`` kept."""
@@ -103,8 +106,10 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
     """Write the indicator × region target table as ``name.csv``, ``name.tex`` and ``name.md``.
 
     The most ambitious cell of each indicator is bold in LaTeX and Markdown.
-    A table cell has room for one language, so ``lang="both"`` gives Chinese.
-    ``name`` must be a plain file name (it cannot leave ``figures_dir``).
+    A table cell has room for one language, so ``lang="both"`` gives Chinese. With more than
+    :data:`PAGE_COLUMNS` regions the table runs the other way (regions down, indicators across),
+    so a page holds it as long as the indicators fit. ``name`` must be a plain file name (it
+    cannot leave ``figures_dir``).
     """
     if (not isinstance(name, str) or not name or name.startswith(".") or Path(name).name != name
             or any(ch in name for ch in "/\\:\0")):
@@ -113,8 +118,15 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / f"{name}.csv", "tex": out / f"{name}.tex", "md": out / f"{name}.md"}
-    spreadsheet_safe(matrix_table(matrix, lang)).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
-    paths["tex"].write_text(to_latex(matrix_table(matrix, lang, bold="latex"), caption=caption),
-                            encoding="utf-8", newline="\n")
-    paths["md"].write_text(to_markdown(matrix_table(matrix, lang, bold="markdown")), encoding="utf-8", newline="\n")
+
+    def table(bold=None):
+        t = matrix_table(matrix, lang, bold=bold)
+        if t.shape[1] > PAGE_COLUMNS and t.shape[1] > t.shape[0]:
+            t = t.T
+            t.index.name = "region"
+        return t
+
+    spreadsheet_safe(table()).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
+    paths["tex"].write_text(to_latex(table("latex"), caption=caption), encoding="utf-8", newline="\n")
+    paths["md"].write_text(to_markdown(table("markdown")), encoding="utf-8", newline="\n")
     return paths
