@@ -501,7 +501,8 @@ def added_targets_table(added: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame({
         "document": added["doc_id"].map(labels).fillna(added["doc_id"]),
         "reference": added["reference_id"].map(labels).fillna(added["reference_id"]),
-        "status": added["status"], "indicator": added["indicator_en"].fillna(added["indicator_id"]),
+        "status": added["status"],
+        "indicator": added["indicator_en"].astype(object).where(added["indicator_en"].notna(), "(not mapped)"),
         "value": added["value"], "unit": added["unit"], "year": added["year"], "clause": added["sentence"],
     })
     return out.sort_values(["document", "reference", "status"], kind="mergesort").reset_index(drop=True)
