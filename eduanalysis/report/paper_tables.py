@@ -101,6 +101,25 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_table_name(name) -> None:
+    """A table's name becomes its file names: a plain file name, which cannot leave its folder."""
+    if (not isinstance(name, str) or not name or name.startswith(".") or Path(name).name != name
+            or any(ch in name for ch in "/\\:\0")):
+        raise EduAnalysisError(f"table name {name!r} must be a plain file name (no folder, no '..', no leading dot)")
+
+
+def save_table_files(table: pd.DataFrame, name: str, figures_dir: str | Path) -> dict[str, Path]:
+    """A long table for people beside the figures: ``name.csv`` (spreadsheet-safe) and ``name.md`` (escaped)."""
+    check_table_name(name)
+    out = Path(figures_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out / f"{name}.csv", "md": out / f"{name}.md"}
+    spreadsheet_safe(table).to_csv(paths["csv"], index=False, encoding="utf-8", lineterminator="\n")
+    paths["md"].write_text(to_markdown(table.set_index(table.columns[0])) if len(table) else "(none)\n",
+                           encoding="utf-8", newline="\n")
+    return paths
+
+
 def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, lang: str = "zh",
                      caption: str = "Quantified targets by region") -> dict[str, Path]:
     """Write the indicator × region target table as ``name.csv``, ``name.tex`` and ``name.md``.
@@ -111,9 +130,7 @@ def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, l
     so a page holds it as long as the indicators fit. ``name`` must be a plain file name (it
     cannot leave ``figures_dir``).
     """
-    if (not isinstance(name, str) or not name or name.startswith(".") or Path(name).name != name
-            or any(ch in name for ch in "/\\:\0")):
-        raise EduAnalysisError(f"table name {name!r} must be a plain file name (no folder, no '..', no leading dot)")
+    check_table_name(name)
     lang = "zh" if lang == "both" else lang
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)

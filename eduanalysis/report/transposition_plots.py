@@ -251,18 +251,3 @@ def province_vs_national(comparison: pd.DataFrame, labels: pd.Series, lang: str 
     ax.grid(color="0.93", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig
-
-
-def save_table_files(table: pd.DataFrame, name: str, figures_dir) -> dict[str, object]:
-    """Write a table for a paper beside the figures: ``name.csv`` and ``name.md`` (UTF-8, LF)."""
-    from pathlib import Path
-
-    from eduanalysis.analyse.compare import to_markdown
-
-    out = Path(figures_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"csv": out / f"{name}.csv", "md": out / f"{name}.md"}
-    table.to_csv(paths["csv"], index=False, encoding="utf-8", lineterminator="\n")
-    paths["md"].write_text(to_markdown(table.set_index(table.columns[0])) if len(table) else "(none)\n",
-                           encoding="utf-8", newline="\n")
-    return paths
