@@ -61,4 +61,4 @@ score: $(STAMP)
 	@$(BIN)/python benchmarks/scorers/score_metadata.py $(DEVSET)/gold/metadata.csv $(SCORE_DIR)/devset | tail -n 1
 
 clean:
-	rm -rf data/processed/* figures/* reports/
+	rm -rf data/processed/* figures/* analysis/ reports/

@@ -83,10 +83,14 @@ DOCUMENTS = Table(
         _origin("published_date"),
         _c("region_zh", "string", "Region the document governs, e.g. 盘锦市."),
         _origin("region_zh"),
-        _c("region_en", "string", "English region name (manifest), e.g. Panjin."),
-        _c("province_zh", "string", "Province, e.g. 辽宁省."),
+        _c("region_en", "string", "English region name (manifest, else the gazetteer's pinyin or official name), e.g. Panjin."),
+        _c("province_zh", "string", "Province, e.g. 辽宁省 (manifest, else the gazetteer)."),
         _c("province_en", "string", "English province name."),
-        _c("admin_level", "string", "Administrative level: province, prefecture, county …"),
+        _c("prefecture_zh", "string", "Prefecture-level division the region lies in (itself for a prefecture; empty for "
+                                      "provinces and for counties directly under a province), e.g. 桂林市."),
+        _c("prefecture_en", "string", "English prefecture name."),
+        _c("admin_level", "string", "Administrative level: national, province, prefecture or county."),
+        _c("adcode", "string", "Six-digit administrative division code (GB/T 2260) of the region, from the gazetteer."),
         _c("doc_type_zh", "string", "Document type as the text names it: 规划, 行动计划, 方案, 实施意见, 工作要点 …"),
         _c("doc_type_en", "string", "English document type: plan, action plan, implementation plan, opinions, annual work plan …"),
         _origin("doc_type_zh"),
@@ -110,7 +114,7 @@ BOILERPLATE = Table(
         _c("doc_id", "string", "Document key.", False),
         _c("char_start", "Int64", "Start offset in documents.text.", False),
         _c("char_end", "Int64", "End offset (exclusive).", False),
-        _c("kind", "string", "breadcrumb, metadata, cover_notice, toc, publication_note, trailer.", False),
+        _c("kind", "string", "breadcrumb, metadata, furniture, export_header (database export lines), letterhead, listing_title (a title printed before the document's own copy), doc_number, addressee, cover_notice, toc, publication_note, attachment_list, signature, date, distribution (抄送/印发), trailer.", False),
         _c("text", "string", "The span's text.", False),
     ),
 )
@@ -212,6 +216,10 @@ TARGETS = Table(
         _c("baseline_value", "Float64", "Baseline value paired in the text (由A提高到B)."),
         _c("baseline_year", "Int64", "Year of that baseline."),
         _c("attribute", "string", "预期性 or 约束性 where an indicator table states it."),
+        _c("year_origin", "string", "Why year is what it is: stated (the clause or table column says it), stage "
+           "(a preceding 到YYYY年 stage of the same paragraph), horizon (the plan's end year), annual (the year of "
+           "an annual document: 工作要点, 为民办实事, 招生计划 …), review (a review of the previous plan reports the year "
+           "before the plan starts) or document_year (现有/截至… stocks report the document's year); empty when year is."),
     ),
 )
 

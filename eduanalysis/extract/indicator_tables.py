@@ -36,16 +36,10 @@ import re
 from dataclasses import dataclass, replace
 
 from eduanalysis.config import resource_path
-from eduanalysis.extract.targets import (
-    _CUES,
-    MULTIPLIERS,
-    PLAN_NAME_RE,
-    TABLE_ONLY_UNITS,
-    UNITS,
-    Context,
-    Quantity,
-    _alternation,
-)
+from eduanalysis.extract.clauses import Context, Quantity
+from eduanalysis.extract.vocab import CUES as _CUES
+from eduanalysis.extract.vocab import MULTIPLIERS, PLAN_NAME_RE, TABLE_ONLY_UNITS, UNITS
+from eduanalysis.extract.vocab import alternation as _alternation
 from eduanalysis.numbers import five_year_plan_years, to_ascii
 
 

@@ -31,7 +31,7 @@ from eduanalysis.read.metadata import (
     iso_date,
     plan_horizon,
     read_doc_types,
-    region_of,
+    region_fields,
     separate_boilerplate,
     stated_metadata,
 )
@@ -386,6 +386,10 @@ def _read_pdf(path: Path) -> RawDocument:
     return RawDocument(text, "pdf", "pdf", {k: v for k, v in properties.items() if v})
 
 
+#: Place columns filled from the manifest, else from the gazetteer's reading of the region.
+PLACE_COLUMNS = ("region_en", "province_zh", "province_en", "prefecture_zh", "prefecture_en", "admin_level", "adcode")
+
+
 def document_record(source_file: str, raw: str, encoding: str, file_format: str,
                     manifest_row: dict[str, str] | None = None,
                     types: pd.DataFrame | None = None,
@@ -413,9 +417,12 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
 
     for fld in ("title_zh", "issuer_zh", "doc_number", "index_number", "written_date", "published_date"):
         settle(fld)
-    settle("region_zh", ("inferred", {"region_zh": region_of(record["issuer_zh"], record["title_zh"])}))
-    for col in ("region_en", "province_zh", "province_en", "admin_level"):
-        record[col] = manifest_row.get(col) or None
+    place = region_fields(record["issuer_zh"], record["title_zh"])
+    settle("region_zh", ("inferred", place))
+    if record["region_zh_origin"] == "manifest":  # the manifest's region, located (its province, level …)
+        place = region_fields(record["region_zh"], None)
+    for col in PLACE_COLUMNS:
+        record[col] = manifest_row.get(col) or place.get(col)
     type_zh, type_en = doc_type(record["title_zh"] or "", types)
     title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"
     settle("doc_type_zh", (title_origin, {"doc_type_zh": type_zh}))
