@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench bench-quick score clean
+.PHONY: setup build report report-meiyu report-check test lab lint dictionary bench bench-quick score clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,14 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
+report-meiyu: $(STAMP)
+	$(BIN)/eduanalysis report --params params/meiyu.yml --out reports/meiyu
+
+# Screenshots of reports/index.html and a notebook page in headless Chromium (apt-get install chromium).
+report-check: $(STAMP)
+	$(BIN)/python -m eduanalysis.report.browser reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -61,4 +69,4 @@ score: $(STAMP)
 	@$(BIN)/python benchmarks/scorers/score_metadata.py $(DEVSET)/gold/metadata.csv $(SCORE_DIR)/devset | tail -n 1
 
 clean:
-	rm -rf data/processed/* figures/* analysis/ reports/
+	rm -rf data/processed/* data/processed-meiyu figures/* analysis/ reports/

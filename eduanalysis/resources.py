@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from eduanalysis.config import RESOURCES_DIR
@@ -85,7 +85,7 @@ CATALOGUE: dict[str, Spec] = {
         note="patterns that decide a quantity's kind (standard, baseline, recurring …)"),
     "extract/units.csv": Spec(
         "csv", ("written", "unit_text", "unit", "role", "multiplier", "not_before", "note"), key="written",
-        required=("written", "role"), allowed={"role": ("quantity", "multiplier", "not_quantity")},
+        required=("written", "role"), allowed={"role": ("quantity", "multiplier", "not_quantity", "after_frequency")},
         note="units as written and their normalised names; 万/亿 multipliers"),
     "extract/periods.csv": Spec(
         "csv", ("name", "start_year", "end_year", "note"), key="name", required=("name", "start_year", "end_year"),
@@ -97,9 +97,22 @@ CATALOGUE: dict[str, Spec] = {
         "csv", ("alias", "unit_name"), key="alias", required=("alias", "unit_name"),
         note="responsible-unit aliases (各县区政府 = 各区县政府)"),
     "extract/indicators.csv": Spec(
-        "csv", ("indicator_id", "name_zh", "name_en", "stage", "expected_unit", "patterns"), key="indicator_id",
+        "csv", ("indicator_id", "name_zh", "name_en", "stage", "expected_unit", "family", "patterns", "synonyms"),
+        key="indicator_id",
         regex=("patterns",), required=("indicator_id", "name_zh", "name_en", "patterns"),
         note="the canonical indicator registry"),
+    "extract/indicator_families.csv": Spec(
+        "csv", ("family", "name_zh", "name_en", "note"), key="family", required=("family", "name_zh", "name_en"),
+        note="families the registry's indicators belong to (designated schools, staffing ratios, places …)"),
+    "extract/table_headings.csv": Spec(
+        "csv", ("pattern", "role", "note"), key="role", regex=("pattern",), required=("pattern", "role", "note"),
+        note="table heading words by role: stub, unit, baseline and target columns, sub-rows, totals"),
+    "extract/citations.csv": Spec(
+        "csv", ("kind", "value", "note"), required=("kind", "value", "note"),
+        note="how citations are written: 文号 brackets, 转发/印发 verbs, title marks"),
+    "analyse/levels.csv": Spec(
+        "csv", ("field", "pattern", "level", "note"), regex=("pattern",), required=("field", "pattern", "level", "note"),
+        note="admin level of a document from its title or issuer where the documents table has none"),
     "analyse/themes.csv": Spec(
         "csv", ("theme_id", "name_zh", "name_en", "keywords"), key="theme_id",
         required=("theme_id", "name_zh", "name_en", "keywords"), note="the theme taxonomy"),
@@ -118,6 +131,13 @@ CATALOGUE: dict[str, Spec] = {
     "read/place_readings.csv": Spec(
         "csv", ("zh", "pinyin", "note"), key="zh", required=("zh", "pinyin"),
         note="readings of place-name characters where pypinyin's default is wrong (长治 Changzhi)"),
+    "report/unit_names.csv": Spec(
+        "csv", ("unit", "name_zh", "name_en", "note"), key="unit", required=("unit", "name_zh", "name_en"),
+        note="units named in a figure's language (percent -> % , 万元 …)"),
+    "report/knobs.csv": Spec(
+        "csv", ("knob", "type", "min", "max", "choices", "nullable", "note"), key="knob",
+        required=("knob", "type", "nullable", "note"), allowed={"nullable": ("yes", "no")},
+        note="every notebook parameter's type, range and choices, checked before any kernel starts"),
     "testing/synth_regions.csv": Spec(
         "csv", ("province_zh", "region_zh"), key="region_zh", required=("province_zh", "region_zh"),
         note="regions the synthetic corpus assigns documents to"),
@@ -194,7 +214,7 @@ def _open(name: str, path: str | None) -> tuple[Path, str]:
                                "re-save it as UTF-8") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(name: str, path: str | None) -> tuple[dict[str, str], ...]:
     spec = spec_of(name)
     if spec.kind != "csv":
@@ -229,7 +249,7 @@ def _table(name: str, path: str | None) -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entries(name: str, path: str | None) -> tuple[Word, ...]:
     spec = spec_of(name)
     if spec.kind != "words":

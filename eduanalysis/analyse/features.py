@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,10 @@ REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地�
 
 USERDICT = "analyse/userdict.txt"
 STOPWORDS = "analyse/stopwords.txt"
+#: Environment variables naming a user's jieba dictionary and stopword file (set by
+#: :func:`eduanalysis.analyse.dictionaries.use`; environment so that tokenizer worker processes see them),
+#: and which of the two replace the packaged list instead of adding to it ("userdict,stopwords").
+USERDICT_ENV, STOPWORDS_ENV, REPLACE_ENV = "EDUANALYSIS_USERDICT", "EDUANALYSIS_STOPWORDS", "EDUANALYSIS_REPLACE"
 
 #: Texts each worker process tokenises per batch in :func:`count_matrix` (bounds the results held in memory).
 PARALLEL_BATCH = 64
@@ -47,11 +53,12 @@ PARALLEL_BATCH = 64
 PARALLEL_MIN_TEXTS = 200
 
 
-def read_word_list(name: str) -> list[str]:
-    """Read a one-word-a-line resource file, skipping blank lines and ``#`` comments."""
-    path = resource_path(name)
+def read_word_list(name: str | Path) -> list[str]:
+    """Read a one-word-a-line file (a packaged resource name or a path), skipping blank lines and ``#`` comments."""
+    path = Path(name) if Path(name).is_absolute() else resource_path(name)
     if not path.is_file():
-        raise EduAnalysisError(f"resource file {path} is missing; reinstall eduanalysis (pip install -e .)")
+        raise EduAnalysisError(f"word list {path} is missing; reinstall eduanalysis (pip install -e .) "
+                               "or fix the path in the report's parameters")
     words = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -60,10 +67,19 @@ def read_word_list(name: str) -> list[str]:
     return words
 
 
+def _user_file(env: str) -> tuple[Path | None, bool]:
+    """The user's file named in ``env`` and whether it replaces the packaged list."""
+    value = os.environ.get(env)
+    replace = env.removeprefix("EDUANALYSIS_").lower() in os.environ.get(REPLACE_ENV, "").split(",")
+    return (Path(value) if value else None), replace
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """The packaged stopword list."""
-    return frozenset(read_word_list(STOPWORDS))
+    """The packaged stopword list, plus (or replaced by) the user's (:data:`STOPWORDS_ENV`)."""
+    user, replace = _user_file(STOPWORDS_ENV)
+    words = set() if user and replace else set(read_word_list(STOPWORDS))
+    return frozenset(words | set(read_word_list(user) if user else ()))
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +88,13 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(resource_path(USERDICT)))
+    user, replace = _user_file(USERDICT_ENV)
+    if not (user and replace):
+        tokenizer.load_userdict(str(resource_path(USERDICT)))
+    if user:
+        if not user.is_file():
+            raise EduAnalysisError(f"jieba user dictionary {user} is missing; fix the path in the report's parameters")
+        tokenizer.load_userdict(str(user))
     return tokenizer
 
 

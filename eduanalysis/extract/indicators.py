@@ -25,21 +25,21 @@ best score reaches :data:`FUZZY_THRESHOLD`, and the score is kept (``indicator_s
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from eduanalysis.config import resource_path
+from eduanalysis import resources
 from eduanalysis.errors import EduAnalysisError
 
 REGISTRY_FILE = "extract/indicators.csv"
 FAMILIES_FILE = "extract/indicator_families.csv"
-REGISTRY_COLUMNS = ("indicator_id", "name_zh", "name_en", "stage", "expected_unit", "family", "patterns", "synonyms")
-FAMILY_COLUMNS = ("family", "name_zh", "name_en", "note")
+#: The registry's columns, as declared in the resource catalogue (a user's registry file needs them too).
+REGISTRY_COLUMNS = resources.spec_of(REGISTRY_FILE).columns
 #: The fuzzy fallback maps a phrase only at this bigram similarity or above (0-1). Chosen on the
 #: seed and dev gold phrases that no pattern names: below it most best candidates are wrong.
 FUZZY_THRESHOLD = 0.75
@@ -72,50 +72,41 @@ class Family:
     note: str
 
 
-def _read(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    path = resource_path(name)
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise EduAnalysisError(f"{path}: missing columns {missing}; the file needs {list(columns)}")
-        return list(reader)
-
-
 @lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
     """The indicator families read from ``resources/extract/indicator_families.csv``."""
     return {r["family"]: Family(r["family"], r["name_zh"], r["name_en"], r["note"])
-            for r in _read(FAMILIES_FILE, FAMILY_COLUMNS)}
+            for r in resources.table(FAMILIES_FILE)}
 
 
 @lru_cache(maxsize=1)
 def registry() -> tuple[Indicator, ...]:
-    """The registry read from ``resources/extract/indicators.csv`` (checked: columns, unique ids, valid
-    patterns, known families)."""
-    path = resource_path(REGISTRY_FILE)
+    """The packaged registry, ``resources/extract/indicators.csv`` (checked as :func:`read_registry` says)."""
+    return read_registry()
+
+
+def read_registry(path: str | Path | None = None) -> tuple[Indicator, ...]:
+    """An indicator registry: the packaged one, or a user's file of the same columns at ``path``.
+
+    Checked by the resource loader (columns, unique ids, valid patterns) and here (known families),
+    with errors naming the file and the line.
+    """
+    file = resources.path_of(REGISTRY_FILE) if path is None else Path(path)
     known = families()
-    out, seen = [], set()
-    for lineno, r in enumerate(_read(REGISTRY_FILE, REGISTRY_COLUMNS), start=2):
-        if r["indicator_id"] in seen:
-            raise EduAnalysisError(f"{path}, line {lineno}: duplicate indicator_id {r['indicator_id']!r}; ids must be unique")
-        seen.add(r["indicator_id"])
+    out = []
+    for lineno, r in enumerate(resources.table(REGISTRY_FILE, path), start=2):
         if r["family"] not in known:
-            raise EduAnalysisError(f"{path}, line {lineno}: family {r['family']!r} of {r['indicator_id']!r} is not in "
+            raise EduAnalysisError(f"{file}, line {lineno}: family {r['family']!r} of {r['indicator_id']!r} is not in "
                                    f"{FAMILIES_FILE}; add it there or use one of {sorted(known)}")
-        try:
-            pattern = re.compile(r["patterns"])
-        except re.error as exc:
-            raise EduAnalysisError(f"{path}, line {lineno}: invalid pattern for {r['indicator_id']!r}: {exc}") from exc
         synonyms = tuple(s.strip() for s in r["synonyms"].split("|") if s.strip())
-        out.append(Indicator(r["indicator_id"], r["name_zh"], r["name_en"], r["stage"], r["expected_unit"], pattern,
-                             r["family"], synonyms))
+        out.append(Indicator(r["indicator_id"], r["name_zh"], r["name_en"], r["stage"], r["expected_unit"],
+                             re.compile(r["patterns"]), r["family"], synonyms))
     return tuple(out)
 
 
-def _pattern_match(text: str) -> Indicator | None:
+def _pattern_match(text: str, indicators: tuple[Indicator, ...]) -> Indicator | None:
     best, best_key = None, (-1, 0)
-    for ind in registry():
+    for ind in indicators:
         for m in ind.pattern.finditer(text):
             key = (m.end(), len(m.group()))
             if m.group() and key > best_key:
@@ -123,17 +114,19 @@ def _pattern_match(text: str) -> Indicator | None:
     return best
 
 
-def best_match(text: str | None) -> Indicator | None:
+def best_match(text: str | None, indicators: tuple[Indicator, ...] | None = None) -> Indicator | None:
     """The indicator named nearest the end of ``text``, the longest such match, earlier rows on ties.
 
     Chinese noun phrases put their head last, so in 骨干教师交流轮岗比例 the indicator is the
     rotation share (轮岗比例), not the key teachers (骨干教师) that qualify it. A trailing bracketed
     qualifier is tried without first: 新增学位(新建公办普高) names the places, not the schools.
+    ``indicators`` defaults to the packaged registry.
     """
     if not isinstance(text, str) or not text:
         return None
+    indicators = registry() if indicators is None else indicators
     head = TRAILING_QUALIFIER_RE.sub("", text)
-    return (_pattern_match(head) if head and head != text else None) or _pattern_match(text)
+    return (_pattern_match(head, indicators) if head and head != text else None) or _pattern_match(text, indicators)
 
 
 def bigrams(text: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from eduanalysis import schema
+from eduanalysis import config, schema
 from eduanalysis.numbers import parse_chinese
 from eduanalysis.read.metadata import split_lines
 
@@ -217,6 +217,52 @@ def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return out
 
 
+#: Where an over-long clause may be cut, best first: after a comma or enumeration mark, then at white space.
+SAFE_CUT_RE = (re.compile(r"[,、:]"), re.compile(r"\s"))
+
+
+def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into spans of at most ``max_chars`` characters, each cut at a safe boundary.
+
+    Extraction costs grow faster than a clause's length, so a clause longer than
+    the ``max_clause_chars`` limit (a page of text without a full stop) is split,
+    never skipped: after the last comma or enumeration mark of the window, else
+    at its last white space, else between two characters that are not both
+    ASCII letters or digits (a number is never cut), else at the limit. The
+    spans cover every non-space character once and are stripped of white space.
+
+    >>> t = "甲" * 5 + "," + "乙" * 5 + "2025" + "丙" * 3
+    >>> [t[s:e] for s, e in split_long(t, 0, len(t), 8)]
+    ['甲甲甲甲甲,', '乙乙乙乙乙', '2025丙丙丙']
+    """
+    spans = []
+    while end - start > max_chars:
+        window_end = start + max_chars
+        cut = None
+        floor = start + max_chars // 2
+        for pattern in SAFE_CUT_RE:
+            hits = [m.end() for m in pattern.finditer(text, floor, window_end)]
+            if hits:
+                cut = hits[-1]
+                break
+        if cut is None:
+            cut = window_end
+            while cut > floor and text[cut - 1].isascii() and text[cut - 1].isalnum() and \
+                    text[cut].isascii() and text[cut].isalnum():
+                cut -= 1
+            if cut == floor:
+                cut = window_end
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        if piece.strip():
+            out.append((s + len(piece) - len(piece.lstrip()), s + len(piece.rstrip())))
+    return out
+
+
 def is_cell_like(text: str) -> bool:
     """A line that can be a flattened table cell: short and without sentence punctuation.
 
@@ -329,12 +375,16 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
         out.sections.append(row)
         return _Open(row, rank)
 
+    max_chars = config.limit("max_clause_chars")
+
     def add_measure(kind, start, end, section: _Open):
-        out.measures.append({
-            "measure_id": f"{doc_id}-m{len(out.measures):04d}", "doc_id": doc_id,
-            "section_id": section.row["section_id"], "kind": kind, "text": text[start:end],
-            "char_start": start, "char_end": end,
-        })
+        # A measure over the limit is split (never skipped): extraction then costs linear time in the document.
+        for s, e in split_long(text, start, end, max_chars) if end - start > max_chars else [(start, end)]:
+            out.measures.append({
+                "measure_id": f"{doc_id}-m{len(out.measures):04d}", "doc_id": doc_id,
+                "section_id": section.row["section_id"], "kind": kind, "text": text[s:e],
+                "char_start": s, "char_end": e,
+            })
 
     def add_clauses(start, end, section: _Open):
         for s, e in split_clauses(text[start:end], start):

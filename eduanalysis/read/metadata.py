@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis.numbers import CN_DIGITS, five_year_plan_years, parse_chinese
-from eduanalysis.read.regions import locate
 from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers' names for them)
     Header,
     Line,
@@ -30,6 +29,7 @@ from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers'
     separate_boilerplate,
     split_lines,
 )
+from eduanalysis.read.regions import locate
 
 # --- boilerplate ----------------------------------------------------------------
 # The layouts (which lines are furniture, database headers, official-document parts)
