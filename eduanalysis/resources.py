@@ -176,6 +176,13 @@ def table(name: str, path: str | Path | None = None) -> tuple[dict[str, str], ..
     return _table(name, str(path) if path is not None else None)
 
 
+def frame(name: str, path: str | Path | None = None):
+    """:func:`table` as a pandas DataFrame of strings, for modules that select rows by column."""
+    import pandas as pd
+
+    return pd.DataFrame(list(table(name, path)), columns=list(spec_of(name).columns), dtype=str)
+
+
 def words(name: str, path: str | Path | None = None) -> tuple[str, ...]:
     """The words of word-list resource ``name`` (or of a user's file at ``path``), in file order."""
     return tuple(w.word for w in entries(name, path))

@@ -23,9 +23,8 @@ import pandas as pd
 
 from eduanalysis import config, schema
 from eduanalysis.numbers import parse_chinese
-from eduanalysis.read.metadata import split_lines
+from eduanalysis.text import CIRCLED, CLOSERS, CN_NUMERALS, OPENERS, inside_brackets, split_lines
 
-CN_NUMERALS = "一二三四五六七八九十百零〇两"
 _N = f"[{CN_NUMERALS}\\d]+"
 
 
@@ -81,12 +80,9 @@ SPACED_CELLS_RE = re.compile(r" {2,}")
 #: Punctuation that never stands in a table cell (、 does: 三(四、五)星级学校比例).
 CELL_BREAK_RE = re.compile(r"[。,;!?]")
 CLAUSE_END = set("。;!?")
-OPENERS = {"“": "”", "‘": "’", "《": "》", "(": ")", "[": "]", "【": "】", "〔": "〕", "「": "」", "『": "』", "{": "}"}
-CLOSERS = {v: k for k, v in OPENERS.items()}
 RESPONSIBILITY_RE = re.compile(
     r"^[(]?\s*(责任单位|牵头单位|配合单位|责任部门|牵头部门|配合部门|参与单位|协同单位|协办单位|"
     r"实施单位|主责单位|责任主体|牵头领导|责任领导)\s*[:]")
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def label_number(label: str) -> int | None:
@@ -98,8 +94,8 @@ def label_number(label: str) -> int | None:
     if m := re.search(r"\d+", label):
         return int(m.group(0))
     for ch in label:
-        if ch in _CIRCLED:
-            return _CIRCLED.index(ch) + 1
+        if ch in CIRCLED:
+            return CIRCLED.index(ch) + 1
     value = parse_chinese(re.sub(f"[^{CN_NUMERALS}]", "", label))
     return None if value is None else int(value)
 
@@ -172,21 +168,11 @@ def split_inline(rest: str) -> tuple[str, int]:
     ''
     """
     m = re.search(r"[。!?]", rest)
-    if m and m.start() <= INLINE_HEADING_MAX and not _inside_brackets(rest, m.start()):
+    if m and m.start() <= INLINE_HEADING_MAX and not inside_brackets(rest, m.start()):
         return rest[: m.start()].strip(), m.end()
     if not re.search(r"[。;!?]", rest) and len(rest) <= INLINE_HEADING_MAX + 15:
         return rest.strip(), len(rest)
     return "", 0
-
-
-def _inside_brackets(text: str, pos: int) -> bool:
-    depth = 0
-    for ch in text[:pos]:
-        if ch in OPENERS:
-            depth += 1
-        elif ch in CLOSERS and depth:
-            depth -= 1
-    return depth > 0
 
 
 def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -47,56 +46,9 @@ from eduanalysis.read.metadata import (  # noqa: F401  (read_doc_types re-export
     separate_boilerplate,
     stated_metadata,
 )
+from eduanalysis.text import normalise, raw_offsets, raw_span  # noqa: F401  (re-exported)
 
-# --- normalisation --------------------------------------------------------------
-
-
-def normalise(raw: str) -> str:
-    """NFKC analysis text (full-width digits, letters, punctuation folded; CRLF -> LF).
-
-    Characters are folded one by one (never composed across characters), so
-    offsets map back to the raw text with :func:`raw_offsets`.
-
-    >>> normalise("到２０２５年，达９５％\\r\\n")
-    '到2025年,达95%\\n'
-    """
-    table = {ord(ch): _nfkc(ch) for ch in set(raw) if _nfkc(ch) != ch}
-    table[ord("\r")] = "\n"
-    return raw.replace("\r\n", "\n").translate(table)
-
-
-#: Characters NFKC would fold but that carry structure: circled numbers mark list items.
-NFKC_KEEP = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
-
-
-def _nfkc(ch: str) -> str:
-    return ch if ch in NFKC_KEEP else unicodedata.normalize("NFKC", ch)
-
-
-def raw_offsets(raw: str) -> list[int]:
-    """For each offset of the analysis text (and its end), the matching offset in ``raw``.
-
-    >>> raw = "达９５％"
-    >>> offsets = raw_offsets(raw)
-    >>> raw[offsets[1]:offsets[3]]
-    '９５'
-    """
-    out: list[int] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        step = 2 if ch == "\r" and raw[i + 1 : i + 2] == "\n" else 1
-        piece = "\n" if ch == "\r" else _nfkc(ch)
-        out.extend([i] * len(piece))
-        i += step
-    out.append(len(raw))
-    return out
-
-
-def raw_span(raw: str, start: int, end: int) -> tuple[int, int]:
-    """Map a span of the analysis text to the raw text."""
-    offsets = raw_offsets(raw)
-    return offsets[start], offsets[end]
+# The analysis text and its offsets: eduanalysis.text (re-exported here, where callers look for them).
 
 
 # --- files -> documents ------------------------------------------------------------

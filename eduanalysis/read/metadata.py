@@ -30,6 +30,7 @@ from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers'
     split_lines,
 )
 from eduanalysis.read.regions import locate
+from eduanalysis.text import REGION_SUFFIXES, YEAR_RE
 
 # --- boilerplate ----------------------------------------------------------------
 # The layouts (which lines are furniture, database headers, official-document parts)
@@ -45,8 +46,8 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 FIVE_YEAR_RE = re.compile(r"[“\"]?十([一二三四五六七八九]?)五[”\"]?(?:规划|时期|期间|计划|教育|$|[\u4e00-\u9fff])")
 YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[-—–~～至到]\s*(20\d{2})\s*年")
 BY_YEAR_RE = re.compile(r"(?:到|至|截至|截止到?)\s*(20\d{2})\s*年")
-YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
-REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
+#: A place name at the start of an issuer or title (not 全省/本市/各县/我区): up to nine characters and a suffix.
+REGION_RE = re.compile(rf"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{{1,9}}?(?:{'|'.join(REGION_SUFFIXES)}))")
 REGION_LEVEL_CHARS = "市县区盟旗"
 #: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
 ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()、]{2,40}?)(?:关于|印发|转发)")
@@ -58,7 +59,7 @@ def read_doc_types() -> pd.DataFrame:
 
     Read once per process (callers must not modify it): the build asks for it for every document.
     """
-    return read_resource("doc_types.csv", ("type_zh", "type_en", "annual"))
+    return read_resource("doc_types.csv")
 
 
 def doc_type(title: str, types: pd.DataFrame | None = None) -> tuple[str | None, str | None]:
@@ -100,7 +101,7 @@ def five_year_span(text: str) -> tuple[int, int] | None:
 def horizon_cues() -> dict[str, tuple[str, ...]]:
     """Cue words of ``resources/read/horizon_cues.csv`` by role: ``annual`` (the year is the horizon) and
     ``vision`` (a sentence that looks beyond the plan)."""
-    table = read_resource("horizon_cues.csv", ("cue", "role"))
+    table = read_resource("horizon_cues.csv")
     return {role: tuple(g.cue) for role, g in table.groupby("role")}
 
 
@@ -326,7 +327,7 @@ def parse_damaged_date(value: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _admin_levels() -> pd.DataFrame:
-    return read_resource("admin_levels.csv", ("match", "kind", "admin_level"))
+    return read_resource("admin_levels.csv")
 
 
 def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:

@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from eduanalysis.report.plots import OKABE_ITO, bilingual, doc_labels
+from eduanalysis.report.labels import bilingual, display_width, doc_labels
+from eduanalysis.report.plots import OKABE_ITO
 
 #: Layer of each level in the network (top = 0) and its colour.
 LEVELS = ("national", "province", "prefecture", "county")
@@ -198,7 +199,7 @@ def reuse_additions(table: pd.DataFrame, levels: pd.Series, labels: pd.Series, l
 def spread_labels(ax, points: list[tuple[float, float, str]], fontsize: float = 6.5) -> None:
     """Label points without overlaps: each label goes right of its point, moved up (with a leader line) until
     its box clears the labels already placed. Boxes are estimated from the text's display width."""
-    from eduanalysis.report.plots import display_width
+
 
     fig = ax.figure
     fig.canvas.draw_idle()

@@ -486,15 +486,14 @@ def test_file_name_title_drops_the_database_code(source_file, title):
     assert metadata.inferred_metadata(source_file, "", layouts.Header())["title_zh"] == title
 
 
-def test_a_layout_resource_without_notes_is_refused(tmp_path, monkeypatch):
-    from eduanalysis import config
+def test_a_layout_resource_without_notes_is_refused(tmp_path):
+    from eduanalysis import resources
     from eduanalysis.errors import EduAnalysisError
 
-    (tmp_path / "read").mkdir()
-    (tmp_path / "read" / "layout_parts.csv").write_text("part,kind,pattern,note\nx,x,^x,\n", encoding="utf-8")
-    monkeypatch.setattr(config, "RESOURCES_DIR", tmp_path)
-    with pytest.raises(EduAnalysisError, match=r"layout_parts.csv: row\(s\) \[2\] have no note"):
-        layouts.read_resource("layout_parts.csv", ("part", "kind", "pattern"))
+    path = tmp_path / "layout_parts.csv"
+    path.write_text("part,kind,pattern,note\nx,x,^x,\n", encoding="utf-8")
+    with pytest.raises(EduAnalysisError, match=r"layout_parts.csv, line 2: empty 'note'"):
+        resources.table("read/layout_parts.csv", path=path)
 
 
 #: A document as issued (GB/T 9704 layout): letterhead, 文号 line, title, addressees, body, 附件 list,
