@@ -109,8 +109,8 @@ def remap_indicators(targets: pd.DataFrame, path: str | Path, replace: bool = Fa
 
     >>> import tempfile
     >>> f = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8")
-    >>> _ = f.write("indicator_id,name_zh,name_en,stage,expected_unit,patterns\\n"
-    ...             "arts_hours,艺术课时,Arts class hours,compulsory,percent,艺术课时|美育课时\\n"); f.close()
+    >>> _ = f.write("indicator_id,name_zh,name_en,stage,expected_unit,family,patterns,synonyms\\n"
+    ...             "arts_hours,艺术课时,Arts class hours,compulsory,percent,curriculum,艺术课时|美育课时,\\n"); f.close()
     >>> t = pd.DataFrame({"indicator_text": ["美育课时"], "sentence": ["美育课时占比达到11%"],
     ...                   "indicator_id": [None], "indicator_zh": [None], "indicator_en": [None]})
     >>> remap_indicators(t, f.name).indicator_id.tolist()
@@ -124,4 +124,6 @@ def remap_indicators(targets: pd.DataFrame, path: str | Path, replace: bool = Fa
     out["indicator_id"] = pd.array([i.indicator_id if i else None for i in found], dtype="string")
     out["indicator_zh"] = pd.array([i.name_zh if i else None for i in found], dtype="string")
     out["indicator_en"] = pd.array([i.name_en if i else None for i in found], dtype="string")
+    if "indicator_score" in out.columns:  # a pattern match is sure; the fuzzy fallback is not re-run here
+        out["indicator_score"] = pd.array([1.0 if i else None for i in found], dtype="Float64")
     return out

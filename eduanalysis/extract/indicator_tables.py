@@ -683,7 +683,8 @@ def column_role(column: str, year: int | None, latest: int | None, context: Cont
     A plan name gives the plan's last year (“十四五”末 → 2025; “十三五”规划目标 → 2020). Without the
     document's plan period, a year column earlier than the table's latest year is a baseline. A
     year-less stock column (毕业班数(个), 现有班数) reports the document's date. A caption's own year
-    (2015年秋季小学招生计划) dates every year-less column; a caption's horizon (到2025年) dates its targets.
+    (2015年秋季小学招生计划) dates the year-less measure columns; a caption's horizon (到2025年) dates
+    its targets; period columns (现状, 目标值) otherwise keep the plan's years.
 
     >>> column_role("毕业班数(个)", None, None, Context(), "2015年秋季小学招生计划")
     ('baseline', 2015)
@@ -695,8 +696,11 @@ def column_role(column: str, year: int | None, latest: int | None, context: Cont
     year = year or (plan_years[1] if plan_years else None)
     says_target = bool(TARGET_COLUMN_RE.search(column))
     dated, horizon = caption_year(caption)
-    table_date = None if horizon else dated
-    stock = bool(MEASURE_HEAD_RE.fullmatch(column)) and bool(STOCK_COLUMN_RE.search(column))
+    # a caption's own date dates the columns of an entity × measure table (学校 × 计划招生人数(人)); period
+    # columns (现状, 目标值) keep the plan's years, and take from the caption only its horizon
+    measure = bool(MEASURE_HEAD_RE.fullmatch(column) or COUNT_COLUMN_RE.fullmatch(column))
+    table_date = dated if measure and not horizon else None
+    stock = measure and bool(STOCK_COLUMN_RE.search(column))
     if (BASELINE_COLUMN_RE.search(column) or stock) and not says_target:
         if year:
             return "baseline", year
@@ -710,7 +714,7 @@ def column_role(column: str, year: int | None, latest: int | None, context: Cont
             return "baseline", year
         if not context.plan_start_year and latest and year < latest:
             return "baseline", year
-    return "target", year or dated or context.plan_end_year
+    return "target", year or (dated if measure or horizon else None) or context.plan_end_year
 
 
 def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
