@@ -31,33 +31,36 @@ dates the year-less columns.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, replace
 
-from eduanalysis.config import resource_path
+from eduanalysis import resources
 from eduanalysis.extract.clauses import Context, Quantity
 from eduanalysis.extract.vocab import CUES as _CUES
-from eduanalysis.extract.vocab import MULTIPLIERS, PLAN_NAME_RE, TABLE_ONLY_UNITS, UNITS
+from eduanalysis.extract.vocab import (
+    MULTIPLIERS,
+    PLAN_NAME_RE,
+    PREFIX,
+    SUFFIX,
+    TABLE_ONLY_UNITS,
+    UNITS,
+)
 from eduanalysis.extract.vocab import alternation as _alternation
 from eduanalysis.numbers import five_year_plan_years, to_ascii
 
-
-def _headings() -> dict[str, str]:
-    """Table heading and row words by role, from ``resources/extract/table_headings.csv``."""
-    with open(resource_path("extract/table_headings.csv"), encoding="utf-8", newline="") as f:
-        return {r["role"]: r["pattern"] for r in csv.DictReader(f)}
-
-
-_HEADINGS = _headings()
+#: Table heading and row words by role (``resources/extract/table_headings.csv``).
+_HEADINGS = {r["role"]: r["pattern"] for r in resources.table("extract/table_headings.csv")}
+#: Comparator words a value cell may open with: the bounds and plain statements of comparators.csv
+#: (不低于95, ≥96, 约60, 达到98), not its changes (增加, 提高), which a table states in its own columns.
+CELL_PREFIX = {cue: cmp for cue, cmp in PREFIX.items() if not cmp.startswith("delta")}
 _CELL_UNITS = _alternation([w for w, u in UNITS.items() if u.role != "multiplier"] + list(TABLE_ONLY_UNITS))
 #: A value cell: optional comparator sign or word, a number or range, an optional unit (万人, %, 年),
 #: an optional comparator suffix: 7.8, ≥96, 99%以上, 12.3年以上, 不低于95%, 3-5所, 约60.
 VALUE_CELL_RE = re.compile(
-    r"(?P<cmp>[≥≤]|[<>]=?|不低于|不少于|不超过|不高于|不大于|不小于|低于|高于|超过|约|达到|达)?\s*"
+    rf"(?P<cmp>{_alternation(CELL_PREFIX)})?\s*"
     r"(?P<num>\d+(?:\.\d+)?)(?:\s*%?\s*(?:[-—–~～至])\s*(?P<max>\d+(?:\.\d+)?))?\s*"
     rf"(?P<mult>{_alternation(MULTIPLIERS)})?\s*(?P<unit>{_CELL_UNITS})?\s*"
-    r"(?P<sfx>及以上|以上|以下|以内|左右)?"
+    rf"(?P<sfx>{_alternation(SUFFIX)})?"
 )
 #: A value cell stating no number: "-" for no data.
 NO_DATA_CELL_RE = re.compile(r"[-—–―/~～]+|无|暂无")
@@ -117,9 +120,6 @@ LABEL_UNIT_SPLIT_RE = re.compile(rf"({_alternation(MULTIPLIERS)})?(.+)")
 #: The cell separator of a row printed on one line: a tab, or a run of two or more spaces
 #: (space-aligned tables; NFKC has folded the ideographic space).
 CELL_SEP_RE = re.compile(r"\t| {2,}")
-_CMP = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<=", "不低于": ">=", "不少于": ">=",
-        "不小于": ">=", "高于": ">=", "超过": ">=", "不超过": "<=", "不高于": "<=", "不大于": "<=", "低于": "<=",
-        "约": "~", "及以上": ">=", "以上": ">=", "以下": "<=", "以内": "<=", "左右": "~"}
 
 
 @dataclass(frozen=True)
@@ -747,7 +747,7 @@ def table_quantity(cell: Cell, title: str, context: Context) -> Quantity | None:
     if value_max is not None:
         comparator = "range"
     else:
-        comparator = _CMP.get(m.group("sfx") or "", _CMP.get(m.group("cmp") or "", "="))
+        comparator = SUFFIX.get(m.group("sfx") or "") or CELL_PREFIX.get(m.group("cmp") or "", "=")
     parts = [title, cell.section, cell.row_label, cell.column, cell.cell_text]
     parts += [cell.sub_label] if cell.sub_label else []
     parts += [cell.attribute] if cell.attribute else []
