@@ -152,6 +152,10 @@ MIN_ROW_HEIGHT = 0.14
 ANNOTATE_MAX = 12
 
 
+#: Resolution of the pages shown in a notebook (and so in its HTML page).
+PAGE_PREVIEW_DPI = 90
+
+
 class FigurePages(list):
     """Several figures that together show one figure's rows, saved as ``name-1``, ``name-2`` …
 
@@ -162,11 +166,16 @@ class FigurePages(list):
         import base64
         import io
 
+        from PIL import Image
+
         parts = []
         for k, fig in enumerate(self, start=1):
             buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=100, metadata=METADATA["png"])
-            data = base64.b64encode(buf.getvalue()).decode()
+            fig.savefig(buf, format="png", dpi=PAGE_PREVIEW_DPI, metadata=METADATA["png"])
+            # A palette of 256 colours keeps a page of many pages light (the 300-dpi files are the originals).
+            small = io.BytesIO()
+            Image.open(buf).convert("RGB").quantize(256).save(small, format="png", optimize=True)
+            data = base64.b64encode(small.getvalue()).decode()
             parts.append(f'<p>{k}/{len(self)}</p><img src="data:image/png;base64,{data}">')
         return "\n".join(parts)
 
