@@ -106,6 +106,7 @@ def main(argv=None) -> int:
             path = NOTEBOOKS / f"{name}.ipynb"
             declared = papermill.inspect_notebook(str(path))
             params = {"processed_dir": str(processed), "figures_dir": str(work / "figures"),
+                      "analysis_dir": str(work / "analysis"),
                       **{k: v for k, v in overrides.items() if k in declared}}
             r = run_notebook(path, work / "reports", params)
             rows.append((name, r))

@@ -152,6 +152,10 @@ MIN_ROW_HEIGHT = 0.14
 ANNOTATE_MAX = 12
 
 
+#: Resolution of the pages shown in a notebook (and so in its HTML page).
+PAGE_PREVIEW_DPI = 90
+
+
 class FigurePages(list):
     """Several figures that together show one figure's rows, saved as ``name-1``, ``name-2`` …
 
@@ -162,11 +166,16 @@ class FigurePages(list):
         import base64
         import io
 
+        from PIL import Image
+
         parts = []
         for k, fig in enumerate(self, start=1):
             buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=100, metadata=METADATA["png"])
-            data = base64.b64encode(buf.getvalue()).decode()
+            fig.savefig(buf, format="png", dpi=PAGE_PREVIEW_DPI, metadata=METADATA["png"])
+            # A palette of 256 colours keeps a page of many pages light (the 300-dpi files are the originals).
+            small = io.BytesIO()
+            Image.open(buf).convert("RGB").quantize(256).save(small, format="png", optimize=True)
+            data = base64.b64encode(small.getvalue()).decode()
             parts.append(f'<p>{k}/{len(self)}</p><img src="data:image/png;base64,{data}">')
         return "\n".join(parts)
 
@@ -414,7 +423,7 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     cb.outline.set_visible(False)
     if title or len(shown) < n:
         note = (bilingual(f"每 {shown[1] - shown[0]} 行标注一次（共 {n} 行，按聚类排序）",
-                          f"every {shown[1] - shown[0]}th row labelled ({n} rows, clustered order)", lang)
+                          f"one label every {shown[1] - shown[0]} rows ({n} rows, clustered order)", lang)
                 if len(shown) < n else None)
         ax_d.set_title("\n".join(wrap(t, int(width * 13)) for t in (title, note) if t), fontsize=8.5)
     return fig
@@ -751,9 +760,9 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
         ax.tick_params(axis="x", labelsize=7)
     handles = ([matplotlib.lines.Line2D([], [], color=colour[r], marker="o", label=region_labels.get(r, r))
                 for r in regions] if coloured else
-               [matplotlib.lines.Line2D([], [], color="0.45", label=bilingual(
+               [matplotlib.lines.Line2D([], [], color="0.45", label=wrap(bilingual(
                    f"每条线一个地区（{len(regions)} 个，过多无法以颜色区分）",
-                   f"one line per region ({len(regions)}: too many to tell apart by colour)", lang))])
+                   f"one line per region ({len(regions)}: too many to tell apart by colour)", lang), 48))])
     handles += [matplotlib.lines.Line2D([], [], color="0.3", marker="o", markerfacecolor="white", linestyle="none",
                                         label=bilingual("基线", "baseline", lang)),
                 matplotlib.lines.Line2D([], [], color="0.3", marker="^", linestyle="none",

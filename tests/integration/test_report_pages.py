@@ -1,8 +1,9 @@
 """The whole report on a synthetic corpus of 100 regions: every figure fits a page, the HTML is fit to open.
 
 The corpus is :mod:`eduanalysis.testing.synth`'s, its manifest given 100 distinct prefectures of
-``resources/testing/synth_regions.csv`` (with their provinces), so every figure meets the
-region and province levels. Figures are checked from the files (PNG pixels at 300 dpi, and the
+``resources/testing/synth_regions.csv`` (with their provinces), and ``max_labels`` is 100, so
+every figure with a row per region has 100 rows (the province level is drawn by
+``tests/integration/test_notebooks.py``'s scale path and ``tests/report/test_figure_pages.py``). Figures are checked from the files (PNG pixels at 300 dpi, and the
 PDF's page box); tick-label overlap is checked where the figures are drawn, in
 ``tests/report/test_figure_pages.py``. The HTML is opened in headless Chromium when it is installed.
 """
@@ -44,7 +45,7 @@ def scale_report(tmp_path_factory):
     params = report.validate_params({
         "corpus_dir": str(_hundred_regions(tmp / "corpus")), "processed_dir": str(tmp / "processed"),
         "figures_dir": str(tmp / "figures"), "analysis_dir": str(tmp / "analysis"),
-        "notebooks_dir": str(ROOT / "notebooks"), "max_labels": 40, "lang": "both",
+        "notebooks_dir": str(ROOT / "notebooks"), "max_labels": N_REGIONS, "lang": "both",
         "notebooks": {"20_themes": {"k_range": [4, 6], "n_seeds": 2, "n_components": 30}},
     })
     report.report(params, tmp / "reports", progress=False)
@@ -78,7 +79,7 @@ def test_index_is_a_gallery_and_pages_have_no_code(scale_report):
         assert page.stat().st_size < browser.PAGE_MAX_BYTES, page.name
         assert ".staging-" not in text, page.name
         if page.name != "index.html":
-            assert 'href="index.html"' in text and "jp-InputArea" not in text, page.name
+            assert 'href="index.html"' in text and '<div class="jp-CodeMirrorEditor' not in text, page.name  # no code
 
 
 def test_analysis_tables_export_to_excel_and_stata(scale_report):

@@ -136,6 +136,6 @@ def test_trajectories_beyond_ten_regions_are_one_grey_with_a_note():
                             "unit": "percent", "indicator_zh": "入园率", "indicator_en": "enrolment"}
                            for r in regions for role, year, v in (("baseline", 2020, 80.0), ("target", 2025, 90.0))])
     fig = plots.trajectory_panels(points, {r: r for r in regions}, "en")
-    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    texts = [" ".join(t.get_text().split()) for t in fig.legends[0].get_texts()]
     plt.close(fig)
     assert not set(texts) & set(regions) and any("11: too many to tell apart by colour" in t for t in texts)

@@ -1,0 +1,29 @@
+"""Exports researchers use: Stata files that survive empty columns, one Excel workbook with Chinese intact."""
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from eduanalysis.report import exports
+
+KEYNESS = pd.DataFrame({"region_zh": ["甲市", "乙市"], "region_en": [None, None], "term": ["美育", "戏曲"],
+                        "count_group": [5, 3], "count_rest": [1, 2], "total_group": [50, 40], "total_rest": [90, 100],
+                        "g2": [9.5, 4.1], "chi2": [8.0, 3.0],
+                        "p_value": [0.01, 0.04], "rank": [1, 1]})
+
+
+def test_stata_file_keeps_all_empty_columns_and_chinese(tmp_path):
+    path = exports.write_stata(KEYNESS.assign(flag=[True, False]), tmp_path / "k.dta")
+    back = pd.read_stata(path)
+    assert back.term.tolist() == ["美育", "戏曲"] and back.region_en.isna().all() and back.flag.tolist() == [1, 0]
+
+
+def test_workbook_has_one_sheet_per_table_with_frozen_header(tmp_path):
+    exports.save_table(KEYNESS, "keyness", tmp_path)
+    exports.save_frame(pd.DataFrame({"left": ["推进"], "keyword": ["美育"], "right": ["工作"]}), "kwic", tmp_path)
+    book = exports.write_workbook(tmp_path, extra={"kwic": pd.read_csv(tmp_path / "kwic.csv")})
+    wb = load_workbook(book)
+    assert wb.sheetnames == ["keyness", "kwic"]
+    ws = wb["keyness"]
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws["C1"].value == "term"
+    assert {ws["C2"].value, ws["C3"].value} == {"美育", "戏曲"}
+    assert (tmp_path / "keyness.dta").exists() and (tmp_path / "kwic.dta").exists()
