@@ -27,7 +27,7 @@ import hashlib
 
 import pandas as pd
 
-from eduanalysis.analyse.features import Tokenizer, make_tokenizer, text_measures
+from eduanalysis.analyse.features import Tokenizer, make_tokenizer, text_measures, tokenize_all
 from eduanalysis.errors import EduAnalysisError
 
 #: Columns of the ``measure_tokens`` table, in order.
@@ -44,14 +44,15 @@ def text_digest(text: str) -> str:
 
 
 def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = None,
-                   previous: pd.DataFrame | None = None) -> pd.DataFrame:
+                   previous: pd.DataFrame | None = None, n_jobs: int | None = 1) -> pd.DataFrame:
     """The ``measure_tokens`` table of ``measures``: one row per measure, sorted by ``measure_id``.
 
     Columns :data:`TOKEN_COLUMNS`; ``tokens`` is the list of the measure's tokens (packaged
     stopwords dropped, place names kept), ``tokenizer`` the tokenizer's version. ``tokenizer`` is a
     backend name or a :class:`~eduanalysis.analyse.features.Tokenizer` without extra stopwords
     (None: the default backend). Rows of ``previous`` with the same measure, text digest and
-    tokenizer version are taken as they are; only the other measures are tokenised.
+    tokenizer version are taken as they are; only the other measures are tokenised (Python jieba in
+    ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.tokenize_all`).
     """
     tok = make_tokenizer(tokenizer)
     if tok.extra_stopwords:
@@ -66,10 +67,12 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     if previous is not None and len(previous):
         p = previous.loc[previous["tokenizer"] == version]
         reuse = dict(zip(zip(p["measure_id"], p["text_digest"], strict=True), p["tokens"], strict=True))
-    tokens = []
-    for measure_id, digest, text in zip(m["measure_id"], digests, m["text"], strict=True):
-        hit = reuse.get((measure_id, digest))
-        tokens.append(list(hit) if hit is not None else tok(text))
+    tokens = [reuse.get(key) for key in zip(m["measure_id"], digests, strict=True)]
+    todo = [i for i, t in enumerate(tokens) if t is None]
+    texts = m["text"].tolist()
+    for i, toks in zip(todo, tokenize_all([texts[i] for i in todo], tok, n_jobs), strict=True):
+        tokens[i] = toks
+    tokens = [list(t) for t in tokens]
     return pd.DataFrame({"measure_id": m["measure_id"].to_numpy(), "doc_id": m["doc_id"].to_numpy(),
                          "text_digest": digests, "tokenizer": version, "tokens": tokens}, columns=TOKEN_COLUMNS)
 
