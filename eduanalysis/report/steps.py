@@ -22,6 +22,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -66,7 +67,22 @@ def _read_tokens(path: Path, version: str) -> pd.DataFrame:
         table = pq.read_table(path, schema=TOKENS_SCHEMA, filters=[("tokenizer", "==", version)])
     except (OSError, pa.ArrowException) as exc:
         raise EduAnalysisError(f"cannot read the token store {path} ({exc}); delete it and run again") from exc
-    return table.to_pandas()
+    return _to_frame(table)
+
+
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    """The stored tokens as a frame of Python lists, each distinct token one ``str`` object.
+
+    ``to_pandas`` would make a new string for every token: at 10,000 documents (25 M tokens)
+    more than a gigabyte, against the pointers of a shared vocabulary here.
+    """
+    col = table.column("tokens").combine_chunks()
+    offsets = col.offsets.to_numpy()
+    encoded = col.values.dictionary_encode()
+    words = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    flat = words[encoded.indices.to_numpy(zero_copy_only=False)] if len(words) else words
+    lists = [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    return table.drop_columns(["tokens"]).to_pandas().assign(tokens=lists)
 
 
 def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -73,3 +73,12 @@ def test_themes_are_tagged_once_and_again_only_when_measures_or_taxonomy_change(
     assert "读自存储" not in set(retagged["keywords"])
     edited = MEASURES.assign(text=["扩大普惠性幼儿园覆盖面", "加强校园管理", "推进产教融合"])
     assert steps.measure_themes(edited, tmp_path, TAX)["theme_id"].tolist() == ["preschool"]
+
+
+def test_stored_tokens_read_back_equal_including_empty_lists(tmp_path):
+    m = pd.concat([MEASURES, pd.DataFrame({"measure_id": ["D3-m0001"], "doc_id": ["D3"], "text": ["加强"]})])
+    first = steps.measure_tokens(m, tmp_path, "jieba")
+    assert first["tokens"].tolist()[-1] == []
+    again = steps.measure_tokens(m, tmp_path, "jieba")
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), first.reset_index(drop=True))
+    assert again["tokens"].map(type).eq(list).all()
