@@ -11,7 +11,9 @@ in this process, after both dictionaries are loaded:
 - for information, the report's store (:func:`eduanalysis.report.steps.measure_tokens`): the first
   notebook tokenises and writes the Parquet file, the later ones read it;
 
-and prints characters per second, the ratio of each to the baseline, and the share of identical tokens.
+and prints characters per CPU second of this process (one process throughout, so other load on a
+shared machine does not enter the ratio), the ratio of each to the baseline, and the share of
+identical tokens.
 
     .venv/bin/python benchmarks/bench_tokenize.py [--docs 300]
 """
@@ -31,9 +33,10 @@ MAX_DOCS = 1000
 
 
 def timed(fn):
-    start = time.perf_counter()
+    """CPU seconds of this process running ``fn`` (other load on a shared machine does not enter), and its result."""
+    start = time.process_time()
     out = fn()
-    return time.perf_counter() - start, out
+    return time.process_time() - start, out
 
 
 def main(argv=None) -> int:
@@ -74,7 +77,7 @@ def main(argv=None) -> int:
         total += max(len(a), len(b))
 
     print()
-    print("| step | seconds | characters/s | × jieba lcut |")
+    print("| step | CPU seconds | characters/s | × jieba lcut |")
     print("|---|---:|---:|---:|")
     for name, t in (("jieba lcut (baseline)", t_lcut), ("JiebaTokenizer (reference: jieba + filter)", t_ref),
                     ("measure_tokens, rjieba (the analyses)", t_fast),

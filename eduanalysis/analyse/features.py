@@ -197,7 +197,7 @@ class Tokenizer:
         tokens: list[str] = []
         for tok in self._segment(text or ""):
             out = kept.get(tok)
-            if out is None:
+            if out is None:  # each distinct token is filtered once
                 out = kept[tok] = self._filter(tok)
             tokens.extend(out)
         return tokens

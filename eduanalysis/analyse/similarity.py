@@ -25,7 +25,13 @@ from scipy.spatial.distance import squareform
 from scipy.stats import chi2 as chi2_dist
 from sklearn.metrics.pairwise import cosine_similarity
 
-from eduanalysis.analyse.features import Tokenizer, count_matrix, make_tokenizer, make_vectorizer, tfidf
+from eduanalysis.analyse.features import (
+    Tokenizer,
+    count_matrix,
+    make_tokenizer,
+    make_vectorizer,
+    tfidf,
+)
 from eduanalysis.analyse.tokens import tokens_for
 from eduanalysis.errors import EduAnalysisError
 

@@ -61,18 +61,19 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort")
     if m["measure_id"].duplicated().any():
         raise EduAnalysisError(f"measure_id values repeat: {sorted(m.loc[m.measure_id.duplicated(), 'measure_id'])[:5]}")
-    digests = [text_digest(t) for t in m["text"]]
+    ids, texts = m["measure_id"].to_numpy(dtype=object), m["text"].to_numpy(dtype=object)
+    digests = [text_digest(t) for t in texts]
     version = tok.version
     reuse: dict[tuple[str, str], list] = {}
     if previous is not None and len(previous):
         p = previous.loc[previous["tokenizer"] == version]
-        reuse = dict(zip(zip(p["measure_id"], p["text_digest"], strict=True), p["tokens"], strict=True))
-    tokens = [reuse.get(key) for key in zip(m["measure_id"], digests, strict=True)]
+        reuse = dict(zip(zip(p["measure_id"].to_numpy(dtype=object), p["text_digest"].to_numpy(dtype=object),
+                             strict=True), p["tokens"], strict=True))
+    tokens = [reuse.get(key) for key in zip(ids, digests, strict=True)]
     todo = [i for i, t in enumerate(tokens) if t is None]
-    texts = m["text"].tolist()
     for i, toks in zip(todo, tokenize_all([texts[i] for i in todo], tok, n_jobs), strict=True):
         tokens[i] = toks
-    tokens = [list(t) for t in tokens]
+    tokens = [t if isinstance(t, list) else list(t) for t in tokens]
     return pd.DataFrame({"measure_id": m["measure_id"].to_numpy(), "doc_id": m["doc_id"].to_numpy(),
                          "text_digest": digests, "tokenizer": version, "tokens": tokens}, columns=TOKEN_COLUMNS)
 

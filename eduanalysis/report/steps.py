@@ -51,8 +51,8 @@ def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | 
     tok = make_tokenizer(tokenizer)
     stored = _read_tokens(path, tok.version)
     table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
-    known = set(zip(stored["measure_id"], stored["text_digest"], strict=True))
-    if any(k not in known for k in zip(table["measure_id"], table["text_digest"], strict=True)):
+    known = set(zip(stored["measure_id"].to_numpy(dtype=object), stored["text_digest"], strict=True))
+    if any(k not in known for k in zip(table["measure_id"].to_numpy(dtype=object), table["text_digest"], strict=True)):
         kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
         union = pd.concat([kept, table], ignore_index=True).sort_values("measure_id", kind="mergesort")
         _atomic_write(path, lambda tmp: pq.write_table(
@@ -82,7 +82,7 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     words = np.array(encoded.dictionary.to_pylist(), dtype=object)
     flat = words[encoded.indices.to_numpy(zero_copy_only=False)] if len(words) else words
     lists = [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
-    return table.drop_columns(["tokens"]).to_pandas().assign(tokens=lists)
+    return table.drop_columns(["tokens"]).to_pandas(ignore_metadata=True).assign(tokens=lists)
 
 
 def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame | None = None) -> pd.DataFrame:
