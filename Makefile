@@ -44,4 +44,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200 --repeats 1
 
 clean:
-	rm -rf data/processed/* figures/* reports/
+	rm -rf data/processed/* figures/* analysis/ reports/

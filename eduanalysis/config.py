@@ -15,6 +15,8 @@ SEED = 20190530
 DEFAULT_CORPUS_DIR = Path("data/raw")
 DEFAULT_PROCESSED_DIR = Path("data/processed")
 DEFAULT_FIGURES_DIR = Path("figures")
+#: Where a report's analysis tables go (similarity, keyness, clusters …): apart from the build's folder.
+DEFAULT_ANALYSIS_DIR = Path("analysis")
 DEFAULT_REPORTS_DIR = Path("reports")
 
 #: The optional metadata file a corpus folder may carry.

@@ -155,7 +155,11 @@ def _chinese_numbers(text: str, taken: list[tuple[int, int]]) -> list[Number]:
         if token in CN_LARGE_UNITS or all(c in "零〇" for c in token):
             continue  # a bare 万/亿 is a word (万家, 亿万), a bare 零 a slogan (零起点)
         value = parse_chinese(token)
-        if value is not None:
+        if value is None and len(token) == 2 and all(c in CN_DIGITS for c in token) \
+                and CN_DIGITS[token[1]] == CN_DIGITS[token[0]] + 1:
+            # two neighbouring digits are an approximate range: 一两项 -> 1-2, 两三个 -> 2-3
+            out.append(Number(start, end, token, float(CN_DIGITS[token[0]]), float(CN_DIGITS[token[1]]), "chinese"))
+        elif value is not None:
             out.append(Number(start, end, token, value, None, "chinese"))
     return out
 
@@ -163,8 +167,8 @@ def _chinese_numbers(text: str, taken: list[tuple[int, int]]) -> list[Number]:
 def find_numbers(text: str) -> list[Number]:
     """Every number expression in ``text`` in order, ranges merged into one :class:`Number`.
 
-    >>> [(n.text, n.value, n.value_max, n.form) for n in find_numbers("0.15%-0.2%,1至2项,百分之九十五")]
-    [('0.15%-0.2', 0.15, 0.2, 'arabic'), ('1至2', 1.0, 2.0, 'arabic'), ('百分之九十五', 95.0, None, 'percent_words')]
+    >>> [(n.text, n.value, n.value_max, n.form) for n in find_numbers("0.15%-0.2%,1至2项,百分之九十五,一两项")]
+    [('0.15%-0.2', 0.15, 0.2, 'arabic'), ('1至2', 1.0, 2.0, 'arabic'), ('百分之九十五', 95.0, None, 'percent_words'), ('一两', 1.0, 2.0, 'chinese')]
     """
     text = to_ascii(text)
     found: list[Number] = []

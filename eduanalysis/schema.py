@@ -110,7 +110,7 @@ BOILERPLATE = Table(
         _c("doc_id", "string", "Document key.", False),
         _c("char_start", "Int64", "Start offset in documents.text.", False),
         _c("char_end", "Int64", "End offset (exclusive).", False),
-        _c("kind", "string", "breadcrumb, metadata, cover_notice, toc, publication_note, trailer.", False),
+        _c("kind", "string", "breadcrumb, metadata, furniture, export_header (database export lines), letterhead, listing_title (a title printed before the document's own copy), doc_number, addressee, cover_notice, toc, publication_note, attachment_list, signature, date, distribution (抄送/印发), trailer.", False),
         _c("text", "string", "The span's text.", False),
     ),
 )
@@ -210,6 +210,10 @@ TARGETS = Table(
         _c("baseline_value", "Float64", "Baseline value paired in the text (由A提高到B)."),
         _c("baseline_year", "Int64", "Year of that baseline."),
         _c("attribute", "string", "预期性 or 约束性 where an indicator table states it."),
+        _c("year_origin", "string", "Why year is what it is: stated (the clause or table column says it), stage "
+           "(a preceding 到YYYY年 stage of the same paragraph), horizon (the plan's end year), annual (the year of "
+           "an annual document: 工作要点, 为民办实事, 招生计划 …), review (a review of the previous plan reports the year "
+           "before the plan starts) or document_year (现有/截至… stocks report the document's year); empty when year is."),
     ),
 )
 

@@ -131,30 +131,6 @@ def matrix_table(matrix: pd.DataFrame, lang: str = "zh", bold: str | None = None
     return wide.sort_index(axis=1)
 
 
-def to_latex(table: pd.DataFrame, caption: str = "", label: str = "tab:targets") -> str:
-    """A booktabs LaTeX table (cells may already contain ``\\textbf``)."""
-    def esc(s: str) -> str:
-        return re.sub(r"(?<!\\)([%&#_])", r"\\\1", str(s))
-
-    cols = "l" + "l" * table.shape[1]
-    lines = ["\\begin{table}[htbp]", "\\centering", f"\\caption{{{esc(caption)}}}", f"\\label{{{label}}}",
-             f"\\begin{{tabular}}{{{cols}}}", "\\toprule",
-             " & ".join([esc(table.index.name or "")] + [esc(c) for c in table.columns]) + " \\\\", "\\midrule"]
-    for idx, row in table.iterrows():
-        lines.append(" & ".join([esc(idx)] + [esc(v) for v in row]) + " \\\\")
-    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}", ""]
-    return "\n".join(lines)
-
-
-def to_markdown(table: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table."""
-    head = [table.index.name or ""] + [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for idx, row in table.iterrows():
-        lines.append("| " + " | ".join([str(idx)] + [str(v).replace("|", "\\|") for v in row]) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``keyword`` (a string or regex) in the measures.
 

@@ -1,9 +1,11 @@
-"""What the notebooks call: load a processed folder restricted to some regions, summarise it, save results.
+"""What the notebooks start from: a processed folder restricted to some regions, and per-document helpers.
 
 The analyses themselves live in :mod:`eduanalysis.analyse.similarity`,
 :mod:`eduanalysis.analyse.themes`, :mod:`eduanalysis.analyse.clustering`,
-:mod:`eduanalysis.analyse.timeline` and :mod:`eduanalysis.analyse.compare`; this module keeps
-the notebooks free of glue code (no ``def`` in notebooks).
+:mod:`eduanalysis.analyse.timeline` and :mod:`eduanalysis.analyse.compare`; the level a figure
+shows (documents, regions, provinces) is :mod:`eduanalysis.analyse.levels`; labels, figures and
+the files written are :mod:`eduanalysis.report`. This module keeps the notebooks free of glue code
+(no ``def`` in notebooks) and never imports the report layer.
 
 >>> tables = load("data/processed", regions="all")  # doctest: +SKIP
 >>> tables.documents.region_zh.tolist()  # doctest: +SKIP
@@ -24,11 +26,6 @@ ANALYSIS_INPUTS = ("documents", "sections", "measures", "responsibilities", "tar
 #: Document columns the analyses never read (the full texts: 2 × the corpus in memory); load() leaves them "".
 UNREAD_COLUMNS = {"documents": ("raw_text", "text")}
 
-#: A figure labels at most this many rows or columns: above it, documents are grouped by region, and
-#: regions by province (see :func:`label_level`).
-MAX_LABELS = 40
-#: The levels a figure can show, finest first.
-LEVELS = ("doc_id", "region_zh", "province_zh")
 
 
 @dataclass
@@ -115,109 +112,20 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return schema.validate(df.assign(**{c: "" for c in skip}), name)
 
 
-def label_level(documents: pd.DataFrame, max_labels: int = MAX_LABELS, levels: tuple[str, ...] = LEVELS) -> str:
-    """The finest of ``doc_id``, ``region_zh``, ``province_zh`` with at most ``max_labels`` values.
+def issue_year(documents: pd.DataFrame) -> pd.Series:
+    """The year a document was issued: published, else written, else its plan's first year.
 
-    Figures with one row per document switch to regions, then provinces, when
-    there are too many to label legibly (the coarsest level is used even if it
-    has more).
-
-    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "region_zh": ["甲", "甲", "乙"], "province_zh": ["P", "P", "P"]})
-    >>> label_level(d, 3), label_level(d, 2), label_level(d, 1)
-    ('doc_id', 'region_zh', 'province_zh')
+    >>> d = pd.DataFrame({"doc_id": ["a", "b"], "published_date": ["2019-05-31", None],
+    ...                   "written_date": [None, None], "plan_start_year": [2019, 2021]})
+    >>> issue_year(d).tolist()
+    [2019, 2021]
     """
-    levels = [c for c in levels if c in documents]
-    for level in levels:
-        if documents[level].nunique() <= max_labels:
-            return level
-    return levels[-1]
-
-
-def at_level(documents: pd.DataFrame, level: str) -> pd.DataFrame:
-    """``documents`` with ``region_zh``/``region_en`` replaced by the province when ``level`` is ``province_zh``.
-
-    Region-level analyses (target matrix, trajectories, timeline figures) then
-    compare provinces, each province holding its documents' rows.
-    """
-    if level != "province_zh":
-        return documents
-    return documents.assign(region_zh=documents["province_zh"], region_en=documents["province_en"])
-
-
-def regroup(table: pd.DataFrame, documents: pd.DataFrame, level: str) -> pd.DataFrame:
-    """A table with ``region_zh``/``region_en`` (e.g. ``timeline``) re-labelled by its documents' province
-    when ``level`` is ``province_zh``; unchanged otherwise."""
-    if level != "province_zh":
-        return table
-    d = documents.set_index("doc_id")
-    return table.assign(region_zh=table["doc_id"].map(d["province_zh"]),
-                        region_en=table["doc_id"].map(d["province_en"]))
-
-
-def level_names(documents: pd.DataFrame, level: str, lang: str = "zh") -> dict[str, str]:
-    """Display names of the groups of ``level``: document labels, region or province names."""
-    from eduanalysis.report.plots import doc_labels, pick
-
-    if level == "doc_id":
-        return doc_labels(documents, lang).to_dict()
-    en = level.replace("_zh", "_en")
-    return {z: pick(z, e, lang) for z, e in zip(documents[level], documents[en], strict=True)}
-
-
-def level_caption(level: str, lang: str = "zh") -> str | None:
-    """A figure title saying what one row stands for when it is not a document (None for documents)."""
-    from eduanalysis.report.plots import bilingual
-
-    return {
-        "region_zh": bilingual("按地区汇总（文档过多，无法逐一标注）", "By region (too many documents to label)", lang),
-        "province_zh": bilingual("按省份汇总（文档与地区过多，无法逐一标注）",
-                                 "By province (too many documents and regions to label)", lang),
-    }.get(level)
-
-
-def similarity_view(sim: pd.DataFrame, x, doc_ids, documents: pd.DataFrame, level: str):
-    """The square matrix a similarity heatmap shows at ``level``.
-
-    Documents: the long table ``sim`` pivoted (every pair, as computed).
-    Regions or provinces: the exact mean similarity between their documents
-    (:func:`eduanalysis.analyse.similarity.group_similarity`; the diagonal is the mean
-    within the group).
-    """
-    from eduanalysis.analyse.similarity import group_similarity, long_to_square
-
-    if level == "doc_id":
-        return long_to_square(sim)
-    return group_similarity(x, doc_ids, documents.set_index("doc_id")[level])
-
-
-def stats_at_level(stats: pd.DataFrame, documents: pd.DataFrame, level: str) -> pd.DataFrame:
-    """:func:`corpus_stats` summed over the documents of each region or province (unchanged for ``doc_id``)."""
-    if level == "doc_id":
-        return stats
-    groups = documents.set_index("doc_id")[level].reindex(stats.index)
-    return stats.astype(float).groupby(groups, sort=True).sum()
-
-
-def horizons_at_level(documents: pd.DataFrame, level: str) -> pd.DataFrame:
-    """One row per group for the plan-horizon figure: earliest plan start, latest plan end, median issue year.
-
-    Returns documents-like rows (``doc_id`` = the group) that
-    :func:`eduanalysis.report.plots.plan_horizons` draws; unchanged for ``doc_id``.
-    """
-    from eduanalysis.analyse.timeline import issue_year
-
-    if level == "doc_id":
-        return documents
-    d = documents.assign(issue=documents["doc_id"].map(issue_year(documents)).astype("Float64"))
-    g = d.groupby(level, sort=True)
-    year = g["issue"].median().round()
-    return pd.DataFrame({
-        "doc_id": year.index,
-        "plan_start_year": g["plan_start_year"].min().to_numpy(),
-        "plan_end_year": g["plan_end_year"].max().to_numpy(),
-        "published_date": [None if pd.isna(y) else str(int(y)) for y in year],
-        "written_date": None,
-    })
+    pub = pd.to_numeric(documents["published_date"].astype("string").str[:4], errors="coerce")
+    wri = pd.to_numeric(documents["written_date"].astype("string").str[:4], errors="coerce")
+    start = pd.to_numeric(documents["plan_start_year"], errors="coerce")
+    out = pub.fillna(wri).fillna(start).astype("Int64")
+    out.index = documents["doc_id"].to_numpy()
+    return out
 
 
 def sample_measures(measures: pd.DataFrame, max_measures: int | None, seed: int) -> pd.DataFrame:
@@ -229,13 +137,6 @@ def sample_measures(measures: pd.DataFrame, max_measures: int | None, seed: int)
         return measures
     picked = measures.sample(n=max_measures, random_state=seed)
     return picked.sort_values("measure_id", kind="mergesort").reset_index(drop=True)
-
-
-def region_names(documents: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
-    """Display name of each region (keyed by ``region_zh``) in ``lang``."""
-    from eduanalysis.report.plots import pick
-
-    return {z: pick(z, e, lang) for z, e in zip(documents["region_zh"], documents["region_en"], strict=True)}
 
 
 def corpus_stats(sel: Selection) -> pd.DataFrame:
@@ -251,31 +152,3 @@ def corpus_stats(sel: Selection) -> pd.DataFrame:
     out["n_targets"] = t.loc[t["kind"] == "target"].groupby("doc_id").size().reindex(d.index, fill_value=0)
     out["n_responsibilities"] = sel.responsibilities.groupby("doc_id").size().reindex(d.index, fill_value=0)
     return out
-
-
-def save_table(df: pd.DataFrame, name: str, processed_dir: str | Path) -> Path:
-    """Validate ``df`` against the schema and write it as ``name.parquet``/``.csv`` in ``processed_dir``."""
-    from eduanalysis.build.pipeline import write_table
-
-    write_table(df, name, processed_dir)
-    return Path(processed_dir) / f"{name}.parquet"
-
-
-def save_paper_table(matrix: pd.DataFrame, name: str, figures_dir: str | Path, lang: str = "zh",
-                     caption: str = "Quantified targets by region") -> dict[str, Path]:
-    """Write the indicator × region target table as ``name.csv``, ``name.tex`` and ``name.md``.
-
-    The most ambitious cell of each indicator is bold in LaTeX and Markdown.
-    A table cell has room for one language, so ``lang="both"`` gives Chinese.
-    """
-    from eduanalysis.analyse.compare import matrix_table, to_latex, to_markdown
-
-    lang = "zh" if lang == "both" else lang
-    out = Path(figures_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"csv": out / f"{name}.csv", "tex": out / f"{name}.tex", "md": out / f"{name}.md"}
-    matrix_table(matrix, lang).to_csv(paths["csv"], encoding="utf-8", lineterminator="\n")
-    paths["tex"].write_text(to_latex(matrix_table(matrix, lang, bold="latex"), caption=caption),
-                            encoding="utf-8", newline="\n")
-    paths["md"].write_text(to_markdown(matrix_table(matrix, lang, bold="markdown")), encoding="utf-8", newline="\n")
-    return paths

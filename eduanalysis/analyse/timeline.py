@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from eduanalysis.analyse.selection import issue_year
+
 TIMELINE_COLUMNS = [
     "event_id", "doc_id", "region_zh", "region_en", "event", "year", "date",
     "target_id", "indicator_id", "indicator_zh", "indicator_en", "value", "unit", "comparator",
@@ -18,22 +20,6 @@ TIMELINE_COLUMNS = [
 #: Document columns that become events, in the order they happen in a document's life.
 DOC_EVENTS = (("written", "written_date"), ("published", "published_date"),
               ("plan_start", "plan_start_year"), ("plan_end", "plan_end_year"))
-
-
-def issue_year(documents: pd.DataFrame) -> pd.Series:
-    """The year a document was issued: published, else written, else its plan's first year.
-
-    >>> d = pd.DataFrame({"doc_id": ["a", "b"], "published_date": ["2019-05-31", None],
-    ...                   "written_date": [None, None], "plan_start_year": [2019, 2021]})
-    >>> issue_year(d).tolist()
-    [2019, 2021]
-    """
-    pub = pd.to_numeric(documents["published_date"].astype("string").str[:4], errors="coerce")
-    wri = pd.to_numeric(documents["written_date"].astype("string").str[:4], errors="coerce")
-    start = pd.to_numeric(documents["plan_start_year"], errors="coerce")
-    out = pub.fillna(wri).fillna(start).astype("Int64")
-    out.index = documents["doc_id"].to_numpy()
-    return out
 
 
 def timeline(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

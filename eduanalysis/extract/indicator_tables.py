@@ -29,16 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eduanalysis.extract.targets import (
-    _CUES,
-    MULTIPLIERS,
-    PLAN_NAME_RE,
-    TABLE_ONLY_UNITS,
-    UNITS,
-    Context,
-    Quantity,
-    _alternation,
-)
+from eduanalysis.extract.clauses import Context, Quantity
+from eduanalysis.extract.vocab import CUES as _CUES
+from eduanalysis.extract.vocab import MULTIPLIERS, PLAN_NAME_RE, TABLE_ONLY_UNITS, UNITS
+from eduanalysis.extract.vocab import alternation as _alternation
 from eduanalysis.numbers import five_year_plan_years, to_ascii
 
 _CELL_UNITS = _alternation([w for w, u in UNITS.items() if u.role != "multiplier"] + list(TABLE_ONLY_UNITS))

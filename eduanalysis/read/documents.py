@@ -31,7 +31,7 @@ from eduanalysis.read.metadata import (
     iso_date,
     plan_horizon,
     read_doc_types,
-    region_of,
+    region_fields,
     separate_boilerplate,
     stated_metadata,
 )
@@ -413,9 +413,10 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
 
     for fld in ("title_zh", "issuer_zh", "doc_number", "index_number", "written_date", "published_date"):
         settle(fld)
-    settle("region_zh", ("inferred", {"region_zh": region_of(record["issuer_zh"], record["title_zh"])}))
+    place = region_fields(record["issuer_zh"], record["title_zh"])
+    settle("region_zh", ("inferred", place))
     for col in ("region_en", "province_zh", "province_en", "admin_level"):
-        record[col] = manifest_row.get(col) or None
+        record[col] = manifest_row.get(col) or place.get(col)
     type_zh, type_en = doc_type(record["title_zh"] or "", types)
     title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"
     settle("doc_type_zh", (title_origin, {"doc_type_zh": type_zh}))

@@ -11,204 +11,31 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import config
-from eduanalysis.numbers import five_year_plan_years
+from eduanalysis.numbers import CN_DIGITS, five_year_plan_years, parse_chinese
+from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers' names for them)
+    Header,
+    Line,
+    is_metadata_line,
+    is_organ_line,
+    metadata_pairs,
+    notice_title,
+    read_resource,
+    same_title,
+    separate_boilerplate,
+    split_lines,
+)
 
 # --- boilerplate ----------------------------------------------------------------
+# The layouts (which lines are furniture, database headers, official-document parts)
+# live in eduanalysis.read.layouts; they are re-exported here for the callers.
 
-#: Labels of the metadata block government sites print above a document.
-#: field -> label words; spaces may stand between the label's characters (索 引 号).
-METADATA_LABELS: dict[str, tuple[str, ...]] = {
-    "index_number": ("索引号",),
-    "issuer_zh": ("发文机关", "发布机构", "发布单位", "发文单位", "来源单位"),
-    "written_date": ("成文日期", "成文时间"),
-    "published_date": ("发布日期", "发布时间", "公开日期", "印发日期"),
-    "doc_number": ("发文字号", "文号"),
-    "title_zh": ("标题", "名称"),
-    "": ("主题分类", "内容分类", "主题词", "公开方式", "公开范围", "公开目录", "有效性", "截止日期",
-         "浏览次数", "点击次数", "浏览量", "阅读次数", "时间", "来源", "字号", "分类", "体裁分类",
-         "信息来源", "组配分类", "服务对象", "生效日期", "废止日期", "有效期"),
-}
-_LABEL_TO_FIELD = {label: fld for fld, labels in METADATA_LABELS.items() for label in labels}
-_LABEL_RE = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,6}\s*/\s*)?(" + "|".join(r"\s*".join(map(re.escape, label))
-                   for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True)) + r")\s*[:|]"
-)
-BREADCRUMB_RE = re.compile(r"(您现在所在的位置|您现在的位置|您的位置|当前位置|所在位置)\s*[:]?|^\s*首页\s*>|^\s*>\s*\S")
-PUBLICATION_NOTE_RE = re.compile(r"^\s*[(](此件|本件)[^()]{0,6}(公开|发布|删减)[^()]{0,6}[)]\s*$")
-TRAILER_RE = re.compile(r"^\s*(文件解读|政策解读|相关解读|图解|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|附件下载)")
-NOTICE_TITLE_RE = re.compile(r"关于(印发|转发|下发|公布)(.+?)的(通知|函|决定)\s*$")
-ADDRESSEE_RE = re.compile(r"^\s*各[^。]{2,150}[:]\s*$")
-DATE_LINE_RE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-TOC_HEAD_RE = re.compile(r"^\s*目\s*录\s*$")
-TOC_LINE_RE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{3,})\s*\d+\s*$|^\s*\S.{0,40}\s+\d{1,3}\s*$")
-DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(]\s*(\d{4})\s*[〕\])]\s*\d{1,4}\s*号")
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【]\s*(\d{4})\s*[〕\])】]\s*\d{1,4}\s*号")
 DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-@dataclass
-class Line:
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-
-def split_lines(text: str) -> list[Line]:
-    """Lines of ``text`` with their offsets (line breaks excluded)."""
-    out, pos = [], 0
-    for piece in text.split("\n"):
-        out.append(Line(pos, pos + len(piece), piece))
-        pos += len(piece) + 1
-    return out
-
-
-@dataclass
-class Header:
-    """What :func:`separate_boilerplate` finds: spans, body extent and stated metadata."""
-
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
-    body_start: int = 0
-    body_end: int = 0
-    fields: dict[str, str] = field(default_factory=dict)
-    notice_title: str | None = None
-
-
-def metadata_pairs(line: str) -> dict[str, str]:
-    """Label/value pairs of one metadata line (``索 引 号: x 主题分类: y`` or ``索引号 | x | 发布机构 | y |``).
-
-    >>> metadata_pairs("发文机关: 盘锦市政府 成文日期: 2019-05-30")
-    {'issuer_zh': '盘锦市政府', 'written_date': '2019-05-30'}
-    """
-    found = list(_LABEL_RE.finditer(line))
-    out: dict[str, str] = {}
-    for i, m in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        value = line[m.end():end].strip(" |\t")
-        fld = _LABEL_TO_FIELD[re.sub(r"\s", "", m.group(1))]
-        if fld and value and fld not in out:
-            out[fld] = value
-    return out
-
-
-def _is_metadata_line(text: str) -> bool:
-    found = list(_LABEL_RE.finditer(text))
-    if not found:
-        return False
-    # A metadata line is mostly labels and short values, never prose.
-    return found[0].start() <= 2 and "。" not in text and len(text) < 200
-
-
-def separate_boilerplate(text: str) -> Header:
-    """Find web-page furniture and the cover notice; return their spans and the body extent.
-
-    Header zone: breadcrumbs, metadata lines, the notice title (关于印发…的通知),
-    addressees, the notice text, signature, date and (此件公开发布), and a
-    table of contents. Trailer zone: 文件解读 links, publication notes and
-    page furniture after the body.
-    """
-    lines = split_lines(text)
-    head = Header(body_end=len(text))
-    nonblank = [ln for ln in lines if ln.stripped]
-    if not nonblank:
-        return head
-
-    def mark(ln: Line, kind: str) -> None:
-        s = ln.start + (len(ln.text) - len(ln.text.lstrip()))
-        e = ln.start + len(ln.text.rstrip())
-        head.spans.append((s, e, kind))
-
-    i = 0
-    n = len(nonblank)
-    notice_at = None
-    # Header zone: consume furniture lines from the top.
-    while i < n:
-        t = nonblank[i].stripped
-        if BREADCRUMB_RE.search(t) and len(t) < 200 and "。" not in t:
-            mark(nonblank[i], "breadcrumb")
-        elif _is_metadata_line(t):
-            for fld, value in metadata_pairs(t).items():
-                head.fields.setdefault(fld, value)
-            mark(nonblank[i], "metadata")
-        elif PUBLICATION_NOTE_RE.match(t):
-            mark(nonblank[i], "publication_note")
-        elif NOTICE_TITLE_RE.search(t) and len(t) < 150 and notice_at is None and "。" not in t:
-            notice_at = i
-            head.notice_title = t
-            mark(nonblank[i], "cover_notice")
-        elif notice_at is not None and i - notice_at <= 12 and _is_notice_line(t):
-            mark(nonblank[i], "cover_notice")
-        else:
-            break
-        i += 1
-    # The notice's signature and date: short lines up to a date line.
-    if notice_at is not None:
-        j = i
-        while j < n and j - i < 6:
-            t = nonblank[j].stripped
-            if DATE_LINE_RE.match(t):
-                for k in range(i, j + 1):
-                    mark(nonblank[k], "cover_notice")
-                i = j + 1
-                break
-            if len(t) > 60 or "。" in t[:-1]:
-                break
-            j += 1
-        while i < n and PUBLICATION_NOTE_RE.match(nonblank[i].stripped):
-            mark(nonblank[i], "publication_note")
-            i += 1
-    # A table of contents right after the title or at the top.
-    i = _skip_toc(nonblank, i, mark)
-    if i + 1 < n and TOC_HEAD_RE.match(nonblank[i + 1].stripped):
-        _skip_toc(nonblank, i + 1, mark)  # the title stays in the body, its contents list does not
-    # Trailer zone: from the bottom.
-    k = n - 1
-    while k >= i:
-        t = nonblank[k].stripped
-        if TRAILER_RE.match(t):
-            mark(nonblank[k], "trailer")
-        elif PUBLICATION_NOTE_RE.match(t):
-            mark(nonblank[k], "publication_note")
-        elif (_is_metadata_line(t) or BREADCRUMB_RE.search(t)) and "。" not in t:
-            mark(nonblank[k], "metadata")
-        else:
-            break
-        k -= 1
-    if i <= k:
-        head.body_start = nonblank[i].start + (len(nonblank[i].text) - len(nonblank[i].text.lstrip()))
-        head.body_end = nonblank[k].start + len(nonblank[k].text.rstrip())
-    else:
-        head.body_start = head.body_end = len(text)
-    head.spans.sort()
-    return head
-
-
-def _is_notice_line(t: str) -> bool:
-    """Addressees and the one-paragraph notice text of a 关于印发…的通知 cover."""
-    if ADDRESSEE_RE.match(t):
-        return True
-    return bool(re.search(r"(印发给你们|现予印发|现印发给|予以印发|请认真(贯彻|组织|抓好)|请结合(实际|本单位)|遵照执行|贯彻执行)", t)) and len(t) < 400
-
-
-def _skip_toc(nonblank: list[Line], i: int, mark) -> int:
-    """Mark a 目录 block (heading plus dot-leader/page-number lines) starting at ``i``."""
-    if i >= len(nonblank) or not TOC_HEAD_RE.match(nonblank[i].stripped):
-        return i
-    mark(nonblank[i], "toc")
-    j = i + 1
-    while j < len(nonblank) and TOC_LINE_RE.search(nonblank[j].stripped) and "。" not in nonblank[j].stripped:
-        mark(nonblank[j], "toc")
-        j += 1
-    return j
 
 
 # --- metadata -------------------------------------------------------------------
@@ -221,7 +48,7 @@ YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
 REGION_LEVEL_CHARS = "市县区盟旗"
 #: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
-ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()]{4,40}?)(?:关于|印发)")
+ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()、]{2,40}?)(?:关于|印发|转发)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -230,7 +57,7 @@ def read_doc_types() -> pd.DataFrame:
 
     Read once per process (callers must not modify it): the build asks for it for every document.
     """
-    return pd.read_csv(config.resource_path("read/doc_types.csv"), dtype=str, keep_default_na=False)
+    return read_resource("doc_types.csv", ("type_zh", "type_en", "annual"))
 
 
 def doc_type(title: str, types: pd.DataFrame | None = None) -> tuple[str | None, str | None]:
@@ -268,8 +95,78 @@ def five_year_span(text: str) -> tuple[int, int] | None:
     return five_year_plan_years(f"十{m.group(1)}五") if m else None
 
 
+@functools.lru_cache(maxsize=1)
+def horizon_cues() -> dict[str, tuple[str, ...]]:
+    """Cue words of ``resources/read/horizon_cues.csv`` by role: ``annual`` (the year is the horizon) and
+    ``vision`` (a sentence that looks beyond the plan)."""
+    table = read_resource("horizon_cues.csv", ("cue", "role"))
+    return {role: tuple(g.cue) for role, g in table.groupby("role")}
+
+
+#: A quoted title (《…》): years inside name another document, never this one's horizon.
+QUOTED_RE = re.compile(r"《[^《》]{0,120}》")
+#: 到2020年 / 至2018年: a stage the plan sets (截至 reports a status and is left out).
+STAGE_YEAR_RE = re.compile(r"(?<!截)(?:到|至)\s*(20\d{2})\s*年")
+
+
+@functools.lru_cache(maxsize=1)
+def clause_year_re() -> re.Pattern:
+    """A clause that opens with a bare year and sets a level (goal verbs of ``horizon_cues.csv``):
+    2015年…分别达到90%; 2020年,…实现教育现代化."""
+    verbs = "|".join(map(re.escape, sorted(horizon_cues().get("goal_verb", ()), key=len, reverse=True)))
+    return re.compile(rf"(?:^|[。;\n]|--|——)\s*(20\d{{2}})\s*年(?![\d月底])[,]?[^。;\n]{{0,80}}?(?:{verbs})")
+#: 2017年起 / 从2018年秋季起: the first year of the plan (起施行 is an effective date, not a start).
+START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季|开始)?起(?!施行)")
+SENTENCE_RE = re.compile(r"[^。;\n]+")
+
+
+def _unquoted(text: str) -> str:
+    return QUOTED_RE.sub(lambda m: "《" + "_" * (len(m.group(0)) - 2) + "》", text)
+
+
+def annual_year(text: str) -> int | None:
+    """The year an annual document names: one year (not a span, not 到…年) followed by an annual cue.
+
+    >>> annual_year("关于下达2015年全区小学秋季招生计划的通知"), annual_year("2022年学位建设情况")
+    (2015, 2022)
+    >>> annual_year("某市教育事业发展规划(2021-2025年)") is None
+    True
+    """
+    text = _unquoted(text or "")
+    if YEAR_SPAN_RE.search(text) or five_year_span(text):
+        return None
+    cues = "|".join(map(re.escape, horizon_cues().get("annual", ())))
+    m = re.search(rf"(?<![到至\d])((?:19|20)\d{{2}})\s*年(?!\s*[-—–~～至到]\s*20\d{{2}})[^。;,\n]{{0,24}}?(?:{cues})", text)
+    return int(m.group(1)) if m else None
+
+
+def stage_years(body: str, issue_year: int | None = None) -> list[int]:
+    """Years the body sets stages for (到2018年…;到2020年…), outside quoted titles and vision sentences;
+    failing those, years that open a clause setting a level (2020年分别达到98%).
+
+    >>> stage_years("到2018年,开齐开足美育课程;到2020年,基本形成…;到2035年远景目标…")
+    [2018, 2020]
+    >>> stage_years("2015年学前三年毛入园率达到90%;2020年分别达到98%。")
+    [2015, 2020]
+    """
+    body = _unquoted(body)
+    vision = horizon_cues().get("vision", ())
+    years = []
+    for regex in (STAGE_YEAR_RE, clause_year_re()):
+        for sentence in SENTENCE_RE.finditer(body):
+            if any(cue in sentence.group(0) for cue in vision):
+                continue
+            # The clause regex anchors on the separator before the sentence: search from one character back.
+            where = body[max(0, sentence.start() - 1):sentence.end()] if regex is not STAGE_YEAR_RE else sentence.group(0)
+            years += [int(y) for y in regex.findall(where) if not issue_year or int(y) >= issue_year]
+        if years:
+            break
+    return sorted(set(years))
+
+
 def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) -> tuple[int | None, int | None]:
-    """Plan start and end years from the title, else the body (到2022年), else the issue year.
+    """Plan start and end years: the title's span or 十X五; an annual document's year; the body's
+    latest stage year (start: a stated 20XX年起, else the issue year); a 十X五 near the top; the issue year.
 
     >>> plan_horizon("某市教育三年行动计划(2021-2023年)", "", False, None)
     (2021, 2023)
@@ -277,23 +174,48 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     (2020, 2020)
     >>> plan_horizon("盘锦市推进教育高质量发展行动计划", "到2022年,教育…", False, 2019)
     (2019, 2022)
+    >>> plan_horizon("某市实施意见", "2017年起,全面加强…;到2018年,…;到2020年,…", False, 2016)
+    (2017, 2020)
     """
     title = title or ""
-    if m := YEAR_SPAN_RE.search(title):
+    if m := YEAR_SPAN_RE.search(_unquoted(title)):
         return int(m.group(1)), int(m.group(2))
-    if span := five_year_span(title):
+    if span := five_year_span(_unquoted(title)):
         return span
     if annual:
         m = YEAR_RE.search(title) or YEAR_RE.search(body[:300])
         year = int(m.group(1)) if m else issue_year
         return year, year
-    if m := BY_YEAR_RE.search(body):
-        end = int(m.group(1))
-        start = issue_year if issue_year and issue_year <= end else None
+    if year := annual_year(title):
+        return year, year
+    top = five_year_span(_unquoted(body[:500]))
+    if years := stage_years(body, issue_year):
+        end = years[-1]
+        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body)) if int(y) <= end]
+        if top and top[1] == end:
+            return top
+        start = min(starts) if starts else (issue_year if issue_year and issue_year <= end else None)
         return start, end
-    if span := five_year_span(body[:500]):
-        return span
+    if top:
+        return top
+    if year := annual_year(body[:300]):
+        return year, year
     return issue_year, None
+
+
+CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _arabic_date(value: str) -> str:
+    """二〇一六年十二月十日 -> 2016年12月10日 (a paper document's date in Chinese numerals)."""
+    m = CN_DATE_RE.search(value)
+    if not m:
+        return value
+    year = "".join(str(CN_DIGITS.get(c, 0 if c == "○" else -1)) for c in m.group(1))
+    month, day = parse_chinese(m.group(2)), parse_chinese(m.group(3))
+    if "-" in year or month is None or day is None:
+        return value
+    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def iso_date(value: str | None) -> str | None:
@@ -301,9 +223,12 @@ def iso_date(value: str | None) -> str | None:
 
     >>> iso_date("2019年2月14日"), iso_date("2019-02-30")
     ('2019-02-14', None)
+    >>> iso_date("二〇一六年十二月十日")
+    '2016-12-10'
     """
     if not value:
         return None
+    value = _arabic_date(value)
     m = DATE_RE.search(value)
     if not m:
         return None
@@ -332,56 +257,161 @@ def region_of(*names: str | None) -> str | None:
     return None
 
 
+def body_title(text: str, head: Header, types: pd.DataFrame) -> str | None:
+    """The body's printed title: its first line, or its first two lines joined when the title is set over two.
+
+    >>> t = "山西省全面加强和改进学校美育\\n工作实施方案\\n为深入贯彻落实…,提出以下实施方案。"
+    >>> body_title(t, Header(body_end=len(t)), read_doc_types())
+    '山西省全面加强和改进学校美育工作实施方案'
+    """
+    masked = [(s, e) for s, e, _ in head.spans]
+    lines = [ln.stripped for ln in split_lines(text)
+             if ln.stripped and head.body_start <= ln.start + len(ln.text) - len(ln.text.lstrip()) < head.body_end
+             and not any(s <= ln.start + len(ln.text) - len(ln.text.lstrip()) < e for s, e in masked)][:2]
+    if not lines:
+        return None
+    if looks_like_title(lines[0], types):
+        return lines[0]
+    if len(lines) == 2 and len(lines[1]) <= 30 and looks_like_title(lines[0] + lines[1], types):
+        return lines[0] + lines[1]
+    return None
+
+
+#: A title that opens with its issuer (after an optional year): 2020年泉州市教育局承担….
+TITLE_ORGAN_RE_MAX = 24
+
+
+def _issuer_at_start(title: str) -> str | None:
+    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…)."""
+    rest = YEAR_RE.sub("", title, count=1) if YEAR_RE.match(title) else title
+    if not region_of(rest):
+        return None
+    for end in range(len(region_of(rest)) + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
+        if is_organ_line(rest[:end]) and not is_organ_line(rest[:end + 1]):
+            return rest[:end]
+    return None
+
+
+def parse_damaged_date(value: str) -> str | None:
+    """A date whose 年/月/日 were lost (``2015 624``), read only when month and day can be split one way.
+
+    >>> parse_damaged_date("2015 624"), parse_damaged_date("2015 1115"), parse_damaged_date("2015 111")
+    ('2015-06-24', '2015-11-15', None)
+    """
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s+(\d{3,4})\s*", value or "")
+    if not m:
+        return None
+    digits = m.group(2)
+    found = {d for cut in (1, 2) if (d := iso_date(f"{m.group(1)}年{digits[:cut]}月{digits[cut:]}日"))
+             and len(digits[cut:]) <= 2}
+    return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _admin_levels() -> pd.DataFrame:
+    return read_resource("admin_levels.csv", ("match", "kind", "admin_level"))
+
+
+def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
+    """Region and administrative level from the issuer (else the title), for documents no manifest describes.
+
+    The one call of :func:`region_of`: a gazetteer can replace it here.
+
+    >>> region_fields("金华市人民政府办公室", None)
+    {'region_zh': '金华市', 'admin_level': 'prefecture'}
+    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)
+    ('province', {'admin_level': 'national'})
+    """
+    levels = _admin_levels()
+    region = region_of(issuer, title)
+    out = {"region_zh": region} if region else {}
+    for row in levels.itertuples():
+        if region and (row.kind == "region" and region == row.match or row.kind == "suffix" and region.endswith(row.match)):
+            out["admin_level"] = row.admin_level
+            break
+        if not region and row.kind == "issuer" and any(n and n.startswith(row.match) for n in (issuer, title)):
+            out["admin_level"] = row.admin_level
+            break
+    return out
+
+
 def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, str]:
-    """Metadata the text itself states: header fields, the notice title and the body's title line."""
+    """Metadata the text itself states: header fields, the title block, the 文号, signature and dates.
+
+    Title: for a cover notice the enclosed document's title as the body prints it, else the notice's
+    own title; otherwise a database listing title, the body's title (over one or two lines), a page
+    title kept above the metadata line, or the 标题 field. Issuer: the signature block, else the
+    title's ``XX关于…`` prefix (or the organ a title opens with), else header lines.
+    """
     stated: dict[str, str] = {}
-    fields = head.fields
-    first_line = text[head.body_start:head.body_end].split("\n", 1)[0].strip()
-    if head.notice_title and (m := NOTICE_TITLE_RE.search(head.notice_title)):
-        stated["title_zh"] = m.group(2).strip("《》")
-        # The organ before 关于 is the issuer's full formal name (发布单位 is often abbreviated).
-        stated["issuer_zh"] = DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).strip()
-    if looks_like_title(first_line, types):
-        stated["title_zh"] = first_line
-    elif "title_zh" not in stated and fields.get("title_zh"):
-        title = fields["title_zh"]
-        if m := NOTICE_TITLE_RE.search(title):
-            title = m.group(2).strip("《》")
-        stated["title_zh"] = DOC_NUMBER_RE.sub("", title).strip()
-    if not stated.get("issuer_zh") and fields.get("issuer_zh"):
-        stated["issuer_zh"] = fields["issuer_zh"]
-    if not stated.get("issuer_zh") and (m := ISSUER_IN_TITLE_RE.match(stated.get("title_zh", ""))):
-        stated["issuer_zh"] = m.group(1)
-    for fld in ("written_date", "published_date"):
-        if d := iso_date(fields.get(fld)):
+    fields, parts = head.fields, head.parts
+    own = body_title(text, head, types)
+    titles = []
+    if head.notice_title:
+        notice_own = DOC_NUMBER_RE.sub("", head.notice_title).strip()
+        titles = [own or notice_own, notice_own]
+    else:
+        titles = [parts.get("listing_title"), own, parts.get("own_title")]
+        if fields.get("title_zh"):
+            title = fields["title_zh"]
+            if m := notice_title(title):
+                title = m.group("enclosed").strip("《》")
+            titles.append(DOC_NUMBER_RE.sub("", title).strip())
+    titles = [t for t in titles if t]
+    if titles:
+        stated["title_zh"] = titles[0]
+    issuers = [parts.get("notice_signature"), parts.get("signature")]
+    if head.notice_title and (m := notice_title(head.notice_title)):
+        issuers.append(DOC_NUMBER_RE.sub("", head.notice_title[: m.start()]).split("关于")[0].strip())
+    for title in titles:
+        if m := ISSUER_IN_TITLE_RE.match(title):
+            issuers.append(m.group(1))
+        issuers.append(_issuer_at_start(title))
+    issuers += [fields.get("issuer_zh"), print_issuer if is_organ_line(print_issuer := parts.get("print_issuer", "")) else None,
+                fields.get("source_zh") if is_organ_line(fields.get("source_zh", "")) else None]
+    if issuer := next((i for i in issuers if i), None):
+        stated["issuer_zh"] = issuer
+    written = [fields.get("written_date"), parts.get("notice_date"), parts.get("signature_date"), parts.get("title_date")]
+    published = [fields.get("published_date"), parts.get("print_date")]
+    for fld, values in (("written_date", written), ("published_date", published)):
+        if d := next((d for v in values if v and (d := iso_date(v) or parse_damaged_date(v))), None):
             stated[fld] = d
-    number_source = " ".join(filter(None, (fields.get("doc_number"), fields.get("title_zh"), head.notice_title)))
-    if m := DOC_NUMBER_RE.search(number_source):
-        stated["doc_number"] = re.sub(r"\s", "", m.group(0))
+    for source in (fields.get("doc_number"), parts.get("doc_number"), fields.get("title_zh"), head.notice_title):
+        if not source:
+            continue
+        if m := DOC_NUMBER_RE.search(source):
+            stated["doc_number"] = re.sub(r"\s", "", m.group(0))
+            break
+        if source == parts.get("doc_number"):  # a 文号 line as printed, characters lost in copying
+            stated["doc_number"] = re.sub(r"\s", "", source)
+            break
     if fields.get("index_number"):
         stated["index_number"] = fields["index_number"]
     return {k: v for k, v in stated.items() if v}
 
 
 def inferred_metadata(source_file: str, text: str, head: Header) -> dict[str, str]:
-    """Metadata guessed where the text states none: a Chinese file name as title, the notice's date line."""
+    """Metadata guessed where the text states none: a Chinese file name as title."""
     inferred = {}
-    stem = Path(source_file).stem
+    # A database's record code after the title in a file name: 标题(FBM-CLI-12-1201081).txt.
+    stem = re.sub(r"\s*[(（][A-Za-z0-9._-]{4,}[)）]\s*$", "", Path(source_file).stem)
     if re.search(r"[\u4e00-\u9fff]{4}", stem):
         inferred["title_zh"] = stem
-    notice = "\n".join(text[s:e] for s, e, k in head.spans if k == "cover_notice")
-    if (m := DATE_LINE_RE.search(notice)) and (d := iso_date(m.group(0))):
-        inferred["written_date"] = d
     return inferred
 
 
 TITLE_MAX_CHARS = 60
+NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def looks_like_title(line: str, types: pd.DataFrame) -> bool:
-    """A document's own title line: short, no sentence punctuation, ends with a document-type word."""
+    """A document's own title line: short, no sentence punctuation, ends with a document-type word.
+
+    Joint issuers (中共中央办公厅、国务院办公厅印发《…意见》) may stand in it; a numbered heading (一、…) is no title.
+    """
     line = line.strip()
-    if not line or len(line) > TITLE_MAX_CHARS or re.search(r"[。,;:!?、]", line):
+    if not line or len(line) > TITLE_MAX_CHARS or re.search(r"[。,;:!?]", line) or NUMBERED_RE.match(line):
         return False
     line = re.sub(r"[((][^()]*[))]\s*$", "", line).strip()  # (2021-2025年) after the type word
+    line = line.removesuffix("》")  # XX印发《关于…的意见》
     return any(line.endswith(t) for t in types.type_zh)

@@ -49,14 +49,16 @@ DEFAULTS: dict[str, object] = {
     "corpus_dir": str(config.DEFAULT_CORPUS_DIR),
     "processed_dir": str(config.DEFAULT_PROCESSED_DIR),
     "figures_dir": str(config.DEFAULT_FIGURES_DIR),
+    "analysis_dir": str(config.DEFAULT_ANALYSIS_DIR),
     "notebooks_dir": "notebooks",
     "regions": "all",
     "lang": "zh",
     "seed": config.SEED,
+    "max_labels": 40,
     "notebooks": {},
 }
 #: The parameters every notebook takes (the others are per-notebook knobs).
-COMMON = ("processed_dir", "figures_dir", "regions", "lang", "seed")
+COMMON = ("processed_dir", "figures_dir", "analysis_dir", "regions", "lang", "seed", "max_labels")
 
 
 @dataclass
@@ -69,11 +71,14 @@ class ReportParams:
     lang: str
     seed: int
     notebooks: dict[str, dict] = field(default_factory=dict)
+    analysis_dir: Path = config.DEFAULT_ANALYSIS_DIR
+    max_labels: int = 40
 
     def for_notebook(self, name: str) -> dict:
         """Parameters passed to notebook ``name`` (paths absolute, as the kernel runs in notebooks_dir)."""
         params = {"processed_dir": str(self.processed_dir.resolve()), "figures_dir": str(self.figures_dir.resolve()),
-                  "regions": self.regions, "lang": self.lang, "seed": self.seed}
+                  "analysis_dir": str(self.analysis_dir.resolve()), "regions": self.regions, "lang": self.lang,
+                  "seed": self.seed, "max_labels": self.max_labels}
         params.update(self.notebooks.get(name, {}))
         return params
 
@@ -115,11 +120,13 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
         v = p[name]
         raise EduAnalysisError(f"{source}: {name} must be {expected}, got {v!r} ({type(v).__name__})")
 
-    for name in ("corpus_dir", "processed_dir", "figures_dir", "notebooks_dir"):
+    for name in ("corpus_dir", "processed_dir", "figures_dir", "analysis_dir", "notebooks_dir"):
         if not isinstance(p[name], str) or not p[name]:
             fail(name, "a folder path (string)")
     if isinstance(p["seed"], bool) or not isinstance(p["seed"], int):
         fail("seed", "an integer")
+    if isinstance(p["max_labels"], bool) or not isinstance(p["max_labels"], int) or p["max_labels"] < 1:
+        fail("max_labels", "a positive integer")
     if p["lang"] not in LANGS:
         fail("lang", f"one of {', '.join(LANGS)}")
     regions = p["regions"]
@@ -132,7 +139,8 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
         if clash:
             raise EduAnalysisError(f"{source}: notebooks.{nb} sets {clash}; set them at the top level for all notebooks")
     return ReportParams(Path(p["corpus_dir"]), Path(p["processed_dir"]), Path(p["figures_dir"]),
-                        Path(p["notebooks_dir"]), regions, p["lang"], p["seed"], dict(p["notebooks"]))
+                        Path(p["notebooks_dir"]), regions, p["lang"], p["seed"], dict(p["notebooks"]),
+                        Path(p["analysis_dir"]), p["max_labels"])
 
 
 def notebook_paths(notebooks_dir: Path) -> list[Path]:
@@ -280,7 +288,9 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     # interrupted or failed run leaves the previous report and figures whole.
     stage_out = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     stage_figures = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.figures_dir))
-    staged = dataclasses.replace(params, figures_dir=stage_figures)
+    params.analysis_dir.mkdir(parents=True, exist_ok=True)
+    stage_analysis = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.analysis_dir))
+    staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
     try:
         done = []
         for i, path in enumerate(paths, start=1):
@@ -291,6 +301,7 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
         write_index(stage_out, done, params)
     except NotebookFailed as exc:
         shutil.rmtree(stage_figures, ignore_errors=True)
+        shutil.rmtree(stage_analysis, ignore_errors=True)
         failed = out_dir / FAILED_DIR
         shutil.rmtree(failed, ignore_errors=True)
         os.replace(stage_out, failed)
@@ -299,8 +310,10 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     except BaseException:
         shutil.rmtree(stage_out, ignore_errors=True)
         shutil.rmtree(stage_figures, ignore_errors=True)
+        shutil.rmtree(stage_analysis, ignore_errors=True)
         raise
-    published = [_publish(stage_out, out_dir), _publish(stage_figures, params.figures_dir)]
+    published = [_publish(stage_out, out_dir), _publish(stage_figures, params.figures_dir),
+                 _publish(stage_analysis, params.analysis_dir)]
     shutil.rmtree(out_dir / FAILED_DIR, ignore_errors=True)
     say(f"report: {out_dir / 'index.html'} ({published[0]} files; {published[1]} figure files in {params.figures_dir})")
     return [out_dir / p.name for p in done]

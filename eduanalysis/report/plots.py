@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import textwrap
-import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -34,7 +32,9 @@ from matplotlib import font_manager
 from matplotlib.colors import to_rgb
 from scipy.cluster.hierarchy import dendrogram
 
+from eduanalysis.analyse.selection import issue_year
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report.labels import bilingual, display_width, pick, wrap
 
 #: Where the variable Noto Sans SC sits inside the ``justmytype-intl-cjk`` wheel.
 FONT_PACKAGE = "justmytype_intl_cjk"
@@ -49,7 +49,6 @@ MANY_CATEGORIES = "tab20"
 SEQUENTIAL = "viridis"
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
-LANGS = ("zh", "en", "both")
 
 STYLE = {
     "font.family": "sans-serif",
@@ -154,101 +153,7 @@ def save(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]
     return paths
 
 
-# --- labels -----------------------------------------------------------------------
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise EduAnalysisError(f"lang must be one of {LANGS}, got {lang!r}")
-    return lang
-
-
-def pick(zh, en, lang: str, sep: str = " ") -> str:
-    """The label in ``lang``; English falls back to Chinese when missing.
-
-    >>> pick("盘锦市", "Panjin", "both")
-    '盘锦市 Panjin'
-    >>> pick("盘锦市", None, "en")
-    '盘锦市'
-    """
-    zh = "" if zh is None or (isinstance(zh, float) and np.isnan(zh)) or zh is pd.NA else str(zh)
-    en = "" if en is None or (isinstance(en, float) and np.isnan(en)) or en is pd.NA else str(en)
-    if lang == "zh":
-        return zh or en
-    if lang == "en":
-        return en or zh
-    return sep.join(s for s in (zh, en) if s)
-
-
-def display_width(text: str) -> int:
-    """Width in half-width cells (CJK characters count 2)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def wrap(text: str, width: int = 24) -> str:
-    """Wrap a label to ``width`` half-width cells: words for Latin text, characters for CJK.
-
-    >>> wrap("Governance, inspection and rule of law", 20)
-    'Governance,\\ninspection and rule\\nof law'
-    >>> wrap("教育治理、督导与法治", 10)
-    '教育治理、\\n督导与法治'
-    """
-    if display_width(text) <= width:
-        return text
-    if display_width(text) == len(text):
-        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
-    lines, line = [], ""
-    for token in _cjk_tokens(text):
-        if line and display_width(line + token) > width:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
-    lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
-def _cjk_tokens(text: str) -> list[str]:
-    """Split into CJK characters (punctuation kept with the preceding one) and Latin words."""
-    tokens: list[str] = []
-    for ch in text:
-        wide = unicodedata.east_asian_width(ch) in "WF"
-        if tokens and (unicodedata.category(ch).startswith("P") or (not wide and ch != " " and
-                                                                     not _is_wide(tokens[-1][-1]))):
-            tokens[-1] += ch
-        else:
-            tokens.append(ch)
-    return tokens
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """A short label per document: region, issue or plan year and document type, indexed by ``doc_id``.
-
-    Regions with one document are labelled by region alone.
-    """
-    check_lang(lang)
-    from eduanalysis.analyse.timeline import issue_year
-
-    years = issue_year(documents)
-    per_region = documents.groupby("region_zh")["doc_id"].transform("count")
-    out = {}
-    for (_, d), n in zip(documents.iterrows(), per_region, strict=True):
-        region = pick(d["region_zh"], d.get("region_en"), lang)
-        if n > 1:
-            kind = pick(d.get("doc_type_zh"), d.get("doc_type_en"), lang)
-            year = years.get(d["doc_id"])
-            region = f"{region} {'' if pd.isna(year) else year} {kind}".strip()
-        out[d["doc_id"]] = region
-    return pd.Series(out, name="label")
-
-
-def theme_labels(tax: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """Theme names in ``lang`` indexed by ``theme_id``."""
-    return pd.Series({r.theme_id: pick(r.name_zh, r.name_en, lang, sep=" / ") for r in tax.itertuples()})
-
+# --- cell text -------------------------------------------------------------------
 
 def _text_colour(rgba) -> str:
     r, g, b = to_rgb(rgba)
@@ -296,8 +201,6 @@ def corpus_bars(stats: pd.DataFrame, labels: pd.Series, columns: dict[str, str])
 
 def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") -> plt.Figure:
     """Documents on a time axis: a bar for each plan horizon and a marker at the issue year."""
-    from eduanalysis.analyse.timeline import issue_year
-
     docs = documents.copy()
     docs["issue_year"] = docs["doc_id"].map(issue_year(documents))
     docs = docs.sort_values(["issue_year", "plan_start_year", "doc_id"], kind="mergesort").reset_index(drop=True)
@@ -336,11 +239,6 @@ def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") 
     ax.set_axisbelow(True)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     return fig
-
-
-def bilingual(zh: str, en: str, lang: str) -> str:
-    """A fixed caption in ``lang`` ("both" joins them with a slash)."""
-    return pick(zh, en, lang, sep=" / ")
 
 
 # --- similarity -----------------------------------------------------------------------

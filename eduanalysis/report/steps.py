@@ -91,7 +91,8 @@ def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame
     Read from ``folder`` when ``measure_themes.key`` there matches these measures and this
     taxonomy; otherwise tagged, written (``measure_themes.parquet``/``.csv``) and keyed.
     """
-    from eduanalysis.build.pipeline import read_table, write_table
+    from eduanalysis.build.pipeline import read_table
+    from eduanalysis.report.exports import save_table
 
     tax = themes.taxonomy() if tax is None else tax
     folder = Path(folder)
@@ -101,7 +102,7 @@ def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame
             and (folder / f"{THEMES_TABLE}.parquet").exists():
         return read_table(folder, THEMES_TABLE)
     tagged = themes.measure_themes(measures, tax)
-    write_table(tagged, THEMES_TABLE, folder)
+    save_table(tagged, THEMES_TABLE, folder)
     _atomic_write(key_path, lambda tmp: Path(tmp).write_text(key + "\n", encoding="utf-8", newline="\n"))
     return read_table(folder, THEMES_TABLE)
 

@@ -28,21 +28,20 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import config
+from eduanalysis.text import CN_NUMERALS, REGION_SUFFIXES, YEAR
 from eduanalysis.read import documents as corpus
 
 #: Years move by at most this many years either way.
 MAX_YEAR_SHIFT = 3
 #: Share of documents saved as GB18030 instead of UTF-8, as many government sites still serve.
 GB18030_SHARE = 0.1
-#: Suffixes stripped from a region's name to get the short form used in running text (盘锦市 -> 盘锦).
-REGION_SUFFIXES = ("自治州", "地区", "市", "州", "盟")
 #: Heading styles whose top-level chapters can be renumbered and exchanged.
 NUMBERED_STYLES = ("cn_comma", "chapter")
 
 # A year, where it is written as one: 2019年, 〔2019〕, 2019-05-30, the first of 2021-2025年.
-YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[〕\]]|-\d{1,2}-\d{1,2}|[-—–~～至到]\s*(?:19|20)\d{2}\s*年))")
+YEAR_RE = re.compile(rf"(?<!\d)({YEAR})(?=\s*(?:年|[〕\]]|-\d{{1,2}}-\d{{1,2}}|[-—–~～至到]\s*{YEAR}\s*年))")
 # The label of a top-level heading at the start of a chapter: 二、 or 第三章.
-TOP_LABEL_RE = re.compile(r"^(\s*)(?:第[一二三四五六七八九十百零〇]+章\s*|[一二三四五六七八九十百零〇]+、)")
+TOP_LABEL_RE = re.compile(rf"^(\s*)(?:第[{CN_NUMERALS}]+章\s*|[{CN_NUMERALS}]+、)")
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -84,8 +83,8 @@ def shift_years(text: str, by: int) -> str:
 
 
 def short_region(name: str) -> str:
-    """盘锦市 -> 盘锦, 辽宁省 -> 辽宁."""
-    for suffix in (*REGION_SUFFIXES, "省"):
+    """The short form used in running text: 盘锦市 -> 盘锦, 辽宁省 -> 辽宁."""
+    for suffix in REGION_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from eduanalysis.analyse import clustering, compare, similarity, themes, timeline
+from eduanalysis.analyse import clustering, compare, levels, selection, similarity, themes, timeline
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report import labels, paper_tables
 
 # --- similarity ---------------------------------------------------------------------
 
@@ -225,7 +226,7 @@ TARGETS = _targets([
 
 
 def test_issue_year_falls_back_to_plan_start():
-    assert timeline.issue_year(DOCS).to_dict() == {"D1": 2019, "D2": 2021}
+    assert selection.issue_year(DOCS).to_dict() == {"D1": 2019, "D2": 2021}
 
 
 def test_timeline_events():
@@ -276,9 +277,9 @@ def test_paper_tables():
     assert list(wide.columns) == ["Jia", "Yi"]
     assert wide.loc["Preschool GER", "Yi"] == "**≥97% (2025)**"
     assert wide.loc["Class size", "Jia"] == "≤50 (2022)"
-    md = compare.to_markdown(wide)
+    md = paper_tables.to_markdown(wide)
     assert md.splitlines()[:2] == ["| indicator | Jia | Yi |", "|---|---|---|"]
-    tex = compare.to_latex(compare.matrix_table(m, "zh", bold="latex"), caption="Targets & years")
+    tex = paper_tables.to_latex(compare.matrix_table(m, "zh", bold="latex"), caption="Targets & years")
     assert "\\textbf{≥97\\% (2025)}" in tex and "Targets \\& years" in tex and "\\toprule" in tex
 
 
@@ -449,41 +450,35 @@ LEVEL_DOCS = pd.DataFrame({
 
 
 def test_label_level_and_at_level_switch_to_provinces():
-    from eduanalysis.analyse import selection as analysis
-
-    assert analysis.label_level(LEVEL_DOCS, 3) == "doc_id"
-    assert analysis.label_level(LEVEL_DOCS, 2) == "region_zh"
-    assert analysis.label_level(LEVEL_DOCS, 1, ("region_zh", "province_zh")) == "province_zh"
-    assert analysis.at_level(LEVEL_DOCS, "region_zh") is LEVEL_DOCS
-    prov = analysis.at_level(LEVEL_DOCS, "province_zh")
+    assert levels.label_level(LEVEL_DOCS, 3) == "doc_id"
+    assert levels.label_level(LEVEL_DOCS, 2) == "region_zh"
+    assert levels.label_level(LEVEL_DOCS, 1, ("region_zh", "province_zh")) == "province_zh"
+    assert levels.at_level(LEVEL_DOCS, "region_zh") is LEVEL_DOCS
+    prov = levels.at_level(LEVEL_DOCS, "province_zh")
     assert set(prov.region_zh) == {"某省"} and set(prov.region_en) == {"Mou"}
     m = compare.target_matrix(TARGETS.assign(doc_id=TARGETS.doc_id.map({"D1": "D1", "D2": "D3"})), prov)
     assert set(m.region_zh) == {"某省"} and m.groupby("indicator_id").size().eq(1).all()
-    assert analysis.level_names(LEVEL_DOCS, "province_zh", "en") == {"某省": "Mou"}
+    assert labels.level_names(LEVEL_DOCS, "province_zh", "en") == {"某省": "Mou"}
 
 
 def test_horizons_and_stats_at_level_aggregate_the_documents():
-    from eduanalysis.analyse import selection as analysis
-
-    h = analysis.horizons_at_level(LEVEL_DOCS, "region_zh")
+    h = levels.horizons_at_level(LEVEL_DOCS, "region_zh")
     assert h[["doc_id", "plan_start_year", "plan_end_year", "published_date"]].values.tolist() == [
         ["乙市", 2020, 2023, "2020"], ["甲市", 2019, 2025, "2020"]]  # median of 2019 and 2021
-    assert analysis.horizons_at_level(LEVEL_DOCS, "doc_id") is LEVEL_DOCS
+    assert levels.horizons_at_level(LEVEL_DOCS, "doc_id") is LEVEL_DOCS
     stats = pd.DataFrame({"n_chars": [10, 20, 5], "n_targets": [1, 2, 3]}, index=["D1", "D2", "D3"])
-    assert analysis.stats_at_level(stats, LEVEL_DOCS, "region_zh").to_dict() == {
+    assert levels.stats_at_level(stats, LEVEL_DOCS, "region_zh").to_dict() == {
         "n_chars": {"乙市": 5.0, "甲市": 30.0}, "n_targets": {"乙市": 3.0, "甲市": 3.0}}
     events = pd.DataFrame({"doc_id": ["D1", "D3"], "region_zh": ["甲市", "乙市"], "region_en": ["Jia", "Yi"]})
-    assert analysis.regroup(events, LEVEL_DOCS, "province_zh").region_zh.tolist() == ["某省", "某省"]
+    assert levels.regroup(events, LEVEL_DOCS, "province_zh").region_zh.tolist() == ["某省", "某省"]
 
 
 def test_sample_measures_is_seeded_and_keeps_key_order():
-    from eduanalysis.analyse import selection as analysis
-
     m = pd.DataFrame({"measure_id": [f"m{i:03d}" for i in range(100)], "text": "x"})
-    a, b = analysis.sample_measures(m, 10, 1), analysis.sample_measures(m, 10, 1)
+    a, b = selection.sample_measures(m, 10, 1), selection.sample_measures(m, 10, 1)
     assert_frame_equal(a, b) and a.measure_id.is_monotonic_increasing and len(a) == 10
-    assert analysis.sample_measures(m, 10, 2).measure_id.tolist() != a.measure_id.tolist()
-    assert analysis.sample_measures(m, 100, 1) is m
+    assert selection.sample_measures(m, 10, 2).measure_id.tolist() != a.measure_id.tolist()
+    assert selection.sample_measures(m, 100, 1) is m
 
 
 def test_median_trajectories_give_one_point_per_region_year_and_role():

@@ -81,7 +81,7 @@ def test_number_parser_spans_lie_inside_the_text(text):
 @FAST
 @given(NUMBER_TEXT, st.sampled_from([None, 2022, 2025]), st.booleans())
 def test_target_extractor_never_crashes_and_keeps_spans_inside_the_clause(text, horizon, annual):
-    from eduanalysis.extract.targets import Context, extract_clause
+    from eduanalysis.extract.clauses import Context, extract_clause
 
     for q in extract_clause(text, Context(plan_start_year=2021 if horizon else None, plan_end_year=horizon,
                                           annual=annual)):

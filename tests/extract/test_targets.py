@@ -12,8 +12,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from eduanalysis.extract.clauses import Context, extract_clause
 from eduanalysis.extract.indicator_tables import parse_flat_table, parse_tab_table, table_quantity
-from eduanalysis.extract.targets import Context, extract_clause, targets
+from eduanalysis.extract.targets import targets
 
 # Contexts of the seed documents (see the manifest): an action plan to 2022, a supplement
 # to 2025 published 2024, two annual work plans, and a five-year plan (2021-2025).

@@ -12,12 +12,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
 import pytest
 
 import eduanalysis
+from eduanalysis.build.pipeline import read_table
 from eduanalysis.report import notebooks as report
 
 pytestmark = pytest.mark.notebooks
@@ -50,6 +52,7 @@ def _params(tmp: Path, figures: str = "figures") -> report.ReportParams:
         "corpus_dir": str(tmp / "corpus"),
         "processed_dir": str(tmp / "processed"),
         "figures_dir": str(tmp / figures),
+        "analysis_dir": str(tmp / ("analysis" if figures == "figures" else f"analysis-{figures}")),
         "notebooks_dir": str(NOTEBOOKS),
         "regions": SELECTED,
         "lang": "en",
@@ -97,30 +100,43 @@ def test_every_figure_in_three_formats(fixture_report):
         assert (tmp / "figures" / f"40_target_matrix.{ext}").exists()
 
 
+def _analysis(folder: Path) -> SimpleNamespace:
+    """The analysis tables a report wrote into ``folder`` (its analysis_dir)."""
+    return SimpleNamespace(**{name: read_table(folder, name) for name in TABLES
+                              if (folder / f"{name}.parquet").exists()})
+
+
+def test_analysis_tables_stay_out_of_the_build_folder(fixture_report):
+    tmp, _ = fixture_report
+    built = {p.stem for p in (tmp / "processed").glob("*.parquet")}
+    assert not built & set(TABLES), "analysis tables written into processed_dir"
+    assert {p.stem for p in (tmp / "analysis").glob("*.parquet")} >= set(TABLES)
+
+
 def test_tables_hold_only_the_selected_regions(fixture_report):
     tmp, _ = fixture_report
     t = eduanalysis.load(tmp / "processed")
-    for name in TABLES:
-        assert name in t.names, name
+    a = _analysis(tmp / "analysis")
     docs = t.documents.set_index("doc_id")
     selected = set(docs.index[docs.region_en.isin(SELECTED)])
     assert len(selected) == 2
-    assert set(t.similarity.doc_a) == selected and set(t.similarity.analyzer) == {"word", "char"}
-    assert len(t.similarity) == 2 * 2 * 2
-    assert set(t.alignments.doc_a) | set(t.alignments.doc_b) <= selected
-    assert set(t.measure_themes.doc_id) == selected
-    assert set(t.clusters.doc_id) == selected and t.clusters.cluster.nunique() in range(3, 7)
-    assert set(t.keyness.region_en) <= set(SELECTED) and t.keyness.groupby("region_zh").size().max() <= 5
-    assert set(t.timeline.doc_id) == selected
-    assert set(t.target_matrix.doc_id) <= selected
+    assert set(a.similarity.doc_a) == selected and set(a.similarity.analyzer) == {"word", "char"}
+    assert len(a.similarity) == 2 * 2 * 2
+    assert set(a.alignments.doc_a) | set(a.alignments.doc_b) <= selected
+    assert set(a.measure_themes.doc_id) == selected
+    assert set(a.clusters.doc_id) == selected and a.clusters.cluster.nunique() in range(3, 7)
+    assert set(a.keyness.region_en) <= set(SELECTED) and a.keyness.groupby("region_zh").size().max() <= 5
+    assert set(a.timeline.doc_id) == selected
+    assert set(a.target_matrix.doc_id) <= selected
 
 
 def test_clusters_cover_every_text_measure(fixture_report):
     tmp, _ = fixture_report
     t = eduanalysis.load(tmp / "processed")
-    docs = set(t.clusters.doc_id)
+    a = _analysis(tmp / "analysis")
+    docs = set(a.clusters.doc_id)
     text = t.measures.query("kind == 'text'")
-    assert set(t.clusters.measure_id) == set(text.loc[text.doc_id.isin(docs), "measure_id"])
+    assert set(a.clusters.measure_id) == set(text.loc[text.doc_id.isin(docs), "measure_id"])
 
 
 def test_notebooks_are_committed_thin_and_without_outputs():
@@ -145,7 +161,7 @@ def test_nbval_executes_committed_notebooks(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert (tmp_path / "figures" / "10_similarity_word.png").exists()
-    assert pd.read_parquet(tmp_path / "data" / "processed" / "clusters.parquet").shape[0] > 100
+    assert pd.read_parquet(tmp_path / "analysis" / "clusters.parquet").shape[0] > 100
 
 
 #: Thresholds forced low so the 2-document selection takes the scale path of the notebooks with their own
@@ -175,18 +191,19 @@ def test_notebooks_take_the_scale_path_when_thresholds_are_low(fixture_report, t
         papermill.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), cwd=str(NOTEBOOKS),
                                    kernel_name=report.kernel_name(), progress_bar=False,
                                    parameters={"processed_dir": str(processed), "figures_dir": str(tmp_path / "fig"),
+                                               "analysis_dir": str(tmp_path / "analysis"),
                                                "regions": SELECTED, "lang": "en", "seed": 7, **knobs})
         printed[name] = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
                                 for o in c.get("outputs", []) if o.get("output_type") == "stream")
-    t = eduanalysis.load(processed)
+    a = _analysis(tmp_path / "analysis")
     # Similarity: one neighbour per document per analyzer, the same pairs for both.
-    assert t.similarity.groupby(["analyzer", "doc_a"]).size().eq(1).all() and len(t.similarity) == 4
-    assert (t.similarity.doc_a != t.similarity.doc_b).all()
-    assert t.alignments[["doc_a", "doc_b"]].drop_duplicates().shape[0] <= 1
+    assert a.similarity.groupby(["analyzer", "doc_a"]).size().eq(1).all() and len(a.similarity) == 4
+    assert (a.similarity.doc_a != a.similarity.doc_b).all()
+    assert a.alignments[["doc_a", "doc_b"]].drop_duplicates().shape[0] <= 1
     assert "each keeps its 1 most similar" in printed["10_similarity"]
     # Clustering: a sample of 200 measures, MiniBatch above 50; themes still cover every measure.
-    assert len(t.clusters) == 200 and "random sample of 200" in printed["20_themes"]
-    assert t.measure_themes.measure_id.nunique() > 200
+    assert len(a.clusters) == 200 and "random sample of 200" in printed["20_themes"]
+    assert a.measure_themes.measure_id.nunique() > 200
     for fig in FIGURES:
         if fig[:2] in {name[:2] for name in SCALE_PARAMS}:
             assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 1000, fig

@@ -11,7 +11,7 @@ from matplotlib import font_manager
 
 from eduanalysis.analyse import similarity
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.report import plots
+from eduanalysis.report import labels, plots
 
 
 def test_cjk_font_is_registered_and_chosen_for_chinese():
@@ -91,7 +91,7 @@ def test_labels_do_not_overlap_in_heatmaps():
     ("盘锦市", pd.NA, "both", "盘锦市"),
 ])
 def test_pick(zh, en, lang, expected):
-    assert plots.pick(zh, en, lang) == expected
+    assert labels.pick(zh, en, lang) == expected
 
 
 def test_doc_labels_in_english_and_check_lang():
@@ -99,15 +99,15 @@ def test_doc_labels_in_english_and_check_lang():
                          "region_en": ["Panjin", "Panjin", "Dalian"], "doc_type_zh": ["规划", "工作要点", "规划"],
                          "doc_type_en": ["plan", "work plan", "plan"], "published_date": ["2019-01-01", None, None],
                          "written_date": [None, None, None], "plan_start_year": [2019, 2020, 2020]})
-    assert plots.doc_labels(docs, "en").to_dict() == {"a": "Panjin 2019 plan", "b": "Panjin 2020 work plan",
+    assert labels.doc_labels(docs, "en").to_dict() == {"a": "Panjin 2019 plan", "b": "Panjin 2020 work plan",
                                                       "c": "Dalian"}
     with pytest.raises(EduAnalysisError, match="lang"):
-        plots.doc_labels(docs, "fr")
+        labels.doc_labels(docs, "fr")
 
 
 def test_wrap_counts_cjk_as_double_width():
-    assert all(plots.display_width(line) <= 10 for line in plots.wrap("教育公平、资助与乡村振兴", 10).splitlines())
-    assert plots.wrap("short", 10) == "short"
+    assert all(labels.display_width(line) <= 10 for line in labels.wrap("教育公平、资助与乡村振兴", 10).splitlines())
+    assert labels.wrap("short", 10) == "short"
 
 
 @pytest.mark.parametrize("n", [1, 5, 8, 10, 20, 34])

@@ -1,0 +1,138 @@
+"""Labels for figures and tables: names in the report's language, document labels, wrapping by display width.
+
+``lang`` is ``"zh"``, ``"en"`` or ``"both"`` everywhere; English falls back to Chinese where a
+name has no English form. Nothing here draws or registers a font, so tables can be labelled
+without matplotlib.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from eduanalysis.analyse.selection import issue_year
+from eduanalysis.errors import EduAnalysisError
+
+LANGS = ("zh", "en", "both")
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise EduAnalysisError(f"lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def pick(zh, en, lang: str, sep: str = " ") -> str:
+    """The label in ``lang``; English falls back to Chinese when missing.
+
+    >>> pick("盘锦市", "Panjin", "both")
+    '盘锦市 Panjin'
+    >>> pick("盘锦市", None, "en")
+    '盘锦市'
+    """
+    zh = "" if zh is None or (isinstance(zh, float) and np.isnan(zh)) or zh is pd.NA else str(zh)
+    en = "" if en is None or (isinstance(en, float) and np.isnan(en)) or en is pd.NA else str(en)
+    if lang == "zh":
+        return zh or en
+    if lang == "en":
+        return en or zh
+    return sep.join(s for s in (zh, en) if s)
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells (CJK characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """Wrap a label to ``width`` half-width cells: words for Latin text, characters for CJK.
+
+    >>> wrap("Governance, inspection and rule of law", 20)
+    'Governance,\\ninspection and rule\\nof law'
+    >>> wrap("教育治理、督导与法治", 10)
+    '教育治理、\\n督导与法治'
+    """
+    if display_width(text) <= width:
+        return text
+    if display_width(text) == len(text):
+        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+    lines, line = [], ""
+    for token in _cjk_tokens(text):
+        if line and display_width(line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _cjk_tokens(text: str) -> list[str]:
+    """Split into CJK characters (punctuation kept with the preceding one) and Latin words."""
+    tokens: list[str] = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        if tokens and (unicodedata.category(ch).startswith("P") or (not wide and ch != " " and
+                                                                     not _is_wide(tokens[-1][-1]))):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """A short label per document: region, issue or plan year and document type, indexed by ``doc_id``.
+
+    Regions with one document are labelled by region alone.
+    """
+    check_lang(lang)
+    years = issue_year(documents)
+    per_region = documents.groupby("region_zh")["doc_id"].transform("count")
+    out = {}
+    for (_, d), n in zip(documents.iterrows(), per_region, strict=True):
+        region = pick(d["region_zh"], d.get("region_en"), lang)
+        if n > 1:
+            kind = pick(d.get("doc_type_zh"), d.get("doc_type_en"), lang)
+            year = years.get(d["doc_id"])
+            region = f"{region} {'' if pd.isna(year) else year} {kind}".strip()
+        out[d["doc_id"]] = region
+    return pd.Series(out, name="label")
+
+
+def theme_labels(tax: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """Theme names in ``lang`` indexed by ``theme_id``."""
+    return pd.Series({r.theme_id: pick(r.name_zh, r.name_en, lang, sep=" / ") for r in tax.itertuples()})
+
+
+def bilingual(zh: str, en: str, lang: str) -> str:
+    """A fixed caption in ``lang`` ("both" joins them with a slash)."""
+    return pick(zh, en, lang, sep=" / ")
+
+
+def level_names(documents: pd.DataFrame, level: str, lang: str = "zh") -> dict[str, str]:
+    """Display names of the groups of ``level``: document labels, region or province names."""
+    if level == "doc_id":
+        return doc_labels(documents, lang).to_dict()
+    en = level.replace("_zh", "_en")
+    return {z: pick(z, e, lang) for z, e in zip(documents[level], documents[en], strict=True)}
+
+
+def level_caption(level: str, lang: str = "zh") -> str | None:
+    """A figure title saying what one row stands for when it is not a document (None for documents)."""
+    return {
+        "region_zh": bilingual("按地区汇总（文档过多，无法逐一标注）", "By region (too many documents to label)", lang),
+        "province_zh": bilingual("按省份汇总（文档与地区过多，无法逐一标注）",
+                                 "By province (too many documents and regions to label)", lang),
+    }.get(level)
+
+
+def region_names(documents: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """Display name of each region (keyed by ``region_zh``) in ``lang``."""
+    return {z: pick(z, e, lang) for z, e in zip(documents["region_zh"], documents["region_en"], strict=True)}

@@ -1,0 +1,137 @@
+"""Clause rules for documents the seed rules were not written on: units and comparators as printed,
+curriculum and frequency norms, counts written as Chinese numerals.
+
+Each phenomenon is tested on at least two differently worded real snippets from different documents
+(the dev set ``../shared/devset/raw``, the 美育 exports ``../shared/meiyu`` and the seeds), with the
+quantities the gold rules ask for: ``(value, value_max, unit_text, comparator, kind, year)``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eduanalysis.extract.clauses import Context, extract_clause
+
+#: A 2016/2017 美育 opinion with its 2020 horizon, a goals block at its 2018 stage, an annual plan.
+PLAN_2020 = Context(plan_end_year=2020, doc_year=2017)
+STAGE_2018 = Context(plan_end_year=2020, doc_year=2017, horizon_year=2018)
+ANNUAL_2022 = Context(plan_start_year=2022, plan_end_year=2022, annual=True, doc_year=2022)
+STATUS_2022 = Context(plan_start_year=2022, plan_end_year=2022, annual=True, doc_year=2022, status=True)
+
+
+def T(value, unit, comparator, kind, year, value_max=None):
+    return (value, value_max, unit, comparator, kind, year)
+
+
+def got(text: str, context: Context) -> list[tuple]:
+    return [(q.value, q.value_max, q.unit_text, q.comparator, q.kind, q.year) for q in extract_clause(text, context)]
+
+
+CASES = [
+    # --- a measure noun after 个 stays in the unit; 学分/学时/节 norms are standards ----------------
+    pytest.param("普通高中艺术课程开设不低于6个学分(相当于108课时)", STAGE_2018,
+                 [T(6, "个学分", ">=", "standard", None), T(108, "课时", "=", "standard", None)],
+                 id="credits-ge-in-goals-block-shandong"),
+    pytest.param("保证每个学生美育选修课程不低于2个学分", PLAN_2020, [T(2, "个学分", ">=", "standard", None)],
+                 id="credits-ge-ziyang"),
+    pytest.param("实行学分制的学校不得低于2学分", PLAN_2020, [T(2, "学分", ">=", "standard", None)],
+                 id="credits-bare-budedi-meiyu"),
+    pytest.param("美育课程不得低于72个学时", PLAN_2020, [T(72, "个学时", ">=", "standard", None)],
+                 id="class-hours-ge-ziyang"),
+    pytest.param("小学每周不少于4节,初中每周不少于2节", STAGE_2018,
+                 [T(4, "节", ">=", "standard", None), T(2, "节", ">=", "standard", None)], id="weekly-periods-jinhua"),
+    pytest.param("小学一、二年级每周不少于4节,小学三至六年级每周不少于3节", PLAN_2020,
+                 [T(4, "节", ">=", "standard", None), T(3, "节", ">=", "standard", None)], id="weekly-periods-grades-meiyu"),
+    # --- curriculum shares and requirements are standing norms, even inside a goals block ---------
+    pytest.param("义务教育学校要确保艺术课程课时总量不低于国家课程方案规定总课时9%", STAGE_2018,
+                 [T(9, "%", ">=", "standard", None)], id="hour-share-shandong"),
+    pytest.param("鼓励有条件的学校按总课时的11%开设艺术课程", PLAN_2020, [T(11, "%", "=", "standard", None)],
+                 id="hour-share-an-shanxi"),
+    pytest.param("至少要修习舞蹈、戏剧、戏曲、影视等1个模块课程", STAGE_2018, [T(1, "个", ">=", "standard", None)],
+                 id="course-requirement-xiuxi-shandong"),
+    pytest.param("积极探索并开好一门以上体现职业教育专业和学生特点的拓展课程", PLAN_2020,
+                 [T(1, "门", ">=", "standard", None)], id="course-requirement-yi-men-yishang-shanxi"),
+    # --- shares prescribed with 应/须 ---------------------------------------------------------------
+    pytest.param("其中专职教师人数应占艺术教师总数的50%以上", STAGE_2018, [T(50, "%", ">=", "standard", None)],
+                 id="prescribed-share-shanxi"),
+    pytest.param("担任公共艺术课程教学的教师人数,根据教育部规定,应占在校学生总数的0.15%-0.2%", PLAN_2020,
+                 [T(0.15, "%", "range", "standard", None, 0.2)], id="prescribed-share-range-meiyu"),
+    # --- frequencies: each school's or county's are standards; the issuer's own are targets --------
+    pytest.param("学校每年应举办一次学生广泛参与的艺术节", PLAN_2020, [T(1, "次", "=", "standard", None)],
+                 id="per-school-yearly-event-ziyang"),
+    pytest.param("各中小学校每年至少举办一次校园艺术节活动", PLAN_2020, [T(1, "次", ">=", "standard", None)],
+                 id="per-school-yearly-event-putian"),
+    pytest.param("各县区每三年至少举办一次全区性的艺术展演活动,每年举办一次单项的集体项目(合唱、舞蹈、器乐、诵读)选拔比赛",
+                 PLAN_2020, [T(1, "次", ">=", "standard", None), T(1, "次", "=", "standard", None)],
+                 id="per-county-events-continue-putian"),
+    pytest.param("每年举办一次全省大中小学美育科研论文报告会", PLAN_2020, [T(1, "次", "=", "target", None)],
+                 id="issuer-yearly-event-shandong"),
+    pytest.param("要在国家基础教育质量监测中,每3年组织一次学校美育质量监测", PLAN_2020,
+                 [T(1, "次", "=", "target", None)], id="issuer-three-yearly-event-shanxi"),
+    # --- Chinese numerals: neighbouring digits are ranges, 所 before 以上 is a count -----------------
+    pytest.param("培养一两项艺术爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)], id="yi-liang-range-ziyang"),
+    pytest.param("帮助学生形成一两项艺术特长和爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)],
+                 id="yi-liang-range-jinhua"),
+    pytest.param("帮助学生掌握一至两项艺术技能和爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)],
+                 id="yi-zhi-liang-range-putian"),
+    pytest.param("美育师资、设施设备等资源基本配足。市级艺术特色学校达140所以上", PLAN_2020,
+                 [T(140, "所", ">=", "target", 2020)], id="suo-yishang-jinhua"),
+    pytest.param("全市要建设20所以上具有丰富文化内涵的校园文化美育环境建设示范学校", PLAN_2020,
+                 [T(20, "所", ">=", "target", 2020)], id="suo-yishang-meiyu"),
+    # --- comparators as printed -----------------------------------------------------------------
+    pytest.param("预计全市幼儿入园人数约2.74万人;在园幼儿数预计达到约9.39万人,比上年增加约0.06万人", ANNUAL_2022,
+                 [T(2.74, "万人", "~", "target", 2022), T(9.39, "万人", "~", "target", 2022),
+                  T(0.06, "万人", "delta_up", "target", 2022)], id="forecast-approx-and-delta-huzhou"),
+    pytest.param("预计全市初中毕业生为24555人,比上年增加0.07万人", ANNUAL_2022,
+                 [T(24555, "人", "=", "target", 2022), T(0.07, "万人", "delta_up", "target", 2022)],
+                 id="forecast-wei-is-equal-huzhou"),
+    pytest.param("预计建成后可新增学位约5400个", ANNUAL_2022, [T(5400, "个", "~", "target", 2022)],
+                 id="forecast-approx-quanzhou"),
+    pytest.param("秋季将新开办中小学校、幼儿园共 93 所,新增各类学位超 15 万个", STATUS_2022,
+                 [T(93, "所", "=", "baseline", 2022), T(15, "万个", ">=", "baseline", 2022)], id="chao-status-shenzhen"),
+    pytest.param("以转变政府职能为突破口,形成政府宏观管理、学校自主办学、社会广泛参与的格局,建设10所示范学校", PLAN_2020,
+                 [T(10, "所", "=", "target", 2020)], id="tupo-not-before-number-seed-000"),
+    pytest.param("请在公示后7个工作日内向县教育局反映", PLAN_2020, [T(7, "个工作日", "<=", "target", 2020)],
+                 id="working-days-within-zeku"),
+]
+
+
+@pytest.mark.parametrize(("text", "context", "expected"), CASES)
+def test_extract_clause(text, context, expected):
+    assert got(text, context) == expected
+
+
+@pytest.mark.parametrize(("text", "context", "origins"), [
+    pytest.param("到2018年,新增音乐专职教师222人", PLAN_2020, ["stated"], id="stated"),
+    pytest.param("新增美术专职教师200人", STAGE_2018, ["stage"], id="stage"),
+    pytest.param("帮助学生掌握1-2项艺术特长", PLAN_2020, ["horizon"], id="horizon"),
+    pytest.param("全市小学入学率达到100%", ANNUAL_2022, ["annual"], id="annual"),
+    pytest.param("截至4月,2020年新改扩建20所公办幼儿园,已推动开工建设7所", STATUS_2022,
+                 ["stated", "stated"], id="status-stated-year-quanzhou"),
+    pytest.param("新增学位4.35万个,公办义务教育学校62所", STATUS_2022, ["document_year", "document_year"],
+                 id="status-document-year-shenzhen"),
+    pytest.param("工委下辖58个党组织", Context(plan_start_year=2021, plan_end_year=2025, review=True), ["review"],
+                 id="review"),
+    pytest.param("普通高中艺术课程开设不低于6个学分", STAGE_2018, [None], id="standard-has-none"),
+])
+def test_year_origin_says_why(text, context, origins):
+    assert [q.year_origin for q in extract_clause(text, context)] == origins
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    pytest.param("2017年7月,成立县委教科体工委,工委下辖58个党组织,1200余名党员", 2020, id="event-date-huichang"),
+    pytest.param("五年来,各级财政共投入资金285.35亿元", 2020, id="no-date-seed-004"),
+])
+def test_review_event_date_is_not_the_year_of_the_count(text, year):
+    review = Context(plan_start_year=2021, plan_end_year=2025, review=True)
+    assert {q.year for q in extract_clause(text, review)} == {year}
+
+
+@pytest.mark.parametrize(("text", "context", "expected"), [
+    pytest.param("“十三五”期间,重点建设20个县(市、区)学生艺术团(乐团、合唱团、舞蹈团)", Context(plan_end_year=2020, doc_year=2016),
+                 [T(20, "个", "=", "target", 2020)], id="current-period-meiyu-2016"),
+    pytest.param("五年来,各级财政共投入资金285.35亿元", Context(plan_start_year=2021, plan_end_year=2025, doc_year=2021),
+                 [T(285.35, "亿元", "=", "baseline", 2020)], id="review-clause-in-a-shisiwu-plan-seed-004"),
+])
+def test_a_plan_period_is_past_only_before_the_documents_own(text, context, expected):
+    assert got(text, context) == expected
