@@ -185,3 +185,16 @@ def test_token_vectoriser_equals_the_word_vectoriser():
     pre = features.make_vectorizer("tokens", extra_stopwords=["盘锦"]).fit_transform(
         [JiebaTokenizer()(d) for d in docs])
     assert (word != pre).nnz == 0
+
+
+def test_clusters_from_stored_rjieba_tokens_equal_clusters_of_the_jieba_texts(built):
+    from eduanalysis.analyse.clustering import MeasureClusterer, clusters
+
+    m = features.text_measures(built.tables["measures"])
+    params = {"n_clusters": 5, "n_components": 20, "extra_stopwords": ["盘锦"], "random_state": 7}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(features.TOKENIZER_ENV, "jieba")
+        ref = clusters(m, MeasureClusterer(**params).fit(m["text"]))
+    stored = tokens.tokens_for(tokens.measure_tokens(m, "rjieba"), m["measure_id"])
+    fast = clusters(m, MeasureClusterer(analyzer="tokens", **params).fit(stored))
+    pd.testing.assert_frame_equal(ref, fast, check_exact=True)
