@@ -279,6 +279,7 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     # The build is incremental: it fingerprints the corpus files, the manifest and the package's code
     # and resources, and returns at once when the tables are up to date.
     from eduanalysis import build
+    from eduanalysis.report import steps
 
     say(f"tables: {params.corpus_dir} -> {params.processed_dir}")
     say(build(params.corpus_dir, params.processed_dir).summary())
@@ -290,6 +291,7 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
     stage_figures = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.figures_dir))
     params.analysis_dir.mkdir(parents=True, exist_ok=True)
     stage_analysis = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.analysis_dir))
+    steps.carry_over(params.analysis_dir, stage_analysis)  # stored tokens and theme tags, checked on use
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
     try:
         done = []

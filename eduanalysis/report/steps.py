@@ -12,13 +12,15 @@
 
 Each notebook calls the step with its own selection; whichever runs first computes and writes,
 the others read. Files are replaced atomically, so notebooks running at once at worst compute a
-step twice.
+step twice. :func:`carry_over` starts a report run from the stores of the last published one, so
+an unchanged corpus is not tokenised again and a changed one only where its texts changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -34,6 +36,8 @@ from eduanalysis.errors import EduAnalysisError
 TOKENS_FILE = "measure_tokens.parquet"
 THEMES_TABLE = "measure_themes"
 THEMES_KEY = "measure_themes.key"
+#: The files a new report run takes over from the last published analysis folder (each checks its own validity).
+CARRIED = (TOKENS_FILE, THEMES_KEY, f"{THEMES_TABLE}.parquet", f"{THEMES_TABLE}.csv")
 #: The stored token table's Arrow schema (tokens as a list of strings).
 TOKENS_SCHEMA = pa.schema([("measure_id", pa.string()), ("doc_id", pa.string()), ("text_digest", pa.string()),
                            ("tokenizer", pa.string()), ("tokens", pa.list_(pa.string()))])
@@ -115,6 +119,21 @@ def themes_key(measures: pd.DataFrame, tax: pd.DataFrame) -> str:
         h.update("\x1f".join(str(v) for v in row).encode("utf-8") + b"\x1e")
     h.update(tax.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return h.hexdigest()
+
+
+def carry_over(published: str | Path, staging: str | Path) -> list[Path]:
+    """Copy the shared steps' files (:data:`CARRIED`) of a published analysis folder into a run's staging folder.
+
+    Returns the copies. Nothing is trusted blindly: tokens are reused per measure only for the same
+    text and tokenizer version, theme tags only under a matching key.
+    """
+    out = []
+    for name in CARRIED:
+        src = Path(published) / name
+        if src.is_file():
+            shutil.copyfile(src, Path(staging) / name)
+            out.append(Path(staging) / name)
+    return out
 
 
 def _atomic_write(path: Path, write) -> None:

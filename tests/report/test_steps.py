@@ -82,3 +82,15 @@ def test_stored_tokens_read_back_equal_including_empty_lists(tmp_path):
     again = steps.measure_tokens(m, tmp_path, "jieba")
     pd.testing.assert_frame_equal(again.reset_index(drop=True), first.reset_index(drop=True))
     assert again["tokens"].map(type).eq(list).all()
+
+
+def test_a_new_run_carries_over_the_published_stores_and_they_are_checked_on_use(tmp_path):
+    published, staging = tmp_path / "analysis", tmp_path / "analysis" / ".staging-1"
+    steps.measure_tokens(MEASURES, published, "jieba")
+    steps.measure_themes(MEASURES, published, TAX)
+    staging.mkdir()
+    copied = steps.carry_over(published, staging)
+    assert sorted(p.name for p in copied) == sorted(steps.CARRIED)
+    _plant(staging / steps.TOKENS_FILE, **{"D1-m0001": ["读自存储"]})
+    assert steps.measure_tokens(MEASURES, staging, "jieba")["tokens"].tolist()[0] == ["读自存储"]
+    assert steps.carry_over(tmp_path / "nothing-published", staging) == []
