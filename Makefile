@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report test lab lint dictionary bench bench-quick clean
+.PHONY: setup build report report-meiyu report-check test lab lint dictionary bench bench-quick score clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,14 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
+report-meiyu: $(STAMP)
+	$(BIN)/eduanalysis report --params params/meiyu.yml --out reports/meiyu
+
+# Screenshots of reports/index.html and a notebook page in headless Chromium (apt-get install chromium).
+report-check: $(STAMP)
+	$(BIN)/python -m eduanalysis.report.browser reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -43,5 +51,22 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_targets.py
 	$(BIN)/python benchmarks/bench_scale.py --sizes 50,200 --compare 200 --repeats 1
 
+# Both scorers' lines for the seeds (targets; the seeds have no metadata gold) and the dev set
+# (targets and metadata), with the project's copies of the gold and of ../shared/eval's scorers.
+SCORE_DIR := reports/score
+DEVSET    := tests/fixtures/devset
+
+score: $(STAMP)
+	$(BIN)/eduanalysis build --quiet --no-cache --corpus data/raw --out $(SCORE_DIR)/seeds
+	$(BIN)/eduanalysis build --quiet --no-cache --corpus $(DEVSET)/raw --out $(SCORE_DIR)/devset
+	@echo "== seeds: targets"
+	@$(BIN)/python benchmarks/scorers/score_targets.py tests/fixtures/gold/seed_targets.csv $(SCORE_DIR)/seeds \
+		--manifest tests/fixtures/gold/manifest.csv | tail -n 2
+	@echo "== dev set: targets"
+	@$(BIN)/python benchmarks/scorers/score_targets.py $(DEVSET)/gold/targets.csv $(SCORE_DIR)/devset \
+		--manifest $(DEVSET)/raw/manifest.csv | tail -n 2
+	@echo "== dev set: metadata"
+	@$(BIN)/python benchmarks/scorers/score_metadata.py $(DEVSET)/gold/metadata.csv $(SCORE_DIR)/devset | tail -n 1
+
 clean:
-	rm -rf data/processed/* figures/* analysis/ reports/
+	rm -rf data/processed/* data/processed-meiyu figures/* analysis/ reports/

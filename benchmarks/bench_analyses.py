@@ -47,7 +47,7 @@ def scratch(processed: Path, work: Path) -> Path:
 
     out = work / "processed"
     out.mkdir(parents=True, exist_ok=True)
-    for name in ANALYSIS_INPUTS:
+    for name in (*ANALYSIS_INPUTS, "citations"):  # 50_transposition reads the citations too
         for ext in ("parquet", "csv"):
             src = processed / f"{name}.{ext}"
             if src.exists() and not (out / src.name).exists():

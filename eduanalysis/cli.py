@@ -24,9 +24,19 @@ def _build(args: argparse.Namespace) -> int:
                    batch_size=args.batch_size or BATCH_DOCS)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for row in result.tables["rejects"].itertuples():
         print(f"rejected: {row.source_file}: {row.reason}", file=sys.stderr)
     print(result.summary())
+    n_docs = result.stats["documents"] if result.stats is not None else len(result.tables["documents"])
+    if n_docs == 0:
+        reasons = result.tables["rejects"]["reason"].value_counts()
+        summary = "; ".join(f"{n} × {r}" for r, n in reasons.items()) or f"no files in {args.corpus}"
+        print(f"eduanalysis: error: read 0 documents from {args.corpus} ({summary}); "
+              "put .txt, .html, .docx or .pdf files there, or pass --corpus naming the folder that has them",
+              file=sys.stderr)
+        return 2
     return 1 if args.strict and (len(result.tables["rejects"]) or result.warnings) else 0
 
 
@@ -74,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except EduAnalysisError as exc:
         print(f"eduanalysis: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file system problem no stage anticipated: name the path, no traceback
+        print(f"eduanalysis: error: {exc.filename or ''}: {exc.strerror or exc}; check that path (permissions, "
+              "free space) and run again", file=sys.stderr)
         return 2
 
 

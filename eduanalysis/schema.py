@@ -83,10 +83,14 @@ DOCUMENTS = Table(
         _origin("published_date"),
         _c("region_zh", "string", "Region the document governs, e.g. 盘锦市."),
         _origin("region_zh"),
-        _c("region_en", "string", "English region name (manifest), e.g. Panjin."),
-        _c("province_zh", "string", "Province, e.g. 辽宁省."),
+        _c("region_en", "string", "English region name (manifest, else the gazetteer's pinyin or official name), e.g. Panjin."),
+        _c("province_zh", "string", "Province, e.g. 辽宁省 (manifest, else the gazetteer)."),
         _c("province_en", "string", "English province name."),
-        _c("admin_level", "string", "Administrative level: province, prefecture, county …"),
+        _c("prefecture_zh", "string", "Prefecture-level division the region lies in (itself for a prefecture; empty for "
+                                      "provinces and for counties directly under a province), e.g. 桂林市."),
+        _c("prefecture_en", "string", "English prefecture name."),
+        _c("admin_level", "string", "Administrative level: national, province, prefecture or county."),
+        _c("adcode", "string", "Six-digit administrative division code (GB/T 2260) of the region, from the gazetteer."),
         _c("doc_type_zh", "string", "Document type as the text names it: 规划, 行动计划, 方案, 实施意见, 工作要点 …"),
         _c("doc_type_en", "string", "English document type: plan, action plan, implementation plan, opinions, annual work plan …"),
         _origin("doc_type_zh"),
@@ -192,12 +196,14 @@ TARGETS = Table(
         _c("section_id", "string", "Section of that measure.", False),
         _c("char_start", "Int64", "Start of the number expression in documents.text.", False),
         _c("char_end", "Int64", "End offset (exclusive).", False),
-        _c("sentence", "string", "The clause it came from (for table cells: [表]title|section|row|column|cell[|attribute]).", False),
+        _c("sentence", "string", "The clause it came from (for table cells: [表]caption|section|row|column|cell[|sub-row][|attribute]).", False),
         _c("kind", "string", "target, baseline or standard.", False),
         _c("indicator_text", "string", "Indicator or object phrase as written."),
         _c("indicator_id", "string", "Canonical indicator key from resources/indicators.csv (empty when unmapped)."),
         _c("indicator_zh", "string", "Canonical Chinese indicator name."),
         _c("indicator_en", "string", "Canonical English indicator name."),
+        _c("indicator_score", "Float64", "How surely indicator_id names the phrase: 1 for a registry pattern, the "
+           "character-bigram similarity (0.75-1) for the fuzzy fallback; empty when unmapped."),
         _c("value", "Float64", "The number (万/亿 kept in the unit, as written).", False),
         _c("value_max", "Float64", "Upper end of a range."),
         _c("value_text", "string", "The number expression as written.", False),
@@ -217,8 +223,40 @@ TARGETS = Table(
     ),
 )
 
+# --- citations -----------------------------------------------------------------
+
+CITATIONS = Table(
+    "citations",
+    "One row per citation of another document in a document's text or title: the cited title and 文号 as written "
+    "and normalised, where it stands, and the cited document when it is in the corpus.",
+    ("citation_id",),
+    (
+        _c("citation_id", "string", "Key: doc_id + '-c' + 3-digit order (by position).", False),
+        _c("doc_id", "string", "The citing document.", False),
+        _c("measure_id", "string", "Measure the citation starts in (empty when it stands in boilerplate)."),
+        _c("form", "string", "title_number (《title》(文号)), title (《title》 alone), number (文号 alone) or "
+                             "forwarded (what a 转发 notice's title forwards).", False),
+        _c("char_start", "Int64", "Start of the citation in documents.text (empty when a forwarded title is not found "
+                                  "in the text)."),
+        _c("char_end", "Int64", "End offset (exclusive)."),
+        _c("text", "string", "The citation as written (issuer, title and 文号).", False),
+        _c("cited_issuer_text", "string", "Issuer written before the 《 (国务院办公厅《关于…》), as written."),
+        _c("cited_title_text", "string", "Cited title as written, without 《》."),
+        _c("cited_title", "string", "Normalised full title matched against documents: issuer + title when the title "
+                                    "starts with 关于; Han characters, letters and digits only."),
+        _c("cited_number_text", "string", "Cited 文号 as written (any brackets, full or half width)."),
+        _c("cited_number", "string", "Normalised 文号: issuer〔year〕serial号."),
+        _c("cited_year", "Int64", "Year of the cited 文号."),
+        _c("cited_doc_id", "string", "The cited document when it is in the corpus (empty otherwise: never guessed)."),
+        _c("match", "string", "How cited_doc_id was found: number (normalised 文号), title (normalised full title), "
+                              "ambiguous (several documents match: left empty), self (only the citing document answers to it: a 印发 "
+                              "notice naming what it issues), none (not in the corpus)."),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DOCUMENTS, BOILERPLATE, REJECTS, SECTIONS, MEASURES, RESPONSIBILITIES, TARGETS)
+    t.name: t for t in (DOCUMENTS, BOILERPLATE, REJECTS, SECTIONS, MEASURES, RESPONSIBILITIES, TARGETS,
+                             CITATIONS)
 }
 
 
@@ -414,5 +452,49 @@ TARGET_MATRIX = register(Table(
         _c("direction", "string", "higher or lower is more ambitious, or mixed (not marked).", False),
         _c("comparable", "boolean", "In the indicator's most common unit, so comparable with the other regions.", False),
         _c("most_ambitious", "boolean", "True for the most ambitious region(s): scale-free units (%, pp) or ceilings only.", False),
+    ),
+))
+
+TRANSPOSITION = register(Table(
+    "transposition",
+    "How each document transposes each reference it cites (or a document those cite, or one chosen in the "
+    "parameters of 50_transposition): clause reuse, coverage of the reference, additions and lag.",
+    ("doc_id", "reference_id"),
+    (
+        _c("doc_id", "string", "The implementing (local) document.", False),
+        _c("reference_id", "string", "The reference document.", False),
+        _c("link", "string", "cites (a resolved citation), via (cited by a document it cites) or chosen (parameters).", False),
+        _c("depth", "Int64", "Citations between the two: 1 cites, 2 via; empty for chosen."),
+        _c("n_measures", "Int64", "Clause measures of the document compared (export furniture left out).", False),
+        _c("n_reference_measures", "Int64", "Clause measures of the reference.", False),
+        _c("n_verbatim", "Int64", "Document clauses copied from the reference (similarity >= verbatim).", False),
+        _c("n_adapted", "Int64", "Document clauses adapting a reference clause (adapted <= similarity < verbatim).", False),
+        _c("n_new", "Int64", "Document clauses with no counterpart in the reference.", False),
+        _c("n_dropped", "Int64", "Reference clauses the document never echoes.", False),
+        _c("verbatim_share", "Float64", "n_verbatim / n_measures."),
+        _c("reuse_share", "Float64", "(n_verbatim + n_adapted) / n_measures."),
+        _c("added_share", "Float64", "n_new / n_measures."),
+        _c("coverage", "Float64", "Share of the reference's clauses the document echoes: 1 - n_dropped / n_reference_measures."),
+        _c("n_added_targets", "Int64", "Targets the document adds or tightens relative to the reference.", False),
+        _c("doc_date", "string", "The document's date (published, else written), ISO."),
+        _c("reference_date", "string", "The reference's date, ISO."),
+        _c("lag_days", "Int64", "doc_date - reference_date in days."),
+    ),
+))
+
+TRANSPOSITION_PAIRS = register(Table(
+    "transposition_pairs",
+    "Clause-level transposition: each clause measure of a document with its most similar clause of the reference "
+    "(verbatim, adapted or new), and each reference clause the document never echoes (dropped).",
+    ("doc_id", "reference_id", "measure_id"),
+    (
+        _c("doc_id", "string", "The implementing document.", False),
+        _c("reference_id", "string", "The reference document.", False),
+        _c("measure_id", "string", "The clause: a measure of doc_id, or of reference_id when class is dropped.", False),
+        _c("matched_measure_id", "string", "Its most similar clause in the other document.", False),
+        _c("similarity", "Float64", "Cosine similarity of the two clauses' character 2–3-gram TF-IDF vectors.", False),
+        _c("class", "string", "verbatim, adapted, new or dropped (thresholds: parameters of 50_transposition).", False),
+        _c("text", "string", "Text of measure_id.", False),
+        _c("matched_text", "string", "Text of matched_measure_id.", False),
     ),
 ))

@@ -131,16 +131,30 @@ def matrix_table(matrix: pd.DataFrame, lang: str = "zh", bold: str | None = None
     return wide.sort_index(axis=1)
 
 
-def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+#: How :func:`kwic` can order its lines: text order, or alphabetically by what follows or precedes the
+#: keyword (the left context read backwards, from the keyword out, as concordancers sort it).
+KWIC_SORTS = ("measure", "right", "left", "keyword", "doc")
+
+
+def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.DataFrame | None = None,
+         sort: str = "measure") -> pd.DataFrame:
     """Keyword in context: every occurrence of ``keyword`` (a string or regex) in the measures.
 
     Returns ``measure_id, doc_id, left, keyword, right`` (plus ``region_zh`` when
-    ``documents`` is given), in measure order.
+    ``documents`` is given), ordered by ``sort`` (:data:`KWIC_SORTS`; ties in measure order).
+    Export it with :func:`eduanalysis.report.exports.save_frame`.
 
-    >>> m = pd.DataFrame({"measure_id": ["m1"], "doc_id": ["d"], "text": ["全面推进集团化办学改革"]})
+    >>> m = pd.DataFrame({"measure_id": ["m1", "m2"], "doc_id": ["d", "d"],
+    ...                   "text": ["全面推进集团化办学改革", "深化集团化办学模式"]})
     >>> kwic(m, "集团化办学", window=4)[["left", "keyword", "right"]].values.tolist()
-    [['全面推进', '集团化办学', '改革']]
+    [['全面推进', '集团化办学', '改革'], ['深化', '集团化办学', '模式']]
+    >>> kwic(m, "集团化办学", window=4, sort="right").right.tolist()
+    ['改革', '模式']
+    >>> kwic(m, "集团化办学", window=4, sort="left").left.tolist()
+    ['深化', '全面推进']
     """
+    if sort not in KWIC_SORTS:
+        raise EduAnalysisError(f"sort must be one of {KWIC_SORTS}, got {sort!r}")
     try:
         pattern = re.compile(keyword)
     except re.error as exc:
@@ -151,28 +165,51 @@ def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.D
             rows.append((m.measure_id, m.doc_id, m.text[max(0, hit.start() - window):hit.start()],
                          hit.group(0), m.text[hit.end():hit.end() + window]))
     out = pd.DataFrame(rows, columns=["measure_id", "doc_id", "left", "keyword", "right"])
+    if sort != "measure" and len(out):
+        key = {"right": out["right"], "left": out["left"].str[::-1], "keyword": out["keyword"],
+               "doc": out["doc_id"]}[sort]
+        out = out.assign(_k=key).sort_values(["_k", "measure_id"], kind="mergesort").drop(columns="_k")
+    out = out.reset_index(drop=True)
     if documents is not None:
         out = out.merge(documents[["doc_id", "region_zh"]], on="doc_id", how="left")
     return out
 
 
-def side_by_side(alignment: pd.DataFrame, doc_a: str, doc_b: str,
-                 documents: pd.DataFrame | None = None) -> pd.DataFrame:
+def side_by_side(alignment: pd.DataFrame | None, doc_a: str, doc_b: str, documents: pd.DataFrame | None = None,
+                 measures: pd.DataFrame | None = None, names: dict | None = None, **align) -> pd.DataFrame:
     """The aligned measures of two documents as two text columns, best matches first.
 
-    Works in either order of ``doc_a``/``doc_b``. With ``documents`` the text
-    columns are named by region (``region_zh``) instead of ``doc_id``.
+    Works in either order of ``doc_a``/``doc_b`` and for any two documents: when ``alignment``
+    (e.g. the stored top pairs) lacks the pair, it is computed from ``measures`` (the clause
+    measures, e.g. ``sel.text_measures``; ``align`` goes to
+    :func:`eduanalysis.analyse.similarity.alignments`). The text columns are named by ``names``
+    (``doc_id`` → label, e.g. :func:`eduanalysis.report.labels.doc_labels`, unique even with several
+    documents per region), else by ``doc_id``. ``documents`` only checks that both exist.
     """
-    a, b = sorted([doc_a, doc_b])
-    sub = alignment.loc[(alignment["doc_a"] == a) & (alignment["doc_b"] == b)]
-    if sub.empty:
-        known = sorted(set(alignment["doc_a"]) | set(alignment["doc_b"]))
-        raise EduAnalysisError(f"no alignment for {doc_a} and {doc_b}; documents in the table: {known}")
-    out = sub[["rank", "similarity", "text_a", "text_b"]].rename(columns={"text_a": a, "text_b": b})
-    if a != doc_a:
-        out = out[["rank", "similarity", doc_a, doc_b]]
+    from eduanalysis.analyse.similarity import alignments
+
+    if doc_a == doc_b:
+        raise EduAnalysisError(f"side_by_side needs two different documents, got {doc_a} twice")
     if documents is not None:
-        names = documents.set_index("doc_id")["region_zh"]
-        if names.get(doc_a) != names.get(doc_b):
-            out = out.rename(columns={d: names.get(d, d) for d in (doc_a, doc_b)})
+        unknown = [d for d in (doc_a, doc_b) if d not in set(documents["doc_id"])]
+        if unknown:
+            raise EduAnalysisError(f"documents {unknown} are not in the selection; doc_id values look like "
+                                   f"{sorted(documents['doc_id'])[:3]}")
+    a, b = sorted([doc_a, doc_b])
+    sub = (alignment.loc[(alignment["doc_a"] == a) & (alignment["doc_b"] == b)]
+           if alignment is not None and len(alignment) else pd.DataFrame())
+    if sub.empty and measures is not None:
+        sub = alignments(measures.loc[measures["doc_id"].isin([a, b])], pairs=[(a, b)], **align)
+    if sub.empty:
+        known = sorted(set(alignment["doc_a"]) | set(alignment["doc_b"])) if alignment is not None and len(
+            alignment) else []
+        hint = ("pass measures=sel.text_measures to align them on demand" if measures is None
+                else "their measures share no wording above min_similarity")
+        raise EduAnalysisError(f"no alignment for {doc_a} and {doc_b}: {hint}"
+                               + (f"; documents in the table: {known}" if known else ""))
+    out = sub[["rank", "similarity", "text_a", "text_b"]].rename(columns={"text_a": a, "text_b": b})
+    out = out[["rank", "similarity", doc_a, doc_b]]
+    if names is not None:
+        names = dict(names)
+        out = out.rename(columns={d: names.get(d, d) for d in (doc_a, doc_b)})
     return out.reset_index(drop=True)

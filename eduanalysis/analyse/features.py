@@ -32,6 +32,7 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,10 @@ USERDICT_LINE = re.compile(r"^(.+?)(?: ([0-9]+))?(?: ([a-z]+))?$")
 
 USERDICT = "analyse/userdict.txt"
 STOPWORDS = "analyse/stopwords.txt"
+#: Environment variables naming a user's jieba dictionary and stopword file (set by
+#: :func:`eduanalysis.analyse.dictionaries.use`; environment so that tokenizer worker processes see them),
+#: and which of the two replace the packaged list instead of adding to it ("userdict,stopwords").
+USERDICT_ENV, STOPWORDS_ENV, REPLACE_ENV = "EDUANALYSIS_USERDICT", "EDUANALYSIS_STOPWORDS", "EDUANALYSIS_REPLACE"
 #: Environment variable naming the tokenizer backend (``jieba`` or ``rjieba``) when not passed explicitly.
 TOKENIZER_ENV = "EDUANALYSIS_TOKENIZER"
 #: Bump when the token filter (:meth:`Tokenizer._filter`) changes: it enters :attr:`Tokenizer.version`.
@@ -75,11 +80,12 @@ PARALLEL_BATCH = 64
 PARALLEL_MIN_TEXTS = 200
 
 
-def read_word_list(name: str) -> list[str]:
-    """Read a one-word-a-line resource file, skipping blank lines and ``#`` comments."""
-    path = resource_path(name)
+def read_word_list(name: str | Path) -> list[str]:
+    """Read a one-word-a-line file (a packaged resource name or a path), skipping blank lines and ``#`` comments."""
+    path = Path(name) if Path(name).is_absolute() else resource_path(name)
     if not path.is_file():
-        raise EduAnalysisError(f"resource file {path} is missing; reinstall eduanalysis (pip install -e .)")
+        raise EduAnalysisError(f"word list {path} is missing; reinstall eduanalysis (pip install -e .) "
+                               "or fix the path in the report's parameters")
     words = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -88,10 +94,19 @@ def read_word_list(name: str) -> list[str]:
     return words
 
 
+def _user_file(env: str) -> tuple[Path | None, bool]:
+    """The user's file named in ``env`` and whether it replaces the packaged list."""
+    value = os.environ.get(env)
+    replace = env.removeprefix("EDUANALYSIS_").lower() in os.environ.get(REPLACE_ENV, "").split(",")
+    return (Path(value) if value else None), replace
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """The packaged stopword list."""
-    return frozenset(read_word_list(STOPWORDS))
+    """The packaged stopword list, plus (or replaced by) the user's (:data:`STOPWORDS_ENV`)."""
+    user, replace = _user_file(STOPWORDS_ENV)
+    words = set() if user and replace else set(read_word_list(STOPWORDS))
+    return frozenset(words | set(read_word_list(user) if user else ()))
 
 
 def region_stopwords(region_names: Iterable[str]) -> frozenset[str]:
@@ -110,17 +125,31 @@ def region_stopwords(region_names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def user_dictionary() -> list[tuple[str, int | None, str | None]]:
-    """The user dictionary as ``(word, frequency, tag)`` rows, read as jieba's ``load_userdict`` reads it.
+def userdict_files() -> list[Path]:
+    """The user dictionaries every tokenizer loads, in order: the packaged one (unless the user's
+    replaces it, :data:`REPLACE_ENV`), then the user's (:data:`USERDICT_ENV`)."""
+    user, replace = _user_file(USERDICT_ENV)
+    files = [] if user and replace else [resource_path(USERDICT)]
+    if user:
+        if not user.is_file():
+            raise EduAnalysisError(f"jieba user dictionary {user} is missing; fix the path in the report's parameters")
+        files.append(user)
+    return files
+
+
+def user_dictionary(path: str | Path | None = None) -> list[tuple[str, int | None, str | None]]:
+    """A user dictionary (default the packaged one) as ``(word, frequency, tag)`` rows, read as jieba's
+    ``load_userdict`` reads it.
 
     One entry a line, ``word [freq] [tag]``; blank lines and ``#`` comments are skipped.
 
     >>> ("立德树人", 2000, "n") in user_dictionary()
     True
     """
-    path = resource_path(USERDICT)
+    path = Path(path) if path else resource_path(USERDICT)
     if not path.is_file():
-        raise EduAnalysisError(f"resource file {path} is missing; reinstall eduanalysis (pip install -e .)")
+        raise EduAnalysisError(f"jieba user dictionary {path} is missing; reinstall eduanalysis (pip install -e .) "
+                               "or fix the path in the report's parameters")
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
@@ -140,7 +169,8 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(resource_path(USERDICT)))
+    for path in userdict_files():
+        tokenizer.load_userdict(str(path))
     return tokenizer
 
 
@@ -150,17 +180,25 @@ def _rjieba():
 
     # rjieba has no load_userdict: each entry goes through add_word, as jieba's load_userdict does.
     tokenizer = rjieba.Jieba()
-    for word, freq, tag in user_dictionary():
-        tokenizer.add_word(word, freq, tag)
+    for path in userdict_files():
+        for word, freq, tag in user_dictionary(path):
+            tokenizer.add_word(word, freq, tag)
     return tokenizer
 
 
-@lru_cache(maxsize=4)
+def reload_dictionaries() -> None:
+    """Forget the loaded dictionaries and stopwords, so the next tokenizer reads the files named now
+    (:func:`eduanalysis.analyse.dictionaries.use` changes them)."""
+    for cached in (stopwords, _jieba, _rjieba):
+        cached.cache_clear()
+
+
 def _resources_digest() -> str:
-    """Hash of what decides a tokenizer's output besides its code: user dictionary, stopwords, filter rules."""
+    """Hash of what decides a tokenizer's output besides its code: user dictionaries, stopwords, filter rules."""
     h = hashlib.sha1(FILTER_VERSION.encode())
-    for name in (USERDICT, STOPWORDS):
-        h.update(resource_path(name).read_bytes())
+    for path in userdict_files():
+        h.update(path.read_bytes() + b"\x00")
+    h.update("\n".join(sorted(stopwords())).encode("utf-8"))
     return h.hexdigest()
 
 

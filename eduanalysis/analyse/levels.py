@@ -7,9 +7,11 @@ display names of the groups are :func:`eduanalysis.report.labels.level_names`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
-from eduanalysis.analyse.selection import issue_year
+from eduanalysis.analyse.selection import Selection, issue_year
 
 #: A figure labels at most this many rows or columns: above it, documents are grouped by region, and
 #: regions by province (see :func:`label_level`).
@@ -18,18 +20,47 @@ MAX_LABELS = 40
 LEVELS = ("doc_id", "region_zh", "province_zh")
 
 
+#: How a province's documents below province level are named when figures group by province
+#: (``admin_level`` → Chinese, English): a province's own documents and its cities' are never pooled.
+ADMIN_GROUPS = {"prefecture": ("地市级", "prefecture level"), "county": ("区县级", "county level"),
+                "district": ("区县级", "county level")}
+
+
+def by_admin_level(sel: Selection) -> Selection:
+    """``sel`` with ``province_zh``/``province_en`` naming the province *and* the documents' admin level.
+
+    Grouping by province then pools only documents of one level: 辽宁省 (the province's own
+    documents) and 辽宁省 · 地市级 (its cities') are separate rows, so a city's target is never shown
+    as its province's and a province-level mean never mixes a city's count with a province's.
+
+    >>> d = pd.DataFrame({"province_zh": ["辽宁省", "辽宁省"], "province_en": ["Liaoning", "Liaoning"],
+    ...                   "admin_level": ["province", "prefecture"]})
+    >>> by_admin_level(Selection(None, [], d, *[pd.DataFrame()] * 4)).documents.province_zh.tolist()
+    ['辽宁省', '辽宁省 · 地市级']
+    """
+    d = sel.documents
+    if "admin_level" not in d or "province_zh" not in d:
+        return sel
+    suffix = d["admin_level"].map(lambda a: ADMIN_GROUPS.get(a, (None, None)))
+    zh = [p if pd.isna(p) or s[0] is None else f"{p} · {s[0]}" for p, s in zip(d["province_zh"], suffix, strict=True)]
+    en = [e if pd.isna(e) or s[1] is None else f"{e} ({s[1]})" for e, s in zip(d["province_en"], suffix, strict=True)]
+    docs = d.assign(province_zh=pd.array(zh, dtype="string"), province_en=pd.array(en, dtype="string"))
+    return dataclasses.replace(sel, documents=docs)
+
+
 def label_level(documents: pd.DataFrame, max_labels: int = MAX_LABELS, levels: tuple[str, ...] = LEVELS) -> str:
     """The finest of ``doc_id``, ``region_zh``, ``province_zh`` with at most ``max_labels`` values.
 
     Figures with one row per document switch to regions, then provinces, when
     there are too many to label legibly (the coarsest level is used even if it
-    has more).
+    has more). A level that some documents lack is skipped.
 
     >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "region_zh": ["甲", "甲", "乙"], "province_zh": ["P", "P", "P"]})
     >>> label_level(d, 3), label_level(d, 2), label_level(d, 1)
     ('doc_id', 'region_zh', 'province_zh')
     """
-    levels = [c for c in levels if c in documents]
+    # A level some documents lack (provinces no manifest or gazetteer gives) cannot group them all.
+    levels = [c for c in levels if c in documents and (c == levels[0] or documents[c].notna().all())] or levels[:1]
     for level in levels:
         if documents[level].nunique() <= max_labels:
             return level

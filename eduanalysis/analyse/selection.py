@@ -13,11 +13,13 @@ the files written are :mod:`eduanalysis.report`. This module keeps the notebooks
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from eduanalysis import config
 from eduanalysis.analyse.features import region_stopwords, text_measures
 from eduanalysis.errors import EduAnalysisError
 
@@ -92,6 +94,11 @@ def load(processed_dir: str | Path, regions="all") -> Selection:
     tables = {name: _read(folder, name) if name in UNREAD_COLUMNS else read_table(folder, name)
               for name in ANALYSIS_INPUTS}
     docs = tables["documents"]
+    unplaced = docs.loc[docs["region_zh"].isna(), "source_file"].tolist()
+    if unplaced:
+        warnings.warn(f"{len(unplaced)} documents have no region and are left out of the analyses: "
+                      f"{', '.join(unplaced[:5])}{' …' if len(unplaced) > 5 else ''}; give their region_zh in the "
+                      f"corpus's {config.MANIFEST_NAME}", stacklevel=2)
     chosen = resolve_regions(docs, regions)
     keep = set(docs.loc[docs["region_zh"].isin(chosen), "doc_id"])
     picked = {name: df.loc[df["doc_id"].isin(keep)].reset_index(drop=True) for name, df in tables.items()}

@@ -44,9 +44,23 @@ def _read_taxonomy(path: str) -> pd.DataFrame:
     return df[TAXONOMY_COLUMNS].reset_index(drop=True)
 
 
-def taxonomy(path: str | Path | None = None) -> pd.DataFrame:
-    """The theme taxonomy, one row per theme in file order (the order figures use)."""
-    return _read_taxonomy(str(path or resource_path(THEMES))).copy()
+def taxonomy(path: str | Path | None = None, replace: bool = True) -> pd.DataFrame:
+    """The theme taxonomy, one row per theme in file order (the order figures use).
+
+    ``path`` is a user's taxonomy in the same format; it replaces the packaged one, or with
+    ``replace=False`` is merged into it (a user row overrides the packaged theme of the same
+    ``theme_id``; new themes follow the packaged ones).
+    """
+    packaged = _read_taxonomy(str(resource_path(THEMES)))
+    if path is None:
+        return packaged.copy()
+    user = _read_taxonomy(str(path))
+    if replace:
+        return user.copy()
+    merged = packaged.set_index("theme_id")
+    merged.update(user.set_index("theme_id"))
+    new = user.loc[~user["theme_id"].isin(packaged["theme_id"])]
+    return pd.concat([merged.reset_index(), new], ignore_index=True)[TAXONOMY_COLUMNS]
 
 
 def keyword_table(tax: pd.DataFrame) -> pd.DataFrame:

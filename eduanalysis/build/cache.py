@@ -9,7 +9,7 @@ and ``build/``) and of the resources they read (``resources/read/`` and
 pickled. Editing the indicator registry or an extraction module invalidates
 every cached result; editing an analysis or report module, the theme taxonomy
 or the user dictionary keeps them all (no build step reads those). Entries live in ``<cache>/v-<version>/<key[:2]>/<key>.pkl``; a build
-removes the folders of other versions, so the cache holds one code version.
+removes the folders of other versions it wrote (they hold a marker file), so the cache holds one code version.
 
 Entries are pickles written by this package into a folder the user chose:
 never point ``--cache`` at a folder written by anyone you do not trust.
@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow
 
+from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
 
 #: The package folder whose code and resources make up the code version.
@@ -42,6 +43,19 @@ CODE_GLOBS = ("*.py", "read/**/*.py", "extract/**/*.py", "build/**/*.py",
 
 #: Prefix of a version folder inside a cache folder.
 VERSION_PREFIX = "v-"
+#: Written into every folder the cache creates: only folders holding it are ever pruned.
+MARKER_NAME = ".eduanalysis-cache"
+
+
+class CorruptEntry(EduAnalysisError):
+    """A cached result that cannot be read back; the build drops it and reads the document again."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+    def __reduce__(self):
+        return (CorruptEntry, (str(self), self.key))
 
 
 def code_version(package_dir: str | Path | None = None) -> str:
@@ -55,6 +69,7 @@ def code_version(package_dir: str | Path | None = None) -> str:
     """
     package_dir = Path(package_dir or PACKAGE_DIR)
     h = hashlib.sha256(f"pandas {pd.__version__} pyarrow {pyarrow.__version__}\n".encode())
+    h.update(json.dumps(config.limits(), sort_keys=True).encode() + b"\n")  # the safety limits shape the results
     files = sorted({p for pattern in CODE_GLOBS for p in package_dir.glob(pattern)
                     if p.is_file() and "__pycache__" not in p.parts})
     for path in files:
@@ -110,7 +125,7 @@ class ResultStore:
         wanted = tables if names is None else [n for n in names if n in tables]
         try:
             return {name: pickle.loads(tables[name]) for name in wanted}
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        except Exception as exc:
             raise self._unreadable(key, exc) from exc
 
     def _load(self, key: str, count: int) -> list:
@@ -118,15 +133,30 @@ class ResultStore:
         try:
             with open(path, "rb") as fh:
                 return [pickle.load(fh) for _ in range(count)]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        except Exception as exc:  # a truncated or garbled pickle raises many types
             raise self._unreadable(key, exc) from exc
 
-    def _unreadable(self, key: str, exc: Exception) -> EduAnalysisError:
-        return EduAnalysisError(f"{self.path(key)}: cannot read the cached result ({exc}); "
-                                "delete the cache folder or rebuild with --no-cache")
+    def _unreadable(self, key: str, exc: Exception) -> CorruptEntry:
+        return CorruptEntry(f"{self.path(key)}: cannot read the cached result ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); it is dropped and the document read again", key)
+
+    def drop(self, key: str) -> None:
+        """Remove one entry (a corrupt one: the next lookup misses and the document is read again)."""
+        self.path(key).unlink(missing_ok=True)
+
+    def _mark(self) -> None:
+        """Create the version folder, marking it and the cache root as written by this package."""
+        if not (self.folder / MARKER_NAME).is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for folder in (self.root, self.folder):
+                marker = folder / MARKER_NAME
+                if not marker.exists():
+                    marker.write_text("eduanalysis build cache: folders holding this file may be pruned\n",
+                                      encoding="utf-8")
 
     def put(self, key: str, summary: dict, result: dict[str, pd.DataFrame]) -> None:
         path = self.path(key)
+        self._mark()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
         try:
@@ -140,11 +170,16 @@ class ResultStore:
                 os.unlink(tmp)
 
     def prune_other_versions(self) -> list[Path]:
-        """Remove the folders of other code versions (their entries can never be hit again)."""
+        """Remove the folders of other code versions (their entries can never be hit again).
+
+        Only folders this package wrote (holding :data:`MARKER_NAME`) are removed,
+        so ``--cache DIR`` never deletes a user's own ``v-…`` folders.
+        """
         removed = []
         if self.root.is_dir():
             for child in sorted(self.root.iterdir()):
-                if child.is_dir() and child.name.startswith(VERSION_PREFIX) and child != self.folder:
+                if (child.is_dir() and not child.is_symlink() and child.name.startswith(VERSION_PREFIX)
+                        and child != self.folder and (child / MARKER_NAME).is_file()):
                     shutil.rmtree(child, ignore_errors=True)
                     removed.append(child)
         return removed

@@ -33,6 +33,47 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+#: Seconds between a pool worker's checks that the process that started it is still alive.
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker as soon as ``parent`` (the build) is gone, even after ``kill -9``.
+
+    On Linux the kernel delivers SIGKILL when the parent dies (``PR_SET_PDEATHSIG``);
+    everywhere a daemon thread also checks the parent every
+    :data:`PARENT_POLL_SECONDS`. Without this, the workers of a killed build —
+    and through them multiprocessing's resource tracker — live on indefinitely.
+    """
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="eduanalysis-parent-watch", daemon=True).start()
+
+
+def _pool_executor(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the same behaviour on every OS, and no copied locks or threads.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+
+
 def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", workers: int | None = None,
         address: str | None = None) -> Iterator:
     """Yield ``fn(*task)`` for every task, as each completes.
@@ -64,7 +105,7 @@ def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, **here) ->
     """
     if workers == 1 or len(tasks) <= 1:
         return [fn(*task, **here) for task in tasks]
-    with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1), mp_context=get_context("spawn")) as pool:
+    with _pool_executor(min(workers - 1, len(tasks) - 1)) as pool:
         futures = [pool.submit(fn, *task) for task in tasks[1:]]
         try:
             first = fn(*tasks[0], **here)
@@ -91,8 +132,7 @@ def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:
         for task in tasks:
             yield fn(*task)
         return
-    # spawn, not fork: the same behaviour on every OS, and no copied locks or threads.
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=get_context("spawn")) as pool:
+    with _pool_executor(min(workers, len(tasks))) as pool:
         futures = [pool.submit(fn, *task) for task in tasks]
         try:
             for future in as_completed(futures):

@@ -42,17 +42,19 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.build import cache, executors
+from eduanalysis.build import cache, executors, links
 from eduanalysis.build import store as tablefiles
-from eduanalysis.build.store import TableWriter, write_frame
+from eduanalysis.build.store import TableWriter, read_table, write_frame
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.extract.citations import citations, document_keys, resolve
 from eduanalysis.extract.responsibilities import responsibilities
 from eduanalysis.extract.structure import sections_and_measures
 from eduanalysis.extract.targets import targets
 from eduanalysis.read import documents as corpus
 
 #: Tables in the order they are built (and listed by ``load``).
-CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets")
+CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "responsibilities", "targets",
+               "citations")
 
 #: Documents per task handed to a worker: enough to amortise the hand-off, few enough to balance the load.
 TASK_DOCS = 8
@@ -60,7 +62,7 @@ TASK_DOCS = 8
 BATCH_DOCS = 200
 #: The core tables but rejects, in groups of about equal cost to merge and write (measured on synthetic corpora):
 #: with two or more workers each group is written by its own process.
-MERGE_GROUPS = (("documents", "boilerplate", "responsibilities"), ("sections", "measures", "targets"))
+MERGE_GROUPS = (("documents", "boilerplate", "responsibilities", "citations"), ("sections", "measures", "targets"))
 #: The cache folder inside the output folder unless ``cache_dir`` names another.
 CACHE_DIRNAME = ".cache"
 #: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
@@ -83,6 +85,8 @@ class BuildResult:
     stats: dict[str, int] | None = None
     processed: int | None = None
     reused: int | None = None
+    #: Things the user should know that are not problems of the input (a corrupt cache entry re-read …).
+    notes: list[str] = field(default_factory=list)
 
     def _rows(self, name: str) -> int:
         return self.stats[name] if self.stats is not None else len(self.tables[name])
@@ -95,7 +99,7 @@ class BuildResult:
             mapped = (self.stats["targets_mapped"] / self.stats["targets"] if self.stats is not None
                       else self.tables["targets"]["indicator_id"].notna().mean())
             line += f" ({mapped:.0%} mapped to canonical indicators)"
-        line += f", {rows('responsibilities')} responsibilities"
+        line += f", {rows('responsibilities')} responsibilities, {rows('citations')} citations"
         if self.processed is not None:
             line += f"; {self.processed} documents read, {self.reused} from the cache"
         return line + (f" -> {self.out_dir}" if self.out_dir else "")
@@ -113,6 +117,8 @@ class LazyTables(Mapping):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._loaded:
+            if not self._loaded:
+                check_table_set(self.folder)
             self._loaded[name] = read_table(self.folder, name)
         return self._loaded[name]
 
@@ -132,14 +138,26 @@ def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dic
     measures, responsibilities and targets. This is the unit of work that
     parallel and incremental builds distribute and cache.
     """
-    path = Path(corpus_dir) / source_file
     types = corpus.read_doc_types() if types is None else types
+    name = Path(source_file).name
     try:
-        read = corpus.read_file(path)
+        read = corpus.read_corpus_file(corpus_dir, source_file)
     except EduAnalysisError as exc:
-        return {"rejects": _reject(source_file, str(exc).removeprefix(f"{path.name}: "))}
+        return {"rejects": _reject(source_file, str(exc).removeprefix(f"{name}: "), corpus_dir)}
+    except Exception as exc:  # no single file may stop the build: an unforeseen failure is a reject too
+        return {"rejects": _reject(source_file, _unexpected("reading", exc), corpus_dir)}
     if not read.raw.strip():
         return {"rejects": _reject(source_file, "no text: the file holds only white space")}
+    try:
+        return _tables(source_file, read, manifest_row, types)
+    except EduAnalysisError as exc:
+        return {"rejects": _reject(source_file, str(exc), corpus_dir)}
+    except Exception as exc:
+        return {"rejects": _reject(source_file, _unexpected("analysing", exc), corpus_dir)}
+
+
+def _tables(source_file: str, read: corpus.RawDocument, manifest_row: dict[str, str] | None,
+            types: pd.DataFrame) -> dict[str, pd.DataFrame]:
     record, spans = corpus.document_record(source_file, read.raw, read.encoding, read.file_format, manifest_row,
                                            types, read.properties)
     if record["body_start"] >= record["body_end"]:
@@ -153,10 +171,22 @@ def process_document(corpus_dir: str | Path, source_file: str, manifest_row: dic
         "documents": documents, "boilerplate": boilerplate, "sections": sections, "measures": measures,
         "responsibilities": responsibilities(measures, validate=False),
         "targets": targets(documents, sections, measures, validate=False),
+        "citations": citations(documents, measures, validate=False),
     }
 
 
-def _reject(source_file: str, reason: str) -> pd.DataFrame:
+def _unexpected(stage: str, exc: Exception) -> str:
+    message = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return (f"an unexpected error while {stage} the file ({type(exc).__name__}: {message}); the file is skipped: "
+            "please report it, with the file, as an eduanalysis bug")
+
+
+def _reject(source_file: str, reason: str, corpus_dir: str | Path | None = None) -> pd.DataFrame:
+    """One ``rejects`` row; a reason never carries the corpus folder's absolute path (rebuilds of a moved corpus agree)."""
+    if corpus_dir is not None:
+        for root in sorted({str(Path(corpus_dir)), str(Path(corpus_dir).resolve())}, key=len, reverse=True):
+            if len(root) > 1:
+                reason = reason.replace(root + os.sep, "").replace(root, "the corpus folder")
     return pd.DataFrame([{"source_file": source_file, "reason": reason}])
 
 
@@ -222,14 +252,16 @@ def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
 def build_tables(corpus_dir: str | Path, progress: bool = False) -> BuildResult:
     """Build every core table in memory (nothing is written)."""
     corpus_dir = Path(corpus_dir)
-    files = corpus.corpus_files(corpus_dir)
+    files, skipped = corpus.corpus_entries(corpus_dir)
     manifest, warnings = corpus.read_manifest(corpus_dir)
     types = corpus.read_doc_types()
-    results = []
-    for path in _progress(files, progress, "reading"):
-        rel = path.relative_to(corpus_dir).as_posix()
+    results = [{"rejects": _reject(rel, reason)} for rel, reason in skipped]
+    for rel in _progress(files, progress, "reading"):
         results.append(process_document(corpus_dir, rel, manifest.get(rel), types))
-    return BuildResult(combine(results), warnings)
+    tables = combine(results)
+    # Citations link documents: resolved once every document is known (build() does it after the merge).
+    tables["citations"] = resolve(tables["citations"], document_keys(tables["documents"]))
+    return BuildResult(tables, warnings)
 
 
 @dataclass(frozen=True)
@@ -254,56 +286,140 @@ def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/proce
     Dask scheduler at ``address`` or on a local cluster. The tables are the same
     whatever the workers, scheduler, batch size or cache. Returns the
     :class:`BuildResult` (tables read from ``out_dir`` on use, warnings, counts).
+
+    The output folder is locked while the build runs (a second build into it
+    stops at once with a message), and its table set is installed as a unit
+    (:func:`eduanalysis.build.store.install`): a build that fails or is killed
+    leaves the previous tables whole.
     """
     corpus_dir, out = Path(corpus_dir), Path(out_dir)
     for name, value in (("--batch-size", batch_size), ("task_size", task_size)):
         if value < 1:
             raise EduAnalysisError(f"{name} {value}: give a positive number of documents")
     n_workers = executors.check(scheduler, workers, address)
-    docs, warnings, version = _plan(corpus_dir)
-    fingerprint = _fingerprint(version, docs)
-    out.mkdir(parents=True, exist_ok=True)
-    if use_cache and (stats := _up_to_date(out, fingerprint)) is not None:
-        return BuildResult(LazyTables(out), warnings, out, stats, processed=0, reused=len(docs))
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    if out.exists() and not out.is_dir():
+        raise EduAnalysisError(f"--out {out} is a file, not a folder; name a folder for the tables")
+    docs, skipped, warnings, version = _plan(corpus_dir)
+    fingerprint = _fingerprint(version, docs, skipped)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tablefiles.locked(out, "build"):
+            tablefiles.recover(out)
+            if use_cache and (stats := _up_to_date(out, fingerprint)) is not None:
+                return BuildResult(LazyTables(out), warnings, out, stats, processed=0, reused=len(docs))
+            _refuse_foreign_tables(out)
+            notes: list[str] = []
+            stats, processed = _build_into(corpus_dir, out, docs, skipped, version, fingerprint, notes,
+                                           scheduler=scheduler, workers=workers, address=address,
+                                           n_workers=n_workers, cache_dir=cache_dir, use_cache=use_cache,
+                                           batch_size=batch_size, task_size=task_size, progress=progress)
+    except OSError as exc:
+        raise _write_error(exc, out) from exc
+    result = BuildResult(LazyTables(out), warnings, out, stats, processed=processed, reused=len(docs) - processed)
+    result.notes = notes
+    return result
+
+
+def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tuple[str, str]], version: str,
+                fingerprint: str, notes: list[str], *, scheduler, workers, address, n_workers, cache_dir, use_cache,
+                batch_size, task_size, progress) -> tuple[dict[str, int], int]:
+    """Process, merge and install (the output folder is locked); returns row counts and documents read."""
+    staging = Path(tempfile.mkdtemp(prefix=tablefiles.STAGING_PREFIX, dir=out))
     try:
         store_root = (Path(cache_dir) if cache_dir else out / CACHE_DIRNAME) if use_cache else staging / "store"
         store = cache.ResultStore(store_root, version)
         missing = [d for d in docs if not store.has(d.key)]
         summaries = _process(corpus_dir, missing, store, scheduler, workers, address, task_size, progress)
-        summaries.update({d.key: store.summary(d.key) for d in docs if d.key not in summaries})
+        processed = len(missing)
+        for d in docs:
+            if d.key not in summaries:
+                try:
+                    summaries[d.key] = store.summary(d.key)
+                except cache.CorruptEntry as exc:
+                    summaries.update(_reread(corpus_dir, [d], store, exc, notes))
+                    processed += 1
         local = executors.default_workers() if scheduler == "dask" else n_workers
-        stats = _merge(docs, summaries, store, staging / "tables", batch_size, local, progress)
-        _install(staging / "tables", out, fingerprint, stats)
+        for _ in range(len(docs) + 1):
+            try:
+                shutil.rmtree(staging / "tables", ignore_errors=True)
+                stats = _merge(docs, skipped, summaries, store, staging / "tables", batch_size, local, progress)
+                break
+            except cache.CorruptEntry as exc:
+                bad = [d for d in docs if d.key == exc.key]
+                if not bad:
+                    raise
+                summaries.update(_reread(corpus_dir, bad, store, exc, notes))
+                processed += 1
+        links.resolve_citations(staging / "tables")
+        record = {"fingerprint": fingerprint, "corpus": str(corpus_dir.resolve()), "stats": stats}
+        _install(staging / "tables", out, record)
         if use_cache:
             store.prune_other_versions()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(LazyTables(out), warnings, out, stats, processed=len(missing),
-                       reused=len(docs) - len(missing))
+    return stats, processed
 
 
-def _plan(corpus_dir: Path) -> tuple[list[_Doc], list[str], str]:
-    """The corpus's files with their cache keys (bytes + manifest row + code version), the manifest warnings, the version."""
-    files = corpus.corpus_files(corpus_dir)
+def _reread(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, exc: cache.CorruptEntry,
+            notes: list[str]) -> dict[str, dict]:
+    """Drop a corrupt cache entry and read its document again, here; note it for the user."""
+    notes.append(str(exc))
+    store.drop(exc.key)
+    root = str(corpus_dir.resolve())
+    return dict(process_batch(root, [(d.source_file, d.manifest_row, d.key) for d in docs],
+                              str(store.root.resolve()), store.version))
+
+
+def _refuse_foreign_tables(out: Path) -> None:
+    """Never overwrite tables a build did not write: table files in a folder no install marked are the user's."""
+    if (out / STAMP_NAME).exists() or (out / tablefiles.OWNER_MARKER).exists():
+        return
+    theirs = sorted(p.name for n in CORE_TABLES for p in (out / f"{n}.parquet", out / f"{n}.csv") if p.exists())
+    if theirs:
+        raise EduAnalysisError(f"{out} holds {', '.join(theirs)} that no eduanalysis build wrote (there is no "
+                               f"{tablefiles.OWNER_MARKER}); move them elsewhere or choose another output folder "
+                               "(the build would overwrite them)")
+
+
+def _write_error(exc: OSError, out: Path) -> EduAnalysisError:
+    """A clear message for a failed write into the output folder (read-only, disk full …)."""
+    import errno
+
+    where = exc.filename or out
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        advice = "the disk is full: free some space (or choose another --out) and build again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = f"the output folder is not writable: fix its permissions or choose another --out than {out}"
+    else:
+        advice = f"check the output folder {out} (or choose another --out)"
+    return EduAnalysisError(f"{where}: cannot write ({exc.strerror or exc}); {advice}; the previous tables are "
+                            "unchanged")
+
+
+def _plan(corpus_dir: Path) -> tuple[list[_Doc], list[tuple[str, str]], list[str], str]:
+    """The corpus's files with their cache keys (bytes + manifest row + code version), the paths rejected before
+    reading (links, hidden, unreadable …), the manifest warnings and the code version."""
+    files, skipped = corpus.corpus_entries(corpus_dir)
     manifest, warnings = corpus.read_manifest(corpus_dir)
     version = cache.code_version()
     docs = []
-    for path in files:
-        rel = path.relative_to(corpus_dir).as_posix()
+    for rel in files:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise EduAnalysisError(f"{path}: cannot be read ({exc.strerror}); check its permissions or remove it") from exc
+            data = corpus.read_corpus_bytes(corpus_dir, rel)
+        except corpus.FileRejected as exc:
+            skipped.append((rel, str(exc)))
+            continue
         docs.append(_Doc(rel, corpus.doc_id_for(rel), cache.document_key(rel, data, manifest.get(rel), version),
                          manifest.get(rel)))
-    return docs, warnings, version
+    return docs, sorted(skipped), warnings, version
 
 
-def _fingerprint(version: str, docs: list[_Doc]) -> str:
+def _fingerprint(version: str, docs: list[_Doc], skipped: list[tuple[str, str]] = ()) -> str:
     h = hashlib.sha256(version.encode())
     for d in docs:
         h.update(f"\n{d.source_file}\t{d.key}".encode())
+    for rel, reason in skipped:
+        h.update(f"\n{rel}\t!{reason}".encode())
     return h.hexdigest()
 
 
@@ -351,8 +467,8 @@ def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], st
     return done
 
 
-def _merge(docs: list[_Doc], summaries: dict[str, dict], store: cache.ResultStore, folder: Path,
-           batch_size: int, workers: int, progress: bool) -> dict[str, int]:
+def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str, dict], store: cache.ResultStore,
+           folder: Path, batch_size: int, workers: int, progress: bool) -> dict[str, int]:
     """Write every core table into ``folder``; return row counts.
 
     The groups of :data:`MERGE_GROUPS` are written side by side: the first in
@@ -362,6 +478,7 @@ def _merge(docs: list[_Doc], summaries: dict[str, dict], store: cache.ResultStor
     duplicates = duplicate_texts(list(summaries.values()))
     rejects = [{"source_file": d.source_file, "reason": summaries[d.key]["reject"] or duplicates[d.source_file]}
                for d in docs if summaries[d.key]["reject"] is not None or d.source_file in duplicates]
+    rejects += [{"source_file": rel, "reason": reason} for rel, reason in skipped]
     rejected = {r["source_file"] for r in rejects}
     keys = [d.key for d in sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)]
     here = len(MERGE_GROUPS) if workers == 1 else 1  # the groups this process writes (and the bar shows)
@@ -401,14 +518,9 @@ def write_group(group: dict[str, int], keys: list[str], store_root: str, version
     return counts
 
 
-def _install(folder: Path, out: Path, fingerprint: str, stats: dict[str, int]) -> None:
-    """Move the written tables into ``out`` (each move atomic), then record what was written."""
-    stamp = out / STAMP_NAME
-    stamp.unlink(missing_ok=True)  # while files move, no stamp may vouch for them
-    for path in sorted(folder.iterdir()):
-        os.replace(path, out / path.name)
-    record = {"fingerprint": fingerprint, "outputs": _outputs(out), "stats": stats}
-    _atomic(stamp, lambda p: Path(p).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8"))
+def _install(folder: Path, out: Path, record: dict) -> None:
+    """Install the written tables into ``out`` as a unit, ``.build.json`` (with the files as installed) last."""
+    tablefiles.install(folder, out, STAMP_NAME, lambda: {**record, "outputs": _outputs(out)})
 
 
 def _outputs(out: Path) -> dict[str, list[int]]:
@@ -432,47 +544,49 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
     """Write several tables so that an interruption leaves the previous set intact.
 
     Every file is first written into a staging folder beside ``out_dir``; only
-    when all are written are they moved into place (each move is atomic).
+    when all are written are they installed, as a unit
+    (:func:`eduanalysis.build.store.install`), holding the folder's lock.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        for name, df in tables.items():
-            write_frame(schema.validate(df, name), name, staging)
-        for path in sorted(staging.iterdir()):
-            os.replace(path, out / path.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+        with tablefiles.locked(out, "write_tables"):
+            tablefiles.recover(out)
+            staging = Path(tempfile.mkdtemp(prefix=tablefiles.STAGING_PREFIX, dir=out))
+            try:
+                for name, df in tables.items():
+                    write_frame(schema.validate(df, name), name, staging)
+                tablefiles.install(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise _write_error(exc, out) from exc
 
 
 def write_table(df: pd.DataFrame, name: str, out_dir: str | Path) -> None:
-    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` (each move atomic)."""
+    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` (installed together)."""
     write_tables({name: df}, out_dir)
 
 
-def _atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+def check_table_set(folder: str | Path) -> None:
+    """Refuse to read a folder whose core tables are not the set its last build installed.
+
+    An interrupted install (its journal is there) or core table files whose
+    sizes differ from those ``.build.json`` records (a file from another build
+    or edited by hand) raise :class:`EduAnalysisError` saying how to rebuild.
+    """
+    folder = Path(folder)
+    tablefiles.check_installed(folder)
     try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def read_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
-    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes."""
-    folder = Path(processed_dir)
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    if parquet.exists():
-        df = pd.read_parquet(parquet)
-    elif csv.exists():
-        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
-    else:
-        raise EduAnalysisError(f"{folder}: no table {name!r}; run `eduanalysis build --out {folder}` first")
-    return schema.validate(df, name) if name in schema.TABLES else df
+        record = json.loads((folder / STAMP_NAME).read_text(encoding="utf-8"))
+        recorded = {name: int(v[0]) for name, v in record["outputs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return  # no build stamp: tables written by write_tables, or by hand
+    changed = sorted(n for n, size in recorded.items() if not (folder / n).exists() or (folder / n).stat().st_size != size)
+    if changed:
+        raise EduAnalysisError(f"{folder}: {', '.join(changed)} differ from the table set the last build installed "
+                               f"({STAMP_NAME}); the tables may be a mix of builds: run `eduanalysis build --out "
+                               f"{folder}` again")
 
 
 class Tables:
@@ -510,6 +624,7 @@ def load(processed_dir: str | Path = "data/processed") -> Tables:
     folder = Path(processed_dir)
     if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
         raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
+    check_table_set(folder)
     names = [n for n in CORE_TABLES if (folder / f"{n}.parquet").exists() or (folder / f"{n}.csv").exists()]
     tables = {n: read_table(folder, n) for n in names}
     for name in sorted({p.stem for p in folder.glob("*.parquet")} - set(names)):

@@ -12,6 +12,13 @@ parallel, batched build is byte-identical to a single-process one.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -117,3 +124,172 @@ def write_frame(df: pd.DataFrame, name: str, folder: str | Path) -> None:
     """Write a whole validated frame as ``name.parquet`` and ``name.csv`` through :class:`TableWriter`."""
     with TableWriter(name, folder) as writer:
         writer.write(df)
+
+
+# --- installing a table set as a unit ----------------------------------------------------
+
+#: The journal of an install in progress: while it exists, the folder holds a mix of two table sets.
+JOURNAL_NAME = ".install.json"
+#: Hard links to the files an install replaces, kept until the install is complete.
+BACKUP_DIRNAME = ".previous"
+#: Written into an output folder by the first install: its tables are eduanalysis's to replace.
+OWNER_MARKER = ".eduanalysis-tables"
+#: The lock file of an output folder (kept; the lock is the advisory lock on it, released when its holder dies).
+LOCK_NAME = ".lock"
+#: Prefix of the staging folders builds and reports write into before installing.
+STAGING_PREFIX = ".staging-"
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def install(folder: str | Path, out: str | Path, stamp_name: str | None = None,
+            stamp: Callable[[], dict] | None = None) -> None:
+    """Move every file of ``folder`` into ``out`` and write ``stamp()`` as ``out/stamp_name``, all or nothing.
+
+    The files that will be replaced are first hard-linked into ``out/.previous``
+    and a journal listing the files is written; then the files move (each move
+    atomic) and the stamp is written last; then the journal and the backup go.
+    A build killed in between leaves the journal: :func:`recover` (run by the
+    next build) puts the previous set back, and readers refuse the folder until
+    then (:func:`check_installed`).
+    """
+    folder, out = Path(folder), Path(out)
+    if not (out / OWNER_MARKER).exists():
+        atomic_write_text(out / OWNER_MARKER, "tables written by eduanalysis; a build may replace them\n")
+    names = sorted(p.name for p in folder.iterdir())
+    targets = [*names, *([stamp_name] if stamp_name else [])]
+    backup = out / BACKUP_DIRNAME
+    shutil.rmtree(backup, ignore_errors=True)
+    backup.mkdir()
+    for name in targets:
+        if (out / name).is_file():
+            _link_or_copy(out / name, backup / name)
+    atomic_write_text(out / JOURNAL_NAME, json.dumps({"installing": targets}, indent=1) + "\n")
+    if stamp_name:
+        (out / stamp_name).unlink(missing_ok=True)  # while files move, no stamp may vouch for them
+    for name in names:
+        os.replace(folder / name, out / name)
+    if stamp_name:
+        atomic_write_text(out / stamp_name, json.dumps(stamp(), indent=1, sort_keys=True) + "\n")
+    (out / JOURNAL_NAME).unlink()
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def recover(out: str | Path) -> bool:
+    """Undo an install that was interrupted (its journal is there): the previous table set comes back.
+
+    Idempotent (a recovery that is itself interrupted can be run again).
+    Returns whether there was anything to undo. Call it holding the folder's lock.
+    """
+    out = Path(out)
+    journal = out / JOURNAL_NAME
+    try:
+        targets = json.loads(journal.read_text(encoding="utf-8"))["installing"]
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError):
+        targets = []
+    backup = out / BACKUP_DIRNAME
+    for name in targets:
+        if "/" in name or name.startswith(".."):
+            continue
+        if (backup / name).is_file():
+            tmp = out / f".{name}.restore"
+            tmp.unlink(missing_ok=True)
+            _link_or_copy(backup / name, tmp)
+            os.replace(tmp, out / name)
+        else:
+            (out / name).unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
+    shutil.rmtree(backup, ignore_errors=True)
+    return True
+
+
+def check_installed(folder: str | Path) -> None:
+    """Refuse a folder whose last install was interrupted (its tables are a mix of two builds)."""
+    folder = Path(folder)
+    if (folder / JOURNAL_NAME).exists():
+        raise EduAnalysisError(f"{folder}: a build was interrupted while installing its tables, so they are a mix "
+                               f"of two builds; run `eduanalysis build --out {folder}` again (it restores the "
+                               "previous tables first)")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and one rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def locked(folder: str | Path, what: str = "build"):
+    """Hold the lock of output folder ``folder``; a second holder gets a clear error at once.
+
+    The lock is an advisory ``flock`` on ``folder/.lock``, released by the OS when
+    its holder exits or is killed, so a crashed build never leaves it stuck; the
+    file is removed on release (a holder checks that the file it locked is still
+    the one at that path). Leftover staging folders of killed runs are removed
+    once the lock is held.
+    """
+    folder = Path(folder)
+    path = folder / LOCK_NAME
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; runs must not overlap
+        fcntl = None
+    while True:
+        fh = open(path, "a+", encoding="utf-8")
+        if fcntl is None:
+            break
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise EduAnalysisError(f"{folder}: another eduanalysis run ({holder}) is writing to this folder; "
+                                   "wait for it to finish, or choose another output folder") from exc
+        try:
+            same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        fh.close()  # the holder before us removed the file we locked: lock the new one
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{what}, pid {os.getpid()} on {socket.gethostname()}\n")
+        fh.flush()
+        for stale in folder.glob(f"{STAGING_PREFIX}*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            fh.close()
+
+
+def read_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
+    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes."""
+    folder = Path(processed_dir)
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.exists():
+        df = pd.read_parquet(parquet)
+    elif csv.exists():
+        df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
+    else:
+        raise EduAnalysisError(f"{folder}: no table {name!r}; run `eduanalysis build --out {folder}` first")
+    return schema.validate(df, name) if name in schema.TABLES else df

@@ -76,6 +76,8 @@ RATIO_RE = re.compile(r"每\s*$")
 EVENT_FREQUENCY_RE = re.compile(r"每\s*(?:[\d一二两三四五]\s*)?(?:年|学年|学期|月|周)")
 #: A date of an event (2017年7月): in a review it dates the event, not the number reported after it.
 EVENT_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+#: Units of events, counted as 一 after a frequency (每年举办一次, 每三年举办一届).
+EVENT_UNITS = {"times", "editions"}
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
 PAREN_RE = re.compile(r"\([^()]*\)")
 #: What may stand before a stated year that is not the clause's horizon: the other end of a span,
@@ -262,6 +264,8 @@ def _candidates(text: str) -> list[_Candidate]:
             unit = YEARS_UNIT  # 平均受教育年限达12.3年: the duration is the measured quantity
         if unit is None or unit.role == "not_quantity":
             continue
+        if unit.role == "after_frequency" and not EVENT_FREQUENCY_RE.search(text, seg_start, number.start):
+            continue  # 十九届 names a session; 每三年举办一届 counts an edition
         end = m.end() if m else number.end
         mult = (m.group("mult") or "") if m else ""
         infix = m.group("infix") if m else None
@@ -277,15 +281,17 @@ def _candidates(text: str) -> list[_Candidate]:
               and not window[cues[-2].end(): cues[-1].start()].strip()):
             prefix_cue = cues[-2].group()  # 比上年增加约0.06万人: the change, approximately
         prev_end = end + (sfx.end() - end if sfx else 0)
-        frequency_count = unit.unit == "times" and EVENT_FREQUENCY_RE.search(text, seg_start, number.start)
+        # a frequency earlier in the clause carries to the events listed after it (每年举办一次…,举办一次…)
+        frequency_count = unit.unit in EVENT_UNITS and EVENT_FREQUENCY_RE.search(text, 0, number.start)
         if number.form == "chinese" and number.value == 1 and not number.is_range and unit.unit not in COUNTABLE_ONE and not (
             (prefix_cue and PREFIX[prefix_cue] in (">=", "<=", "~")) or sfx
             or frequency_count
         ):
             continue  # 一 before a measure word is an indefinite article (建设一支队伍), unless a comparator
             # (一门以上) or a frequency (每年举办一次) makes it a count
-        if _is_enumeration_summary(text, window_start, number):
-            continue
+        bound = prefix_cue is not None and PREFIX[prefix_cue] in (">=", "<=", "~")
+        if not bound and _is_enumeration_summary(text, window_start, number):
+            continue  # a bound (…、…不低于2个学分) states a level, never a summary of the list
         if number.value == 1 and RATIO_BEFORE_RE.search(text, 0, number.start) and not frequency_count:
             continue  # the "1所" of a ratio (每1200户配套建设1所)
         cand = _Candidate(number, end + (sfx.end() - end if sfx else 0), mult, unit, infix,
@@ -394,7 +400,9 @@ def year_of(c: _Candidate, text: str, context: Context) -> tuple[int | None, str
         year = context.doc_year or context.plan_end_year
         return year, "document_year" if year is not None else None
     seg_start, _ = segment_bounds(text, c.number.start)
-    if RECURRING_RE.search(text[seg_start: c.number.start]) and not context.annual:
+    recurring = RECURRING_RE.search(text[seg_start: c.number.start]) or (
+        c.unit.unit in EVENT_UNITS and RECURRING_RE.search(text, 0, c.number.start))  # 每年举办一次…,举办一次…
+    if recurring and not context.annual:
         return None, None
     if stated:
         return stated, "stated"

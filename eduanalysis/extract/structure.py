@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from eduanalysis import schema
+from eduanalysis import config, schema
 from eduanalysis.numbers import parse_chinese
 from eduanalysis.read.metadata import split_lines
 
@@ -76,6 +76,8 @@ SENTENCE_PUNCT_RE = re.compile(r"[。,;!?、]")
 NUMERIC_CELL_RE = re.compile(
     r"^(?:[≥≤<>~约]|不低于|不少于|达到)?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|年|万人|万|人|所|个|亿元|万元|元)?"
     r"\s*(?:以上|以下|左右|以内)?$|^[-—–/]$|^(?:预期性|约束性)+$")
+#: Cells of a space-aligned table row, apart by runs of spaces (NFKC has folded the ideographic space).
+SPACED_CELLS_RE = re.compile(r" {2,}")
 #: Punctuation that never stands in a table cell (、 does: 三(四、五)星级学校比例).
 CELL_BREAK_RE = re.compile(r"[。,;!?]")
 CLAUSE_END = set("。;!?")
@@ -215,6 +217,52 @@ def split_clauses(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return out
 
 
+#: Where an over-long clause may be cut, best first: after a comma or enumeration mark, then at white space.
+SAFE_CUT_RE = (re.compile(r"[,、:]"), re.compile(r"\s"))
+
+
+def split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into spans of at most ``max_chars`` characters, each cut at a safe boundary.
+
+    Extraction costs grow faster than a clause's length, so a clause longer than
+    the ``max_clause_chars`` limit (a page of text without a full stop) is split,
+    never skipped: after the last comma or enumeration mark of the window, else
+    at its last white space, else between two characters that are not both
+    ASCII letters or digits (a number is never cut), else at the limit. The
+    spans cover every non-space character once and are stripped of white space.
+
+    >>> t = "甲" * 5 + "," + "乙" * 5 + "2025" + "丙" * 3
+    >>> [t[s:e] for s, e in split_long(t, 0, len(t), 8)]
+    ['甲甲甲甲甲,', '乙乙乙乙乙', '2025丙丙丙']
+    """
+    spans = []
+    while end - start > max_chars:
+        window_end = start + max_chars
+        cut = None
+        floor = start + max_chars // 2
+        for pattern in SAFE_CUT_RE:
+            hits = [m.end() for m in pattern.finditer(text, floor, window_end)]
+            if hits:
+                cut = hits[-1]
+                break
+        if cut is None:
+            cut = window_end
+            while cut > floor and text[cut - 1].isascii() and text[cut - 1].isalnum() and \
+                    text[cut].isascii() and text[cut].isalnum():
+                cut -= 1
+            if cut == floor:
+                cut = window_end
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        if piece.strip():
+            out.append((s + len(piece) - len(piece.lstrip()), s + len(piece.rstrip())))
+    return out
+
+
 def is_cell_like(text: str) -> bool:
     """A line that can be a flattened table cell: short and without sentence punctuation.
 
@@ -224,7 +272,27 @@ def is_cell_like(text: str) -> bool:
     """
     if "\t" in text:
         return len([c for c in text.split("\t") if c.strip()]) >= 2
+    if is_row_line(text):
+        return True
     return len(text) <= TABLE_CELL_MAX and not CELL_BREAK_RE.search(text)
+
+
+def is_row_line(text: str) -> bool:
+    """A table row printed on one line: tab-separated, or three or more space-aligned cells one of
+    which is a number (a line of web-page chrome spaced the same way holds no value cell).
+
+    >>> [is_row_line(x) for x in ("毛入园率(%)\t96\t98", "学前教育毛入园率(%)    96    98", "主办: 区政府办公室    承办: 区教育局")]
+    [True, True, False]
+    """
+    if "\t" in text:
+        return True
+    cells = SPACED_CELLS_RE.split(text.strip())
+    return len(cells) >= 3 and not CELL_BREAK_RE.search(text) and any(is_numeric_cell(c) for c in cells)
+
+
+def _is_heading_not_row(text: str) -> bool:
+    """A heading at the edge of a run of cell-like lines (not a numbered table row printed on one line)."""
+    return bool(match_heading(text)) and not is_numeric_cell(text) and not is_row_line(text)
 
 
 def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
@@ -243,13 +311,13 @@ def find_tables(paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
         while j < n and is_cell_like(paragraphs[j].text):
             j += 1
         start, end = i, j
-        while start < end and match_heading(paragraphs[start].text) and not is_numeric_cell(paragraphs[start].text):
+        while start < end and _is_heading_not_row(paragraphs[start].text):
             start += 1
-        while end > start and match_heading(paragraphs[end - 1].text) and not is_numeric_cell(paragraphs[end - 1].text):
+        while end > start and _is_heading_not_row(paragraphs[end - 1].text):
             end -= 1
         run = paragraphs[start:end]
-        numeric = sum(1 for p in run if is_numeric_cell(p.text) or "\t" in p.text)
-        tabbed = sum(1 for p in run if "\t" in p.text)
+        numeric = sum(1 for p in run if is_numeric_cell(p.text) or is_row_line(p.text))
+        tabbed = sum(1 for p in run if is_row_line(p.text))
         if (len(run) >= TABLE_MIN_LINES and numeric >= TABLE_MIN_NUMERIC) or tabbed >= 2:
             out.append((start, end))
         i = j
@@ -307,12 +375,16 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
         out.sections.append(row)
         return _Open(row, rank)
 
+    max_chars = config.limit("max_clause_chars")
+
     def add_measure(kind, start, end, section: _Open):
-        out.measures.append({
-            "measure_id": f"{doc_id}-m{len(out.measures):04d}", "doc_id": doc_id,
-            "section_id": section.row["section_id"], "kind": kind, "text": text[start:end],
-            "char_start": start, "char_end": end,
-        })
+        # A measure over the limit is split (never skipped): extraction then costs linear time in the document.
+        for s, e in split_long(text, start, end, max_chars) if end - start > max_chars else [(start, end)]:
+            out.measures.append({
+                "measure_id": f"{doc_id}-m{len(out.measures):04d}", "doc_id": doc_id,
+                "section_id": section.row["section_id"], "kind": kind, "text": text[s:e],
+                "char_start": s, "char_end": e,
+            })
 
     def add_clauses(start, end, section: _Open):
         for s, e in split_clauses(text[start:end], start):

@@ -16,12 +16,7 @@ import pandas as pd
 from eduanalysis import schema
 from eduanalysis.extract.clauses import Context, Quantity, extract_clause
 from eduanalysis.extract.frame import clause_contexts, document_frame, review_sections
-from eduanalysis.extract.indicator_tables import (
-    Cell,
-    parse_flat_table,
-    parse_tab_table,
-    table_quantity,
-)
+from eduanalysis.extract.indicator_tables import Cell, caption_of, read_tables, table_quantity
 from eduanalysis.extract.indicators import map_indicator
 from eduanalysis.extract.vocab import PLAN_NAME_RE
 
@@ -40,12 +35,13 @@ def table_year_origin(cell: Cell, q: Quantity, context: Context) -> str | None:
 
 
 def _row(m, q: Quantity, order: int, sentence: str, start: int, end: int, indicator) -> dict:
-    ind_id, ind_zh, ind_en = indicator
+    ind_id, ind_zh, ind_en, ind_score = indicator
     return {
         "target_id": f"{m.measure_id}-t{order:02d}", "doc_id": m.doc_id, "measure_id": m.measure_id,
         "section_id": m.section_id, "char_start": start, "char_end": end, "sentence": sentence,
         "kind": q.kind, "indicator_text": q.indicator_text, "indicator_id": ind_id, "indicator_zh": ind_zh,
-        "indicator_en": ind_en, "value": q.value, "value_max": q.value_max, "value_text": q.value_text,
+        "indicator_en": ind_en, "indicator_score": ind_score,
+        "value": q.value, "value_max": q.value_max, "value_text": q.value_text,
         "unit_text": q.unit_text, "unit": q.unit, "value_norm": q.value_norm, "comparator": q.comparator,
         "hedged": q.hedged, "year": q.year, "baseline_value": q.baseline_value,
         "baseline_year": q.baseline_year, "attribute": q.attribute, "year_origin": q.year_origin,
@@ -77,11 +73,12 @@ def targets(documents: pd.DataFrame, sections: pd.DataFrame, measures: pd.DataFr
             texts = [t.strip() for t in lines.text]
             if texts and texts[0] == str(title).strip():
                 lines, texts = lines.iloc[1:], texts[1:]
-            cells = parse_tab_table(texts) if any("\t" in t for t in texts) else parse_flat_table(texts)
+            before = doc_measures[doc_measures.char_end <= lines.char_start.min()]
+            caption = caption_of(str(title), before.text.iloc[-1] if len(before) else None)
             order: dict[str, int] = {}
             ctx = replace(base, review=sid in review)
-            for cell in cells:
-                q = table_quantity(cell, str(title), ctx)
+            for table, cell in ((t, c) for t in read_tables(texts, caption) for c in t.cells):
+                q = table_quantity(cell, table.caption, ctx)
                 if q is None:
                     continue
                 q = replace(q, year_origin=table_year_origin(cell, q, ctx))

@@ -1,8 +1,9 @@
 """Reading: files in a corpus folder -> the ``documents`` and ``boilerplate`` tables.
 
-This is the only module that touches input files. It decodes each file
-(UTF-8 with or without BOM, UTF-16, GB18030/GBK), reduces HTML to its visible
-text, keeps the raw text, builds an NFKC-normalised analysis text with an
+Files on disk (which paths are documents, opening them safely, formats,
+decoding, limits) are :mod:`eduanalysis.read.files`; the manifest is
+:mod:`eduanalysis.read.manifest`; both are re-exported here. This module keeps
+the raw text, builds an NFKC-normalised analysis text with an
 offset map back to the raw text (traditional characters converted to
 simplified), and assembles each ``documents`` row: the page furniture and the
 metadata the text states come from :mod:`eduanalysis.read.metadata`; a manifest
@@ -12,120 +13,40 @@ field records its origin (manifest / text / properties / inferred).
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import config
-from eduanalysis.errors import EduAnalysisError
-from eduanalysis.read.metadata import (
+from eduanalysis.read.files import (  # noqa: F401  (re-exported: the reading API in one place)
+    NO_CHINESE,
+    PDF_MIN_CHARS_PER_PAGE,
+    UNREADABLE_FORMATS,
+    FileRejected,
+    RawDocument,
+    corpus_entries,
+    decode_bytes,
+    has_chinese,
+    html_to_text,
+    parse_file,
+    plausibility,
+    read_corpus_bytes,
+    read_corpus_file,
+    read_file,
+)
+from eduanalysis.read.manifest import MANIFEST_COLUMNS, read_manifest  # noqa: F401  (re-exported)
+from eduanalysis.read.metadata import (  # noqa: F401  (read_doc_types re-exported)
     doc_type,
     inferred_metadata,
     is_annual,
-    iso_date,
     plan_horizon,
     read_doc_types,
     region_fields,
     separate_boilerplate,
     stated_metadata,
 )
-
-# --- decoding -------------------------------------------------------------------
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-
-
-def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Decode a file's bytes; return ``(text, encoding)``.
-
-    Order: a BOM decides; then strict UTF-8; otherwise GB18030 (a superset of
-    GBK and GB2312) and UTF-16 LE/BE without BOM are tried and the decoding that
-    reads most like Chinese text wins. Raises :class:`EduAnalysisError` naming the file when none fits.
-
-    >>> decode_bytes("教育".encode("gbk"))
-    ('教育', 'gb18030')
-    >>> decode_bytes(b"\\xef\\xbb\\xbf" + "教育".encode())
-    ('教育', 'utf-8-sig')
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = None
-    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        score = plausibility(text[:4000])
-        if best is None or score > best[0]:
-            best = (score, text, encoding)
-    if best is None or best[0] < 0.8:
-        raise EduAnalysisError(
-            f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (the bytes do not read as Chinese text); "
-            "re-save the file as UTF-8"
-        )
-    return best[1], best[2]
-
-
-def plausibility(text: str) -> float:
-    """Share of characters a Chinese policy text is made of: CJK ideographs, ASCII, CJK and full-width punctuation."""
-    if not text:
-        return 0.0
-    ok = sum(1 for ch in text if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
-             or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·")
-    return ok / len(text)
-
-
-# --- HTML -----------------------------------------------------------------------
-
-_HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button",
-              "select", "svg", "template", "head")
-_HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-                "section", "article", "ul", "ol", "dd", "dt", "blockquote", "pre")
-#: class/id fragments of navigation furniture on government sites.
-_HTML_NAV_HINT = re.compile(r"(^|[-_ ])(nav|menu|breadcrumb|crumb|footer|header|share|sidebar|topbar)([-_ ]|$)", re.I)
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page: scripts, styles and navigation dropped, blocks on their own lines.
-
-    >>> html_to_text("<html><script>x=1</script><nav>首页</nav><p>一、总体要求</p><p>正文</p></html>")
-    '一、总体要求\\n正文'
-    """
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(list(_HTML_DROP)):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.attrs is None:
-            continue
-        hint = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
-        if hint and _HTML_NAV_HINT.search(hint):
-            tag.decompose()
-    for cell in soup.find_all(["td", "th"]):
-        cell.insert_after("\t")
-    for tag in soup.find_all(_HTML_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = soup.get_text()
-    lines = [re.sub(r"[ \t\r\f\v]+$", "", line).rstrip("\t") for line in text.split("\n")]
-    return re.sub(r"\n(\s*\n)+", "\n", "\n".join(lines)).strip("\n")
-
 
 # --- normalisation --------------------------------------------------------------
 
@@ -178,144 +99,26 @@ def raw_span(raw: str, start: int, end: int) -> tuple[int, int]:
     return offsets[start], offsets[end]
 
 
-# --- manifest -------------------------------------------------------------------
-
-#: Manifest columns the reader knows; every column but ``file`` is optional.
-MANIFEST_COLUMNS = (
-    "file", "region_zh", "region_en", "province_zh", "province_en", "admin_level", "issuer_zh",
-    "title_zh", "doc_number", "doc_type_zh", "doc_type_en", "written_date", "published_date",
-    "plan_start_year", "plan_end_year", "metadata_notes",
-)
-
-
-def read_manifest(corpus_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Read ``manifest.csv`` of a corpus folder: rows keyed by relative path, and warnings.
-
-    Problems never stop the build: unknown columns, rows naming files outside the
-    folder or missing, duplicate rows and impossible dates are reported as
-    warnings naming the row, and the offending value is ignored.
-    """
-    path = corpus_dir / config.MANIFEST_NAME
-    if not path.exists():
-        return {}, []
-    text, _ = decode_bytes(path.read_bytes(), str(path))
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
-        return {}, [f"{path}: no 'file' column; the manifest is ignored (add a header row with a 'file' column)"]
-    warnings = []
-    unknown = [f for f in reader.fieldnames if f.strip() not in MANIFEST_COLUMNS]
-    if unknown:
-        warnings.append(f"{path}: unknown columns {unknown} are ignored (known: {', '.join(MANIFEST_COLUMNS)})")
-    rows: dict[str, dict[str, str]] = {}
-    root = corpus_dir.resolve()
-    for lineno, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        name = row.get("file", "").replace("\\", "/")
-        where = f"{path}, line {lineno}"
-        if not name:
-            warnings.append(f"{where}: empty 'file'; row ignored")
-            continue
-        target = (corpus_dir / name).resolve()
-        if not target.is_relative_to(root):
-            warnings.append(f"{where}: {name!r} points outside the corpus folder; row ignored")
-            continue
-        rel = target.relative_to(root).as_posix()
-        if not target.exists():
-            warnings.append(f"{where}: file {name!r} does not exist in {corpus_dir}; row ignored")
-            continue
-        if rel in rows:
-            warnings.append(f"{where}: duplicate row for {name!r}; the first one is kept")
-            continue
-        for col in ("written_date", "published_date"):
-            if row.get(col) and not iso_date(row[col]):
-                warnings.append(f"{where}: {col} {row[col]!r} is not a valid date; ignored")
-                row[col] = ""
-        for col in ("plan_start_year", "plan_end_year"):
-            if row.get(col) and not re.fullmatch(r"\d{4}", row[col]):
-                warnings.append(f"{where}: {col} {row[col]!r} is not a year; ignored")
-                row[col] = ""
-        rows[rel] = {k: v for k, v in row.items() if k in MANIFEST_COLUMNS and v}
-    return rows, warnings
-
-
 # --- files -> documents ------------------------------------------------------------
 
 
 def doc_id_for(source_file: str) -> str:
-    """Stable document key from the file's path in the corpus.
+    """Stable document key from the file's path in the corpus (any name, even one that is not UTF-8).
 
     >>> doc_id_for("000_b243c2944faa9261.txt")
     'D59aad5c74d'
     """
-    return "D" + hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:10]
+    return "D" + hashlib.sha1(source_file.encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every file below the corpus folder, sub-folders included, in a stable order (manifest and hidden files excluded)."""
-    if not corpus_dir.is_dir():
-        raise EduAnalysisError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR naming a folder of documents")
-    files = [p for p in corpus_dir.rglob("*") if p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-             and p.relative_to(corpus_dir).as_posix() != config.MANIFEST_NAME]
-    return sorted(files, key=lambda p: p.relative_to(corpus_dir).as_posix())
+    """The regular files below the corpus folder that are read as documents, in a stable order.
 
-
-@dataclass
-class RawDocument:
-    """A file's text as read, before any analysis: what :func:`read_file` returns."""
-
-    raw: str
-    encoding: str
-    file_format: str
-    properties: dict[str, str] = field(default_factory=dict)
-
-
-#: Formats that are recognised but not read, with what the user should do.
-UNREADABLE_FORMATS = {
-    ".doc": "legacy Word .doc is not read; save it as .docx (Word or LibreOffice: "
-            "`libreoffice --headless --convert-to docx FILE`)",
-    ".wps": "WPS .wps is not read; save it as .docx or .txt",
-    ".rtf": "RTF is not read; save it as .docx or .txt",
-    ".xls": "spreadsheets are not policy texts; save the text as .txt if it is one",
-    ".xlsx": "spreadsheets are not policy texts; save the text as .txt if it is one",
-    ".jpg": "an image has no text layer; run OCR and add the text as .txt",
-    ".jpeg": "an image has no text layer; run OCR and add the text as .txt",
-    ".png": "an image has no text layer; run OCR and add the text as .txt",
-    ".zip": "archives are not opened; unpack it into the corpus folder",
-}
-#: A PDF page with fewer extractable characters than this on average is taken as scanned.
-PDF_MIN_CHARS_PER_PAGE = 20
-
-
-def read_file(path: Path) -> RawDocument:
-    """Read one corpus file: ``.txt``, ``.html``/``.htm``, ``.docx`` or text-layer ``.pdf``.
-
-    Raises :class:`EduAnalysisError` with the reason and what to do for empty,
-    binary, undecodable, scanned or unsupported files.
+    The manifest, links, hidden files and anything that is not a regular file
+    are left out; :func:`eduanalysis.read.files.corpus_entries` says why for each.
     """
-    suffix = path.suffix.lower()
-    data = path.read_bytes()
-    if not data:
-        raise EduAnalysisError(f"{path.name}: the file is empty (0 bytes); download it again")
-    if suffix in config.TEXT_SUFFIXES or suffix in config.HTML_SUFFIXES:
-        if not data.strip():
-            raise EduAnalysisError(f"{path.name}: the file holds only white space")
-        if _looks_binary(data):
-            raise EduAnalysisError(f"{path.name}: binary content in a text file; the download is probably "
-                                   "broken or mislabelled: check the file")
-        text, encoding = decode_bytes(data, path.name)
-        if suffix in config.HTML_SUFFIXES:
-            return RawDocument(html_to_text(text), encoding, "html")
-        return RawDocument(text, encoding, "txt")
-    if suffix == ".docx":
-        return _read_docx(path)
-    if suffix == ".pdf":
-        return _read_pdf(path)
-    if suffix in UNREADABLE_FORMATS:
-        raise EduAnalysisError(f"{path.name}: {UNREADABLE_FORMATS[suffix]}")
-    raise EduAnalysisError(
-        f"{path.name}: unsupported format {suffix or '(no extension)'}; save it as .txt (UTF-8), .html, .docx or .pdf"
-    )
+    corpus_dir = Path(corpus_dir)
+    return [corpus_dir / rel for rel in corpus_entries(corpus_dir)[0]]
 
 
 def read_text_file(path: Path) -> tuple[str, str, str]:
@@ -324,66 +127,8 @@ def read_text_file(path: Path) -> tuple[str, str, str]:
     return doc.raw, doc.encoding, doc.file_format
 
 
-def _looks_binary(data: bytes) -> bool:
-    """NUL bytes outside a UTF-16 text, or many control characters, mean binary content."""
-    head = data[:4000]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if b"\x00" in head:
-        half = max(1, len(head) // 2)
-        return not (head[1::2].count(0) / half > 0.2 or head[0::2].count(0) / half > 0.2)
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls / max(1, len(head)) > 0.05
-
-
-def _read_docx(path: Path) -> RawDocument:
-    """Paragraphs and tables of a .docx in body order (table rows tab-separated), with its core properties."""
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise EduAnalysisError(f"{path.name}: not a readable .docx ({exc}); open and re-save it in Word or "
-                               "LibreOffice") from exc
-    lines = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in block.iter():
-                if row.tag.endswith("}tr"):
-                    cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
-                             for cell in row.iterchildren() if cell.tag.endswith("}tc")]
-                    lines.append("\t".join(cells))
-    props = document.core_properties
-    properties = {k: v for k, v in {
-        "title_zh": (props.title or "").strip(),
-        "issuer_zh": (props.author or "").strip(),
-        "written_date": props.created.date().isoformat() if props.created else "",
-    }.items() if v}
-    return RawDocument("\n".join(lines), "docx", "docx", properties)
-
-
-def _read_pdf(path: Path) -> RawDocument:
-    """The text layer of a PDF, page by page; a PDF without one (scanned) is rejected."""
-    import pypdf
-
-    try:
-        reader = pypdf.PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (pypdf.errors.PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise EduAnalysisError(f"{path.name}: not a readable PDF ({exc}); download it again") from exc
-    text = "\n".join(pages)
-    if len(text.strip()) < PDF_MIN_CHARS_PER_PAGE * max(1, len(pages)):
-        raise EduAnalysisError(f"{path.name}: a scanned PDF without a text layer; run OCR on it "
-                               "(e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) or add its text as .txt")
-    meta = reader.metadata or {}
-    properties = {"title_zh": str(meta.get("/Title") or "").strip()}
-    return RawDocument(text, "pdf", "pdf", {k: v for k, v in properties.items() if v})
+#: Place columns filled from the manifest, else from the gazetteer's reading of the region.
+PLACE_COLUMNS = ("region_en", "province_zh", "province_en", "prefecture_zh", "prefecture_en", "admin_level", "adcode")
 
 
 def document_record(source_file: str, raw: str, encoding: str, file_format: str,
@@ -415,7 +160,9 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         settle(fld)
     place = region_fields(record["issuer_zh"], record["title_zh"])
     settle("region_zh", ("inferred", place))
-    for col in ("region_en", "province_zh", "province_en", "admin_level"):
+    if record["region_zh_origin"] == "manifest":  # the manifest's region, located (its province, level …)
+        place = region_fields(record["region_zh"], None)
+    for col in PLACE_COLUMNS:
         record[col] = manifest_row.get(col) or place.get(col)
     type_zh, type_en = doc_type(record["title_zh"] or "", types)
     title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"

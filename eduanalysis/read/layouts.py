@@ -27,26 +27,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from eduanalysis import config
+from eduanalysis import resources
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.text import Line, split_lines  # noqa: F401  (Line: the type of split_lines' items)
 
 # --- resources ------------------------------------------------------------------------
 
 
-def read_resource(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Read a ``resources/read/`` table as strings and check it: the columns named, and a note on every row.
-
-    Raises :class:`EduAnalysisError` naming the file and the fix when a column or a note is missing.
-    """
-    path = config.resource_path(f"read/{name}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in (*columns, "note") if c not in table.columns]
-    if missing:
-        raise EduAnalysisError(f"{path}: missing column(s) {missing}; the file needs {', '.join((*columns, 'note'))}")
-    unexplained = table.index[table["note"].str.strip() == ""].tolist()
-    if unexplained:
-        raise EduAnalysisError(f"{path}: row(s) {[i + 2 for i in unexplained]} have no note; say why each row is there")
-    return table
+def read_resource(name: str) -> pd.DataFrame:
+    """A ``resources/read/`` table as strings, checked by the one loader (:mod:`eduanalysis.resources`)."""
+    return resources.frame(f"read/{name}")
 
 
 @dataclass(frozen=True)
@@ -59,13 +49,13 @@ class Rule:
 @functools.lru_cache(maxsize=1)
 def layout_rules() -> tuple[Rule, ...]:
     """The line recognisers of ``layout_parts.csv``, compiled once, in file order."""
-    table = read_resource("layout_parts.csv", ("part", "kind", "pattern"))
+    table = read_resource("layout_parts.csv")
     rules = []
     for row in table.itertuples():
         try:
             rules.append(Rule(row.part, row.kind, re.compile(row.pattern)))
         except re.error as exc:
-            raise EduAnalysisError(f"{config.resource_path('read/layout_parts.csv')}: pattern of part {row.part!r} "
+            raise EduAnalysisError(f"{resources.path_of('read/layout_parts.csv')}: pattern of part {row.part!r} "
                                    f"is not a valid regular expression ({exc}); fix the row") from exc
     return tuple(rules)
 
@@ -97,7 +87,7 @@ def _rules_by_part() -> dict[str, tuple[Rule, ...]]:
 @functools.lru_cache(maxsize=1)
 def organ_re() -> re.Pattern:
     """An issuing body's name on a line of its own (several bodies may share the line, space-separated)."""
-    suffixes = read_resource("organ_suffixes.csv", ("suffix",)).suffix.tolist()
+    suffixes = read_resource("organ_suffixes.csv").suffix.tolist()
     one = r"(?:中共)?[\u4e00-\u9fff()、]{1,40}?(?:" + "|".join(map(re.escape, sorted(suffixes, key=len, reverse=True))) + r")(?:\([^()]{2,20}\))?"
     return re.compile(rf"^{one}(?:\s+{one})*$")
 
@@ -113,26 +103,6 @@ def is_organ_line(line: str) -> bool:
 
 
 # --- lines ----------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    start: int
-    end: int
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-
-def split_lines(text: str) -> list[Line]:
-    """Lines of ``text`` with their offsets (line breaks excluded)."""
-    out, pos = [], 0
-    for piece in text.split("\n"):
-        out.append(Line(pos, pos + len(piece), piece))
-        pos += len(piece) + 1
-    return out
 
 
 @dataclass
@@ -154,7 +124,7 @@ class Header:
 
 @functools.lru_cache(maxsize=1)
 def _labels() -> tuple[dict[str, str], re.Pattern]:
-    table = read_resource("metadata_labels.csv", ("field", "label"))
+    table = read_resource("metadata_labels.csv")
     to_field = dict(zip(table.label, table.field, strict=True))
     # A label, its characters possibly spaced (索 引 号), bare or in 【】, then ':' or '|' (or the closing 】).
     alternatives = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(to_field, key=len, reverse=True))
@@ -312,7 +282,7 @@ def separate_boilerplate(text: str) -> Header:
             if kind is None:
                 break
             if kind == "copy":  # a listing/page title printed before the document's own copy
-                head.parts.setdefault("listing_title", t)
+                head.parts.setdefault("listing_title", re.sub(r"^《(.+)》$", r"\1", t))
                 mark(nonblank[i], "listing_title")
             else:
                 title_at = i
@@ -346,8 +316,9 @@ def separate_boilerplate(text: str) -> Header:
         _skip_toc(nonblank, i + 1, mark)  # the title stays in the body, its contents list does not
     first = title_at if title_at is not None else i
     k = _trailer_zone(nonblank, first, head, mark)
+    marked = {sp[0] for sp in head.spans}
     for ln in nonblank[first:k + 1]:
-        if match_part(ln.stripped, "export_header"):
+        if match_part(ln.stripped, "export_header") and ln.start + len(ln.text) - len(ln.text.lstrip()) not in marked:
             mark(ln, "export_header")
     if "signature_date" not in head.parts and "notice_date" not in head.parts:
         _inner_signature(nonblank, first, k, head, mark)
@@ -382,12 +353,17 @@ def _keep_number(head: Header, hit) -> None:
             head.parts.setdefault("title_date", groups["date"])
 
 
+#: How many header lines may stand between a listing title and the document's own copy (a pkulaw
+#: record prints 【发布部门】 … 【法规类别】, 【法宝引证码】 and 正文 in between).
+TITLE_LOOKAHEAD = 14
+
+
 def _title_role(nonblank: list[Line], i: int) -> str | None:
     """Whether the title candidate at ``i`` is a listing/page copy ("copy"), the document's title kept in
     the body ("own", header lines follow it) or not a header title at all (None: the body starts here)."""
     t = nonblank[i].stripped
     j = i + 1
-    while j < len(nonblank) and j - i <= 6:
+    while j < len(nonblank) and j - i <= TITLE_LOOKAHEAD:
         nxt = nonblank[j].stripped
         joined = nxt + (nonblank[j + 1].stripped if j + 1 < len(nonblank) else "")
         if same_title(t, nxt) or (len(nxt) < len(t) and _title_key(joined) == _title_key(t)):

@@ -29,6 +29,8 @@ from eduanalysis.read.layouts import (  # noqa: F401  (re-exported: the callers'
     separate_boilerplate,
     split_lines,
 )
+from eduanalysis.read.regions import locate
+from eduanalysis.text import REGION_SUFFIXES, YEAR_RE
 
 # --- boilerplate ----------------------------------------------------------------
 # The layouts (which lines are furniture, database headers, official-document parts)
@@ -44,8 +46,8 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 FIVE_YEAR_RE = re.compile(r"[“\"]?十([一二三四五六七八九]?)五[”\"]?(?:规划|时期|期间|计划|教育|$|[\u4e00-\u9fff])")
 YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[-—–~～至到]\s*(20\d{2})\s*年")
 BY_YEAR_RE = re.compile(r"(?:到|至|截至|截止到?)\s*(20\d{2})\s*年")
-YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
-REGION_RE = re.compile(r"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{1,9}?(?:自治区|自治州|特别行政区|省|市|州|盟|地区|县|区|旗))")
+#: A place name at the start of an issuer or title (not 全省/本市/各县/我区): up to nine characters and a suffix.
+REGION_RE = re.compile(rf"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{{1,9}}?(?:{'|'.join(REGION_SUFFIXES)}))")
 REGION_LEVEL_CHARS = "市县区盟旗"
 #: "<organ>关于<subject>的<type>": the organ before 关于 issues the document.
 ISSUER_IN_TITLE_RE = re.compile(r"^([\u4e00-\u9fff()、]{2,40}?)(?:关于|印发|转发)")
@@ -57,7 +59,7 @@ def read_doc_types() -> pd.DataFrame:
 
     Read once per process (callers must not modify it): the build asks for it for every document.
     """
-    return read_resource("doc_types.csv", ("type_zh", "type_en", "annual"))
+    return read_resource("doc_types.csv")
 
 
 def doc_type(title: str, types: pd.DataFrame | None = None) -> tuple[str | None, str | None]:
@@ -99,7 +101,7 @@ def five_year_span(text: str) -> tuple[int, int] | None:
 def horizon_cues() -> dict[str, tuple[str, ...]]:
     """Cue words of ``resources/read/horizon_cues.csv`` by role: ``annual`` (the year is the horizon) and
     ``vision`` (a sentence that looks beyond the plan)."""
-    table = read_resource("horizon_cues.csv", ("cue", "role"))
+    table = read_resource("horizon_cues.csv")
     return {role: tuple(g.cue) for role, g in table.groupby("role")}
 
 
@@ -115,8 +117,8 @@ def clause_year_re() -> re.Pattern:
     2015年…分别达到90%; 2020年,…实现教育现代化."""
     verbs = "|".join(map(re.escape, sorted(horizon_cues().get("goal_verb", ()), key=len, reverse=True)))
     return re.compile(rf"(?:^|[。;\n]|--|——)\s*(20\d{{2}})\s*年(?![\d月底])[,]?[^。;\n]{{0,80}}?(?:{verbs})")
-#: 2017年起 / 从2018年秋季起: the first year of the plan (起施行 is an effective date, not a start).
-START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季|开始)?起(?!施行)")
+#: 2017年起 / 从2018年秋季学期起 / 2017年开始: the first year of the plan (起施行 is an effective date, not a start).
+START_YEAR_RE = re.compile(r"(20\d{2})\s*年(?:秋季|春季)?(?:学期|学年)?(?:起|开始)(?!施行)")
 SENTENCE_RE = re.compile(r"[^。;\n]+")
 
 
@@ -176,6 +178,8 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     (2019, 2022)
     >>> plan_horizon("某市实施意见", "2017年起,全面加强…;到2018年,…;到2020年,…", False, 2016)
     (2017, 2020)
+    >>> plan_horizon("某市实施方案", "从2018年秋季学期开始试点;到2020年,…", False, 2017)
+    (2018, 2020)
     """
     title = title or ""
     if m := YEAR_SPAN_RE.search(_unquoted(title)):
@@ -191,7 +195,9 @@ def plan_horizon(title: str, body: str, annual: bool, issue_year: int | None) ->
     top = five_year_span(_unquoted(body[:500]))
     if years := stage_years(body, issue_year):
         end = years[-1]
-        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body)) if int(y) <= end]
+        # A start stated in the text, not one reported from years before the document (2016年起实施的… in 2021).
+        starts = [int(y) for y in START_YEAR_RE.findall(_unquoted(body))
+                  if int(y) <= end and (not issue_year or int(y) >= issue_year - 1)]
         if top and top[1] == end:
             return top
         start = min(starts) if starts else (issue_year if issue_year and issue_year <= end else None)
@@ -282,12 +288,24 @@ TITLE_ORGAN_RE_MAX = 24
 
 
 def _issuer_at_start(title: str) -> str | None:
-    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…)."""
+    """The issuing body a title opens with, when it opens with a region and an organ (泉州市教育局…).
+
+    >>> _issuer_at_start("2020年泉州市教育局承担市委、市政府为民办实事公办幼儿园建设项目1-4月进展情况")
+    '泉州市教育局'
+    >>> _issuer_at_start("威海市教育局(中共威海市委教育工委)2019年工作要点")
+    '威海市教育局(中共威海市委教育工委)'
+    >>> _issuer_at_start("遂宁市全面加强和改进学校美育工作方案") is None
+    True
+    """
     rest = YEAR_RE.sub("", title, count=1) if YEAR_RE.match(title) else title
-    if not region_of(rest):
+    # Only whether the title opens with a place name: the region itself comes from region_fields.
+    if not (place := REGION_RE.match(rest)):
         return None
-    for end in range(len(region_of(rest)) + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
+    for end in range(place.end() + 1, min(len(rest), TITLE_ORGAN_RE_MAX) + 1):
         if is_organ_line(rest[:end]) and not is_organ_line(rest[:end + 1]):
+            # 威海市教育局(中共威海市委教育工委)…: a second name in brackets belongs to the issuer.
+            if rest[end:end + 1] == "(" and (close := rest.find(")", end)) > 0 and is_organ_line(rest[:close + 1]):
+                return rest[:close + 1]
             return rest[:end]
     return None
 
@@ -309,29 +327,37 @@ def parse_damaged_date(value: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _admin_levels() -> pd.DataFrame:
-    return read_resource("admin_levels.csv", ("match", "kind", "admin_level"))
+    return read_resource("admin_levels.csv")
 
 
 def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
-    """Region and administrative level from the issuer (else the title), for documents no manifest describes.
+    """Place columns of a document from its issuer (else its title), for documents no manifest describes.
 
-    The one call of :func:`region_of`: a gazetteer can replace it here.
+    The gazetteer (:func:`eduanalysis.read.regions.locate`) gives the region as its own
+    division (districts and counties included), its prefecture and province, admin level,
+    adcode and English name. A place name the gazetteer does not know (a division created
+    after its data, a development zone) still gives the region as written and the level its
+    suffix implies (``admin_levels.csv``), with no province or English name.
 
-    >>> region_fields("金华市人民政府办公室", None)
-    {'region_zh': '金华市', 'admin_level': 'prefecture'}
-    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)
-    ('province', {'admin_level': 'national'})
+    >>> region_fields("金华市人民政府办公室", None)["province_zh"], region_fields("桂林市象山区教育局", None)["region_zh"]
+    ('浙江省', '象山区')
+    >>> region_fields("上海市人民政府办公厅", None)["admin_level"], region_fields("教育部办公厅", None)["admin_level"]
+    ('province', 'national')
     """
-    levels = _admin_levels()
+    place = locate(issuer, title)
+    if place is not None and place.region_zh:
+        return {k: v for k, v in place.columns().items() if v}
     region = region_of(issuer, title)
     out = {"region_zh": region} if region else {}
-    for row in levels.itertuples():
+    for row in _admin_levels().itertuples():
         if region and (row.kind == "region" and region == row.match or row.kind == "suffix" and region.endswith(row.match)):
             out["admin_level"] = row.admin_level
             break
         if not region and row.kind == "issuer" and any(n and n.startswith(row.match) for n in (issuer, title)):
             out["admin_level"] = row.admin_level
             break
+    if place is not None and place.province_zh:  # an ambiguous short name whose candidates share a province
+        out.update(province_zh=place.province_zh, province_en=place.province_en)
     return out
 
 

@@ -35,21 +35,18 @@ Jilin City). :attr:`Place.label_en` adds the parent (Xiangshan, Guilin).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from eduanalysis.config import resource_path
+from eduanalysis import resources
 from eduanalysis.errors import EduAnalysisError
 
 DIVISIONS_FILE = "read/divisions.csv"
 NATIONAL_FILE = "read/national_bodies.csv"
-DIVISION_COLUMNS = ("division_id", "adcode", "name_zh", "short_zh", "aliases_zh", "level", "parent_id",
-                    "name_en", "name_en_source", "status", "source", "note")
-NATIONAL_COLUMNS = ("prefix_zh", "note")
 READINGS_FILE = "read/place_readings.csv"
-READINGS_COLUMNS = ("zh", "pinyin", "note")
+#: The gazetteer's columns, as declared in the resource catalogue (tools/make_divisions.py writes them).
+DIVISION_COLUMNS = resources.spec_of(DIVISIONS_FILE).columns
 #: Division levels, from the top; a division's parent is one level up (a 直辖 county's is its province).
 LEVELS = ("province", "prefecture", "county")
 #: What documents call the whole country, for national bodies.
@@ -105,17 +102,18 @@ class Place:
         return f"{self.region_en}, {parent}" if parent and parent != self.region_en else self.region_en
 
     def columns(self) -> dict[str, str | None]:
-        """The documents columns this place fills (``region_zh`` … ``admin_level``)."""
+        """The documents columns this place fills (``region_zh`` … ``adcode``)."""
         return {"region_zh": self.region_zh, "region_en": self.region_en, "province_zh": self.province_zh,
-                "province_en": self.province_en, "admin_level": self.admin_level}
+                "province_en": self.province_en, "prefecture_zh": self.prefecture_zh,
+                "prefecture_en": self.prefecture_en, "admin_level": self.admin_level, "adcode": self.adcode}
 
 
 @lru_cache(maxsize=1)
 def place_readings() -> dict[str, tuple[str, ...]]:
     """How characters and words read in place names where pypinyin's default does not (长治 Changzhi)."""
-    path = resource_path(READINGS_FILE)
+    path = resources.path_of(READINGS_FILE)
     out = {}
-    for lineno, r in enumerate(_read_rows(READINGS_FILE, READINGS_COLUMNS), start=2):
+    for lineno, r in enumerate(resources.table(READINGS_FILE), start=2):
         syllables = tuple(r["pinyin"].split())
         if len(syllables) != len(r["zh"]) or not all(re.fullmatch(r"[a-zü]+", s) for s in syllables):
             raise EduAnalysisError(f"{path}, line {lineno}: {r['pinyin']!r} must be one lower-case syllable per"
@@ -159,25 +157,7 @@ def romanise(name_zh: str) -> str:
     return out[:1].upper() + out[1:]
 
 
-def _read_rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    path = resource_path(name)
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise EduAnalysisError(f"{path}: missing columns {missing}; it needs {list(columns)}"
-                                       " (regenerate it with `python tools/make_divisions.py`)")
-            return list(reader)
-    except FileNotFoundError as exc:
-        raise EduAnalysisError(f"{path} is missing; regenerate it with `python tools/make_divisions.py`") from exc
-
-
 def _division(path, lineno: int, r: dict[str, str]) -> Division:
-    if r["level"] not in LEVELS:
-        raise EduAnalysisError(f"{path}, line {lineno}: level {r['level']!r} of {r['name_zh']!r} is not one of {LEVELS}")
-    if not (r["name_zh"] and r["short_zh"] and r["name_en"]):
-        raise EduAnalysisError(f"{path}, line {lineno}: {r['division_id']!r} needs name_zh, short_zh and name_en")
     if r["adcode"] and not re.fullmatch(r"\d{6}", r["adcode"]):
         raise EduAnalysisError(f"{path}, line {lineno}: adcode {r['adcode']!r} is not 6 digits")
     aliases = tuple(a for a in r["aliases_zh"].split(";") if a)
@@ -292,13 +272,8 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The gazetteer read from the resources (checked: columns, levels, unique ids, parents, adcodes)."""
-    path = resource_path(DIVISIONS_FILE)
-    divisions, seen = [], set()
-    for lineno, r in enumerate(_read_rows(DIVISIONS_FILE, DIVISION_COLUMNS), start=2):
-        if r["division_id"] in seen:
-            raise EduAnalysisError(f"{path}, line {lineno}: duplicate division_id {r['division_id']!r}")
-        seen.add(r["division_id"])
-        divisions.append(_division(path, lineno, r))
+    path = resources.path_of(DIVISIONS_FILE)
+    divisions = [_division(path, lineno, r) for lineno, r in enumerate(resources.table(DIVISIONS_FILE), start=2)]
     ids = {d.division_id: d for d in divisions}
     for d in divisions:
         parent = ids.get(d.parent_id)
@@ -307,7 +282,7 @@ def gazetteer() -> Gazetteer:
                                    " one level up; fix the row or regenerate the file")
         if parent is not None and LEVELS.index(parent.level) >= LEVELS.index(d.level):
             raise EduAnalysisError(f"{path}: {d.name_zh!r} ({d.level}) has parent {parent.name_zh!r} ({parent.level})")
-    prefixes = tuple(r["prefix_zh"] for r in _read_rows(NATIONAL_FILE, NATIONAL_COLUMNS) if r["prefix_zh"])
+    prefixes = tuple(r["prefix_zh"] for r in resources.table(NATIONAL_FILE))
     return Gazetteer(divisions, prefixes)
 
 

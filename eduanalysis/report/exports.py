@@ -2,19 +2,149 @@
 
 The build owns ``processed_dir``; a notebook's tables (similarity, keyness, clusters …) go to
 the report's ``analysis_dir``, so a rebuild never meets a stale analysis table and two report runs
-with different parameters write to different folders.
+with different parameters write to different folders. Each table is written as
+
+- ``name.parquet`` and ``name.csv`` (UTF-8, validated against the schema), as the build writes;
+- ``name.dta`` for Stata (version 118, Unicode; booleans as 0/1, all-empty columns kept as empty
+  numbers, long texts cut to Stata's 2,045 characters) — R reads it with ``haven::read_dta``;
+
+and :func:`write_workbook` gathers every table of the folder into one ``tables.xlsx``, one sheet a
+table, header frozen, Chinese as written.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis.build.pipeline import write_table
+from eduanalysis.build.pipeline import read_table, write_table
+from eduanalysis.errors import EduAnalysisError
+
+#: Longest string Stata 118 stores in a ``str#`` variable.
+STATA_STR_MAX = 2045
+#: Excel's limits: characters in a cell, rows in a sheet, characters in a sheet name.
+EXCEL_CELL_MAX, EXCEL_ROWS_MAX, EXCEL_SHEET_NAME_MAX = 32_767, 1_048_576, 31
+WORKBOOK = "tables.xlsx"
 
 
 def save_table(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> Path:
-    """Validate ``df`` against the schema and write it as ``name.parquet``/``.csv`` in ``analysis_dir``."""
+    """Validate ``df`` against the schema and write ``name.parquet``, ``.csv`` and ``.dta`` in ``analysis_dir``."""
     write_table(df, name, analysis_dir)
+    write_stata(read_table(analysis_dir, name), Path(analysis_dir) / f"{name}.dta")
     return Path(analysis_dir) / f"{name}.parquet"
+
+
+def save_frame(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> dict[str, Path]:
+    """Write a table that has no schema (e.g. a KWIC concordance) as ``name.csv`` and ``name.dta``."""
+    folder = Path(analysis_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": folder / f"{name}.csv", "dta": folder / f"{name}.dta"}
+    _atomic(paths["csv"], lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
+    write_stata(df, paths["dta"])
+    return paths
+
+
+def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as :meth:`pandas.DataFrame.to_stata` accepts it.
+
+    Booleans become 0/1, nullable integers and floats become float64 (missing as Stata's ``.``),
+    an all-empty column becomes an empty float column (pandas cannot infer a Stata type for it),
+    strings are cut to :data:`STATA_STR_MAX` characters with missing as "".
+
+    >>> stata_frame(pd.DataFrame({"a": [None, None], "b": [True, None], "c": ["x", None]})).dtypes.tolist()
+    [dtype('float64'), dtype('float64'), dtype('O')]
+    """
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if s.isna().all():
+            out[col] = pd.Series(float("nan"), index=df.index, dtype="float64")
+        elif pd.api.types.is_bool_dtype(s.dtype) or s.dropna().map(type).eq(bool).all():
+            out[col] = s.astype("float64") if s.isna().any() else s.astype("int8")
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            out[col] = s.astype("float64")
+        else:
+            out[col] = s.astype("string").fillna("").str.slice(0, STATA_STR_MAX).astype(object)
+    return pd.DataFrame(out, index=df.index)
+
+
+def write_stata(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` as a Stata 118 file (Unicode), via :func:`stata_frame`."""
+    path = Path(path)
+    frame = stata_frame(df.reset_index(drop=True))
+    frame.columns = [str(c)[:32] for c in frame.columns]
+    _atomic(path, lambda p: frame.to_stata(p, write_index=False, version=118))
+    return path
+
+
+def write_workbook(analysis_dir: str | Path, out: str | Path | None = None,
+                   extra: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Every table of ``analysis_dir`` (Parquet) and ``extra`` frames as one sheet each of an ``.xlsx`` file.
+
+    The header row is frozen and bold; text is written as is (Chinese intact), cells longer than
+    Excel allows are cut with "…", and a table longer than a sheet is cut with a note in its last row.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    folder = Path(analysis_dir)
+    tables = {p.stem: read_table(folder, p.stem) for p in sorted(folder.glob("*.parquet"))}
+    tables.update(extra or {})
+    if not tables:
+        raise EduAnalysisError(f"{folder} holds no analysis tables; run `eduanalysis report` first")
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, df in tables.items():
+        ws = wb.create_sheet(_sheet_name(name, wb.sheetnames))
+        ws.append([str(c) for c in df.columns])
+        rows = df.head(EXCEL_ROWS_MAX - 2)
+        for values in rows.itertuples(index=False):
+            ws.append([_cell(v) for v in values])
+        if len(df) > len(rows):
+            ws.append([f"… {len(df) - len(rows):,} more rows in {name}.parquet / {name}.csv"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for k, col in enumerate(df.columns, start=1):
+            ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, len(str(col)) + 2))
+    path = Path(out) if out else folder / WORKBOOK
+    _atomic(path, wb.save)
+    return path
+
+
+def _sheet_name(name: str, taken: list[str]) -> str:
+    base = name[:EXCEL_SHEET_NAME_MAX]
+    for ch in "[]:*?/\\":
+        base = base.replace(ch, "_")
+    k, out = 2, base
+    while out in taken:
+        out = f"{base[:EXCEL_SHEET_NAME_MAX - 3]}_{k}"
+        k += 1
+    return out
+
+
+def _cell(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()  # numpy scalars
+    if isinstance(v, str) and len(v) > EXCEL_CELL_MAX:
+        return v[:EXCEL_CELL_MAX - 1] + "…"
+    return v
+
+
+def _atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the tables are for sharing
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

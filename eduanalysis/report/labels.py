@@ -88,22 +88,76 @@ def _is_wide(ch: str) -> bool:
 
 
 def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """A short label per document: region, issue or plan year and document type, indexed by ``doc_id``.
+    """A short label per document, unique within ``documents``, indexed by ``doc_id``.
 
-    Regions with one document are labelled by region alone.
+    A region with one document is labelled by the region alone; otherwise region, issue (or plan)
+    year and document type; where that still repeats (two notices of one city in one year) the
+    document number (文号) is added, and failing that a counter ``(1)``, ``(2)`` in ``doc_id``
+    order, so no two rows or ticks of a figure carry the same label.
+
+    >>> d = pd.DataFrame({"doc_id": ["a", "b", "c"], "region_zh": ["合肥市"] * 3, "region_en": ["Hefei"] * 3,
+    ...                   "doc_type_zh": ["通知"] * 3, "doc_type_en": ["notice"] * 3,
+    ...                   "published_date": ["2019-01-01"] * 3, "written_date": None, "plan_start_year": None,
+    ...                   "doc_number": ["合政办〔2019〕3号", None, None]})
+    >>> doc_labels(d, "zh").tolist()
+    ['合肥市 2019 通知 合政办〔2019〕3号', '合肥市 2019 通知 (1)', '合肥市 2019 通知 (2)']
+    >>> doc_labels(d, "en").tolist()[1]
+    'Hefei 2019 notice (1)'
     """
     check_lang(lang)
     years = issue_year(documents)
-    per_region = documents.groupby("region_zh")["doc_id"].transform("count")
-    out = {}
+    per_region = documents.groupby("region_zh", dropna=False)["doc_id"].transform("count")
+    base = {}
     for (_, d), n in zip(documents.iterrows(), per_region, strict=True):
-        region = pick(d["region_zh"], d.get("region_en"), lang)
+        label = pick(d["region_zh"], d.get("region_en"), lang)
         if n > 1:
             kind = pick(d.get("doc_type_zh"), d.get("doc_type_en"), lang)
             year = years.get(d["doc_id"])
-            region = f"{region} {'' if pd.isna(year) else year} {kind}".strip()
-        out[d["doc_id"]] = region
-    return pd.Series(out, name="label")
+            label = f"{label} {'' if pd.isna(year) else year} {kind}".strip()
+        base[d["doc_id"]] = " ".join(label.split())
+    out = pd.Series(base, name="label", dtype=object)
+    numbers = documents.set_index("doc_id")["doc_number"] if "doc_number" in documents else pd.Series(dtype=object)
+    for _ in range(2):  # first the 文号, then a counter for what still repeats
+        dup = out[out.duplicated(keep=False)]
+        if dup.empty:
+            break
+        for label, ids in dup.groupby(dup, sort=False).groups.items():
+            ids = sorted(ids)
+            if _ == 0:
+                for i in ids:
+                    no = numbers.get(i)
+                    if isinstance(no, str) and no.strip():
+                        out[i] = f"{label} {no.strip()}"
+            else:
+                for k, i in enumerate(ids, start=1):
+                    out[i] = f"{label} ({k})"
+    return out
+
+
+def doc_label_column(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """``documents`` with its :func:`doc_labels` as a first column ``label``, for tables shown to readers."""
+    return documents.assign(label=documents["doc_id"].map(doc_labels(documents, lang)))[
+        ["label", *[c for c in documents.columns if c != "label"]]]
+
+
+def with_doc_labels(table: pd.DataFrame, names: pd.Series | dict) -> pd.DataFrame:
+    """``table`` with each document column (``doc_id``, ``doc_a``, ``doc_b``) replaced by its label.
+
+    For tables shown to readers: ``doc_a`` becomes ``label_a`` (first), and so on.
+
+    >>> with_doc_labels(pd.DataFrame({"doc_a": ["x"], "doc_b": ["y"], "s": [1]}), {"x": "甲市", "y": "乙市"})
+      label_a label_b  s
+    0      甲市      乙市  1
+    """
+    names = dict(names)
+    cols = {"doc_id": "label", "doc_a": "label_a", "doc_b": "label_b"}
+    out = table.copy()
+    for old in cols:
+        if old in out:
+            out[old] = out[old].map(lambda d: names.get(d, d))
+    out = out.rename(columns={k: v for k, v in cols.items() if k in out})
+    out.columns.name = None
+    return out
 
 
 def theme_labels(tax: pd.DataFrame, lang: str = "zh") -> pd.Series:
@@ -128,8 +182,9 @@ def level_caption(level: str, lang: str = "zh") -> str | None:
     """A figure title saying what one row stands for when it is not a document (None for documents)."""
     return {
         "region_zh": bilingual("按地区汇总（文档过多，无法逐一标注）", "By region (too many documents to label)", lang),
-        "province_zh": bilingual("按省份汇总（文档与地区过多，无法逐一标注）",
-                                 "By province (too many documents and regions to label)", lang),
+        "province_zh": bilingual("按省份与行政级别汇总（文档与地区过多，无法逐一标注；省级与地市级文件分列）",
+                                 "By province and admin level (too many documents and regions to label; "
+                                 "a province's own and its cities' documents are kept apart)", lang),
     }.get(level)
 
 

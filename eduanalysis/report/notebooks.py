@@ -9,16 +9,27 @@ writes the executed notebook and an HTML export of it to ``--out`` (default
 explicitly: ``eduanalysis`` (installed by ``make setup``) when present,
 otherwise ``python3``; a notebook's own metadata is never trusted.
 
-The parameters file is YAML (read with ``yaml.safe_load``)::
+The parameters file is YAML (read by :func:`eduanalysis.report.params.safe_yaml`: no
+anchors or aliases, no tags beyond plain YAML) and names every input of a run once::
 
-    processed_dir: data/processed
-    figures_dir: figures
+    corpus_dir: ../shared/meiyu/local    # the documents (the build reads it)
+    processed_dir: meiyu/processed       # the build's tables (created; refused if built from another corpus)
+    figures_dir: meiyu/figures           # PNG/SVG/PDF figures and the paper tables
+    analysis_dir: meiyu/analysis         # this run's analysis tables (Parquet, CSV, Stata-friendly CSV, XLSX)
+    notebooks_dir: notebooks
     regions: all            # or a list: [Panjin, 大连市]
-    lang: en                # zh, en or both
+    lang: zh                # zh, en or both
     seed: 20190530
-    notebooks:              # optional knobs of single notebooks
-      20_themes: {n_clusters: 8}
+    max_labels: 40          # more rows than this: figures group documents by region, regions by province
+    user_dictionaries:      # optional files merged with the package's (or replacing it: replace)
+      taxonomy: params/meiyu_themes.csv
+      replace: [taxonomy]
+    notebooks:              # knobs of single notebooks, and overrides of max_labels, lang, seed
+      20_themes: {n_clusters: 8, max_labels: 60}
 
+Command-line flags of ``eduanalysis report`` (``--corpus``, ``--processed``, ``--figures``,
+``--analysis``, ``--notebooks``, ``--regions``, ``--lang``, ``--seed``, ``--max-labels``)
+override the file's values.
 Relative paths are taken from the working directory. A notebook that fails
 stops the run with exit status 1 and a message naming the notebook and the
 cell.
@@ -27,8 +38,8 @@ cell.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
-import html
 import os
 import shutil
 import sys
@@ -39,6 +50,8 @@ from pathlib import Path
 
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report import site
+from eduanalysis.report.params import check_knob, check_regions, safe_yaml, show
 
 PREFERRED_KERNEL = "eduanalysis"
 FALLBACK_KERNEL = "python3"
@@ -55,10 +68,15 @@ DEFAULTS: dict[str, object] = {
     "lang": "zh",
     "seed": config.SEED,
     "max_labels": 40,
+    "user_dictionaries": {},
     "notebooks": {},
 }
 #: The parameters every notebook takes (the others are per-notebook knobs).
-COMMON = ("processed_dir", "figures_dir", "analysis_dir", "regions", "lang", "seed", "max_labels")
+COMMON = ("processed_dir", "figures_dir", "analysis_dir", "regions", "lang", "seed", "max_labels",
+          "user_dictionaries")
+#: Report-wide knobs a single notebook may override under ``notebooks:`` (folders, regions and
+#: dictionaries define the run and are set once).
+OVERRIDABLE = ("lang", "seed", "max_labels")
 
 
 @dataclass
@@ -73,31 +91,29 @@ class ReportParams:
     notebooks: dict[str, dict] = field(default_factory=dict)
     analysis_dir: Path = config.DEFAULT_ANALYSIS_DIR
     max_labels: int = 40
+    user_dictionaries: dict = field(default_factory=dict)
 
     def for_notebook(self, name: str) -> dict:
         """Parameters passed to notebook ``name`` (paths absolute, as the kernel runs in notebooks_dir)."""
         params = {"processed_dir": str(self.processed_dir.resolve()), "figures_dir": str(self.figures_dir.resolve()),
                   "analysis_dir": str(self.analysis_dir.resolve()), "regions": self.regions, "lang": self.lang,
-                  "seed": self.seed, "max_labels": self.max_labels}
+                  "seed": self.seed, "max_labels": self.max_labels,
+                  "user_dictionaries": {k: v if k == "replace" else str(Path(v).resolve())
+                                        for k, v in self.user_dictionaries.items()}}
         params.update(self.notebooks.get(name, {}))
         return params
 
 
-def load_params(path: str | Path | None) -> ReportParams:
-    """Read and validate a YAML parameters file (None: all defaults)."""
-    import yaml
-
+def load_params(path: str | Path | None, overrides: dict | None = None) -> ReportParams:
+    """Read and validate a YAML parameters file (None: all defaults), ``overrides`` (e.g. CLI flags) on top."""
     raw: dict = {}
     if path is not None:
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise EduAnalysisError(f"cannot read parameters file {path}: {exc.strerror}") from exc
-        except yaml.YAMLError as exc:
-            raise EduAnalysisError(f"parameters file {path} is not valid YAML: {exc}") from exc
+        raw = safe_yaml(path)
+        raw = {} if raw is None else raw
         if not isinstance(raw, dict):
             raise EduAnalysisError(f"parameters file {path} must be a mapping of name: value")
+    raw = {**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     return validate_params(raw, source=str(path or "defaults"))
 
 
@@ -111,14 +127,14 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
     ...
     eduanalysis.errors.EduAnalysisError: parameters: seed must be an integer, got '42' (str)
     """
-    unknown = sorted(set(raw) - set(DEFAULTS))
+    unknown = sorted(map(str, set(raw) - set(DEFAULTS)))
     if unknown:
         raise EduAnalysisError(f"{source}: unknown parameters {unknown}; allowed: {sorted(DEFAULTS)}")
     p = {**DEFAULTS, **raw}
 
     def fail(name, expected):
         v = p[name]
-        raise EduAnalysisError(f"{source}: {name} must be {expected}, got {v!r} ({type(v).__name__})")
+        raise EduAnalysisError(f"{source}: {name} must be {expected}, got {show(v)} ({type(v).__name__})")
 
     for name in ("corpus_dir", "processed_dir", "figures_dir", "analysis_dir", "notebooks_dir"):
         if not isinstance(p[name], str) or not p[name]:
@@ -135,12 +151,19 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
     if not isinstance(p["notebooks"], dict) or not all(isinstance(v, dict) for v in p["notebooks"].values()):
         fail("notebooks", "a mapping of notebook name to a mapping of its parameters")
     for nb, knobs in p["notebooks"].items():
-        clash = sorted(set(knobs) & set(COMMON))
+        clash = sorted(set(knobs) & set(COMMON) - set(OVERRIDABLE))
         if clash:
             raise EduAnalysisError(f"{source}: notebooks.{nb} sets {clash}; set them at the top level for all notebooks")
+        if "lang" in knobs and knobs["lang"] not in LANGS:
+            raise EduAnalysisError(f"{source}: notebooks.{nb}.lang must be one of {', '.join(LANGS)}")
+    if not isinstance(p["user_dictionaries"], dict):
+        fail("user_dictionaries", "a mapping of taxonomy/indicators/stopwords/userdict to a file")
+    from eduanalysis.analyse.dictionaries import check
+
+    check(p["user_dictionaries"], f"{source}: user_dictionaries")
     return ReportParams(Path(p["corpus_dir"]), Path(p["processed_dir"]), Path(p["figures_dir"]),
                         Path(p["notebooks_dir"]), regions, p["lang"], p["seed"], dict(p["notebooks"]),
-                        Path(p["analysis_dir"]), p["max_labels"])
+                        Path(p["analysis_dir"]), p["max_labels"], dict(p["user_dictionaries"]))
 
 
 def notebook_paths(notebooks_dir: Path) -> list[Path]:
@@ -156,6 +179,11 @@ def check_notebook_params(paths: list[Path], params: ReportParams) -> None:
     import papermill
 
     names = {p.stem: p for p in paths}
+    for path in paths:
+        lacking = [k for k in COMMON if k not in papermill.inspect_notebook(str(path))]
+        if lacking:
+            raise EduAnalysisError(f"notebook {path} does not declare the report-wide parameters {lacking} in its "
+                                   "parameters cell; add them (every notebook takes all of them)")
     for nb, knobs in params.notebooks.items():
         if nb not in names:
             raise EduAnalysisError(f"parameters name notebook {nb!r}, which is not in {params.notebooks_dir}; "
@@ -163,28 +191,8 @@ def check_notebook_params(paths: list[Path], params: ReportParams) -> None:
         declared = papermill.inspect_notebook(str(names[nb]))
         for key, value in knobs.items():
             if key not in declared:
-                raise EduAnalysisError(f"notebook {nb} has no parameter {key!r}; it takes {sorted(declared)}")
-            default = declared[key]["default"]
-            if not _same_kind(value, default):
-                raise EduAnalysisError(f"notebooks.{nb}.{key} = {value!r} does not match the notebook's "
-                                       f"default {default} ({declared[key]['inferred_type_name']})")
-
-
-def _same_kind(value, default_source: str) -> bool:
-    """Compare a YAML value with a parameter default as written in the notebook (a Python literal)."""
-    import ast
-
-    try:
-        default = ast.literal_eval(default_source)
-    except (ValueError, SyntaxError):
-        return True
-    if default is None or value is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, int | float) and isinstance(value, int | float):
-        return isinstance(value, int) or isinstance(default, float)
-    return type(value) is type(default)
+                raise EduAnalysisError(f"notebook {nb} has no parameter {show(key)}; it takes {sorted(declared)}")
+            check_knob(nb, key, value, declared[key]["default"])
 
 
 def kernel_name() -> str:
@@ -199,7 +207,8 @@ class NotebookFailed(EduAnalysisError):
     """A notebook raised; the message names the notebook and the cell."""
 
 
-def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str) -> Path:
+def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str,
+                 replace: dict[str, str] | None = None) -> Path:
     """Execute one notebook with papermill into ``out_dir`` and export it as HTML next to it."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -216,7 +225,7 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str) -> Pa
             f"execution count {exc.exec_count}) starting {first_line!r}: "
             f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; "
             f"the executed copy with the traceback is {out_nb}") from exc
-    export_html(out_nb)
+    site.export_html(out_nb, replace=replace)
     return out_nb
 
 
@@ -239,73 +248,83 @@ def _source_cell(executed: Path, index: int) -> tuple[int, str]:
     return index + 1 - shift, first
 
 
-def export_html(notebook: Path) -> Path:
-    """Write ``notebook`` as HTML (same name, ``.html``), without the input prompts' clutter."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter()
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    target = notebook.with_suffix(".html")
-    target.write_text(body, encoding="utf-8", newline="\n")
-    return target
-
-
-def write_index(out_dir: Path, notebooks: list[Path], params: ReportParams) -> Path:
-    """``index.html`` linking the executed notebooks' HTML exports."""
-    items = "\n".join(f'<li><a href="{html.escape(p.stem)}.html">{html.escape(p.stem)}</a></li>' for p in notebooks)
-    regions = params.regions if params.regions == "all" else ", ".join(params.regions)
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>eduanalysis report</title></head>\n"
-        f"<body><h1>eduanalysis report</h1>\n<p>Regions: {html.escape(str(regions))}; labels: {params.lang}; "
-        f"seed: {params.seed}; figures in <code>{html.escape(str(params.figures_dir))}</code>.</p>\n"
-        f"<ol>\n{items}\n</ol>\n</body></html>\n"
-    )
-    path = out_dir / "index.html"
-    path.write_text(page, encoding="utf-8", newline="\n")
-    return path
-
-
 def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DIR, progress: bool = True,
            kernel: str | None = None) -> list[Path]:
-    """Build if needed, run every notebook, export HTML; returns the executed notebooks."""
+    """Build if needed, run every notebook, export HTML; returns the executed notebooks.
+
+    Every check that can fail on the input — parameters, notebook knobs, the
+    processed folder's corpus, the regions — runs before any kernel starts and
+    raises :class:`EduAnalysisError` (exit status 2). The output and figures
+    folders are locked while the report runs; files are replaced only in
+    folders the report owns (:data:`OWNER_MARKER`).
+    """
+    from eduanalysis.build import store
+
     out_dir = Path(out_dir)
+    for name, folder in (("--out", out_dir), ("figures_dir", params.figures_dir)):
+        if folder.exists() and not folder.is_dir():
+            raise EduAnalysisError(f"{name} {folder} is a file, not a folder; name a folder for the report")
     paths = notebook_paths(params.notebooks_dir)
     check_notebook_params(paths, params)
+    check_processed_dir(params)
     kernel = kernel or kernel_name()
     say = (lambda msg: print(msg, file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     # The build is incremental: it fingerprints the corpus files, the manifest and the package's code
     # and resources, and returns at once when the tables are up to date.
     from eduanalysis import build
-    from eduanalysis.report import steps
+    from eduanalysis.build.pipeline import read_table
 
     say(f"tables: {params.corpus_dir} -> {params.processed_dir}")
-    say(build(params.corpus_dir, params.processed_dir).summary())
+    built = build(params.corpus_dir, params.processed_dir)
+    say(built.summary())
+    check_documents_read(built, params)
+    check_regions(read_table(params.processed_dir, "documents"), params.regions)
     out_dir.mkdir(parents=True, exist_ok=True)
     params.figures_dir.mkdir(parents=True, exist_ok=True)
+    params.analysis_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for folder in sorted({out_dir.resolve(), params.figures_dir.resolve(), params.analysis_dir.resolve()}):
+            locks.enter_context(store.locked(folder, "report"))
+        return _run_and_publish(params, out_dir, paths, kernel, say)
+
+
+def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], kernel: str, say) -> list[Path]:
     # Everything is written to staging folders and published only when every notebook ran, so an
     # interrupted or failed run leaves the previous report and figures whole.
-    stage_out = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    stage_figures = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.figures_dir))
-    params.analysis_dir.mkdir(parents=True, exist_ok=True)
-    stage_analysis = Path(tempfile.mkdtemp(prefix=".staging-", dir=params.analysis_dir))
-    steps.carry_over(params.analysis_dir, stage_analysis)  # stored tokens and theme tags, checked on use
+    from eduanalysis.build.store import STAGING_PREFIX
+    from eduanalysis.report import steps
+
+    check_analysis_dir(params)
+    stage_out = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    stage_figures = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.figures_dir))
+    stage_analysis = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.analysis_dir))
+    if _owned(params.analysis_dir):  # the last report's stored tokens and theme tags, checked on use
+        steps.carry_over(params.analysis_dir, stage_analysis)
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
     try:
         done = []
         for i, path in enumerate(paths, start=1):
             start = time.monotonic()
             say(f"[{i}/{len(paths)}] {path.stem} (kernel {kernel}) …")
-            done.append(run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel))
+            done.append(run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel,
+                                     replace={str(stage_figures): str(params.figures_dir.resolve()),
+                                              str(stage_analysis): str(params.analysis_dir.resolve()),
+                                              str(stage_out): str(out_dir.resolve())}))
             say(f"[{i}/{len(paths)}] {path.stem} done in {time.monotonic() - start:.1f} s")
-        write_index(stage_out, done, params)
+        if any(stage_analysis.glob("*.parquet")):
+            from eduanalysis.report.exports import write_workbook
+
+            write_workbook(stage_analysis)
+        (stage_analysis / RUN_RECORD).write_text(_run_record(params), encoding="utf-8", newline="\n")
+        figures = site.figure_names(stage_figures)
+        _check_publishable(stage_figures, params.figures_dir)
+        _check_publishable(stage_analysis, params.analysis_dir)
     except NotebookFailed as exc:
         shutil.rmtree(stage_figures, ignore_errors=True)
         shutil.rmtree(stage_analysis, ignore_errors=True)
-        failed = out_dir / FAILED_DIR
+        failed = _failed_dir(out_dir)
         shutil.rmtree(failed, ignore_errors=True)
+        _mark(stage_out)
         os.replace(stage_out, failed)
         raise NotebookFailed(str(exc).replace(str(stage_out), str(failed))
                              + "; the previous report and figures are unchanged") from exc
@@ -314,28 +333,152 @@ def report(params: ReportParams, out_dir: str | Path = config.DEFAULT_REPORTS_DI
         shutil.rmtree(stage_figures, ignore_errors=True)
         shutil.rmtree(stage_analysis, ignore_errors=True)
         raise
-    published = [_publish(stage_out, out_dir), _publish(stage_figures, params.figures_dir),
-                 _publish(stage_analysis, params.analysis_dir)]
-    shutil.rmtree(out_dir / FAILED_DIR, ignore_errors=True)
+    published = [0, _publish(stage_figures, params.figures_dir), _publish(stage_analysis, params.analysis_dir)]
+    site.write_thumbnails(out_dir, params.figures_dir, figures)
+    site.write_index(stage_out, done, params, params.figures_dir, params.analysis_dir, figures,
+                     site.table_files(params.analysis_dir, params.figures_dir))
+    site.write_font(out_dir, sorted(stage_out.glob("*.html")))
+    _check_publishable(stage_out, out_dir)
+    published[0] = _publish(stage_out, out_dir)
+    for failed in _owned_failed_dirs(out_dir):
+        shutil.rmtree(failed, ignore_errors=True)
     say(f"report: {out_dir / 'index.html'} ({published[0]} files; {published[1]} figure files in {params.figures_dir})")
     return [out_dir / p.name for p in done]
 
 
+#: The parameters of the run whose tables an analysis_dir holds.
+RUN_RECORD = "run.yaml"
+#: Parameters that do not change an analysis table (a rerun that differs only in them may reuse the folder).
+NOT_IN_TABLES = ("figures_dir", "notebooks_dir", "lang", "max_labels")
+
+
+def _run_record(params: ReportParams) -> str:
+    import yaml
+
+    record = {k: v for k, v in site.params_rows(params) if k not in NOT_IN_TABLES}
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=True)
+
+
+def check_analysis_dir(params: ReportParams) -> None:
+    """Refuse an ``analysis_dir`` holding the tables of a run with other parameters: never overwrite them."""
+    import yaml
+
+    record = params.analysis_dir / RUN_RECORD
+    if not record.is_file():
+        return
+    old = yaml.safe_load(record.read_text(encoding="utf-8")) or {}
+    new = yaml.safe_load(_run_record(params))
+    changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    if changed:
+        raise EduAnalysisError(
+            f"analysis_dir {params.analysis_dir} holds the tables of a run with other parameters ({', '.join(changed)}: "
+            f"{', '.join(f'{old.get(k)!s} -> {new.get(k)!s}' for k in changed[:2])}); set analysis_dir to a new "
+            f"folder (--analysis DIR) so both runs' tables are kept, or delete {params.analysis_dir} to replace them")
+
+
+def check_documents_read(result, params: ReportParams) -> None:
+    """Refuse to run the notebooks on a build that read no document, naming why the files were rejected."""
+    n = result.stats["documents"] if result.stats is not None else len(result.tables["documents"])
+    if n:
+        return
+    rejects = result.tables["rejects"]
+    reasons = rejects["reason"].value_counts()
+    summary = "; ".join(f"{count} × {reason}" for reason, count in reasons.head(3).items()) or "the folder has no files"
+    raise EduAnalysisError(f"the build read 0 documents from corpus_dir {params.corpus_dir} ({summary}); "
+                           "put .txt, .html, .docx or .pdf files there, or set corpus_dir to the folder that has them")
+
+
 #: Where the executed copies of a failed run go (the published report stays as it was).
 FAILED_DIR = "failed"
+#: Written into every folder the report writes: files there are the report's to replace. A folder without it is
+#: the user's, and a file of the same name as one the report writes is never overwritten there.
+OWNER_MARKER = ".eduanalysis-report"
+
+
+def _owned(folder: Path) -> bool:
+    return (folder / OWNER_MARKER).is_file()
+
+
+def _mark(folder: Path) -> None:
+    marker = folder / OWNER_MARKER
+    if not marker.exists():
+        marker.write_text("written by eduanalysis report: files here are replaced by the next report\n",
+                          encoding="utf-8")
+
+
+def _failed_dir(out_dir: Path) -> Path:
+    """``out/failed``, or ``failed-2``, ``failed-3`` … when a folder of that name is the user's (never deleted)."""
+    for n in range(1, 1000):
+        candidate = out_dir / (FAILED_DIR if n == 1 else f"{FAILED_DIR}-{n}")
+        if not candidate.exists() or (candidate.is_dir() and not candidate.is_symlink() and _owned(candidate)):
+            return candidate
+    raise EduAnalysisError(f"{out_dir}: too many folders named {FAILED_DIR}-N; remove some")
+
+
+def _owned_failed_dirs(out_dir: Path) -> list[Path]:
+    return [p for p in sorted(out_dir.glob(f"{FAILED_DIR}*"))
+            if p.is_dir() and not p.is_symlink() and _owned(p)
+            and (p.name == FAILED_DIR or p.name.removeprefix(f"{FAILED_DIR}-").isdigit())]
+
+
+def _check_publishable(staging: Path, target: Path) -> None:
+    """Refuse to publish over files the report did not write: ``target`` must be the report's, or hold none of the names."""
+    if _owned(target):
+        return
+    clash = sorted(p.name for p in staging.iterdir() if (target / p.name).exists())
+    if clash:
+        shown = ", ".join(clash[:5]) + (" …" if len(clash) > 5 else "")
+        raise EduAnalysisError(f"{target} already holds {shown}, which eduanalysis report did not write there (no "
+                               f"{OWNER_MARKER} file); move them away or choose another folder — nothing was "
+                               "overwritten. If they are from an earlier report, delete them")
 
 
 def _publish(staging: Path, target: Path) -> int:
-    """Move every file of ``staging`` into ``target`` (each move atomic) and remove ``staging``."""
-    files = sorted(p for p in staging.iterdir() if p.is_file())
+    """Move every file of ``staging`` into ``target`` (each move atomic), mark ``target`` as the report's, remove ``staging``."""
+    files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != OWNER_MARKER)
+    _mark(target)
     for path in files:
         os.replace(path, target / path.name)
     shutil.rmtree(staging, ignore_errors=True)
     return len(files)
 
 
+def check_processed_dir(params: ReportParams) -> None:
+    """Refuse to rebuild a processed folder that was built from another corpus (``.build.json`` records it).
+
+    A processed folder of tables that no build wrote is refused by the build
+    itself; so a report never replaces a user's tables with those of the
+    default corpus.
+    """
+    import json
+
+    from eduanalysis.build.pipeline import STAMP_NAME
+
+    stamp = params.processed_dir / STAMP_NAME
+    try:
+        built_from = json.loads(stamp.read_text(encoding="utf-8")).get("corpus")
+    except (OSError, ValueError, AttributeError):
+        return
+    wanted = str(params.corpus_dir.resolve())
+    if built_from and built_from != wanted:
+        raise EduAnalysisError(f"{params.processed_dir} was built from the corpus {built_from}, not from "
+                               f"{params.corpus_dir}; set corpus_dir: {built_from} in the parameters file to keep "
+                               "using it, or choose another processed_dir (nothing was rebuilt)")
+
+
+#: ``eduanalysis report`` flags and the parameter each sets.
+FLAGS = {"corpus": "corpus_dir", "processed": "processed_dir", "figures": "figures_dir", "analysis": "analysis_dir",
+         "notebooks": "notebooks_dir", "regions": "regions", "lang": "lang", "seed": "seed", "max_labels": "max_labels"}
+
+
 def _cli(args: argparse.Namespace) -> int:
-    params = load_params(args.params)
+    overrides = {FLAGS[k]: getattr(args, k) for k in FLAGS}
+    if overrides["regions"] is not None and overrides["regions"] != "all":
+        overrides["regions"] = [r.strip() for r in overrides["regions"].split(",") if r.strip()]
+    for key in ("corpus_dir", "processed_dir", "figures_dir", "analysis_dir", "notebooks_dir"):
+        if overrides[key] is not None:
+            overrides[key] = str(overrides[key])
+    params = load_params(args.params, overrides)
     try:
         report(params, args.out, progress=not args.quiet)
     except NotebookFailed as exc:
@@ -350,5 +493,13 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--params", type=Path, help="YAML parameters file (regions, lang, seed, folders, notebook knobs)")
     p.add_argument("--out", type=Path, default=config.DEFAULT_REPORTS_DIR, help="output folder (default reports/)")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+    for flag, help_ in (("--corpus", "corpus folder (corpus_dir)"), ("--processed", "the build's tables (processed_dir)"),
+                        ("--figures", "figures folder (figures_dir)"), ("--analysis", "analysis tables (analysis_dir)"),
+                        ("--notebooks", "notebooks folder (notebooks_dir)")):
+        p.add_argument(flag, type=Path, metavar="DIR", help=f"{help_}; overrides the parameters file")
+    p.add_argument("--regions", help='"all" or comma-separated region names (Chinese or English)')
+    p.add_argument("--lang", choices=LANGS, help="label language")
+    p.add_argument("--seed", type=int, help="random seed")
+    p.add_argument("--max-labels", type=int, dest="max_labels", help="most rows a figure labels one by one")
     p.set_defaults(func=_cli)
     return p

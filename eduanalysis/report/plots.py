@@ -18,6 +18,7 @@ or ``"both"`` and returns a :class:`matplotlib.figure.Figure`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -25,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 import matplotlib
+import matplotlib.collections
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -33,6 +35,7 @@ from matplotlib.colors import to_rgb
 from scipy.cluster.hierarchy import dendrogram
 
 from eduanalysis.analyse.selection import issue_year
+from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report.labels import bilingual, display_width, pick, wrap
 
@@ -46,9 +49,13 @@ FONT_WEIGHT = 400
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 #: Qualitative colour map for more categories than OKABE_ITO holds (up to its 20 colours).
 MANY_CATEGORIES = "tab20"
+#: The most groups a figure tells apart by colour; beyond, groups are facets or one neutral colour.
+MAX_HUES = 10
 SEQUENTIAL = "viridis"
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
+#: Display names of the normalised units.
+UNIT_NAMES = "report/unit_names.csv"
 
 STYLE = {
     "font.family": "sans-serif",
@@ -132,13 +139,98 @@ def setup() -> None:
 setup()
 
 
+# --- page geometry ------------------------------------------------------------------
+
+#: Every figure fits a page: at most this wide (a 7-inch column, inside A4 and US-letter text widths) …
+PAGE_WIDTH = 7.0
+#: … and at most this tall; a figure with more rows than fit is split into numbered pages.
+PAGE_HEIGHT = 10.0
+#: Row height (inches) a row-per-item figure prefers, and the least it shrinks to before splitting.
+ROW_HEIGHT = 0.24
+MIN_ROW_HEIGHT = 0.14
+#: Heatmap cells get their value printed only up to this many rows or columns.
+ANNOTATE_MAX = 12
+
+
+class FigurePages(list):
+    """Several figures that together show one figure's rows, saved as ``name-1``, ``name-2`` …
+
+    Shown in a notebook as the pages one below the other.
+    """
+
+    def _repr_html_(self) -> str:
+        import base64
+        import io
+
+        parts = []
+        for k, fig in enumerate(self, start=1):
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=100, metadata=METADATA["png"])
+            data = base64.b64encode(buf.getvalue()).decode()
+            parts.append(f'<p>{k}/{len(self)}</p><img src="data:image/png;base64,{data}">')
+        return "\n".join(parts)
+
+
+def row_pages(n: int, overhead: float, row: float = ROW_HEIGHT, min_row: float = MIN_ROW_HEIGHT,
+              height: float = PAGE_HEIGHT) -> tuple[list[slice], float]:
+    """Split ``n`` rows into pages no taller than ``height`` inches (``overhead`` for titles and axes).
+
+    Rows keep ``row`` inches while they fit, then shrink to ``min_row``; beyond that they are split
+    into the fewest pages of equal length. Returns the slices and the row height.
+
+    >>> row_pages(10, 1.0)
+    ([slice(0, 10, None)], 0.24)
+    >>> pages, h = row_pages(100, 1.0); len(pages), round(h, 2)
+    (2, 0.18)
+    """
+    room = height - overhead
+    if n * row <= room:
+        return [slice(0, n)], row
+    if n * min_row <= room:
+        return [slice(0, n)], room / n
+    k = int(np.ceil(n * min_row / room))
+    per = int(np.ceil(n / k))
+    return [slice(a, min(a + per, n)) for a in range(0, n, per)], room / per
+
+
+def row_font(row: float) -> float:
+    """Tick-label size (points) for rows ``row`` inches apart: 8 pt when there is room, down to 6 pt."""
+    return float(np.clip(row * 72 * 0.72, 6.0, 8.0))
+
+
+def sparse_ticks(n: int, length_in: float, fontsize: float, lines: int = 1) -> list[int]:
+    """Positions of the tick labels to draw on an axis of ``n`` items ``length_in`` inches long.
+
+    Every item when they fit, else every k-th one, so labels never overlap.
+
+    >>> sparse_ticks(10, 5, 8), sparse_ticks(100, 5, 8)[:3]
+    ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 3, 6])
+    """
+    if n == 0:
+        return []
+    need = fontsize * 1.3 * lines / 72  # inches one label needs along the axis
+    step = max(1, int(np.ceil(need / (length_in / n))))
+    return list(range(0, n, step))
+
+
+def pages_or_one(figs: list) -> plt.Figure | FigurePages:
+    return figs[0] if len(figs) == 1 else FigurePages(figs)
+
+
 # --- saving -----------------------------------------------------------------------
 
-def save(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]:
+def save(fig: plt.Figure | FigurePages, name: str, figures_dir: str | Path) -> dict[str, Path]:
     """Write ``fig`` as ``name.png`` (300 dpi), ``name.svg`` and ``name.pdf`` under ``figures_dir``.
 
-    Returns the paths by format. The figure is closed afterwards.
+    Pages (:class:`FigurePages`) are written as ``name-1``, ``name-2`` …; the paths returned are
+    those of the first page. Figures are closed afterwards.
     """
+    if isinstance(fig, FigurePages):
+        first = {}
+        for k, page in enumerate(fig, start=1):
+            paths = save(page, f"{name}-{k}", figures_dir)
+            first = first or paths
+        return first
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
@@ -151,6 +243,24 @@ def save(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]
             paths[fmt] = path
     plt.close(fig)
     return paths
+
+
+def unit_name(unit, lang: str = "zh") -> str:
+    """How a normalised unit (``percent``, ``schools`` …) reads in ``lang`` (``resources/report/unit_names.csv``)."""
+    names = _unit_names()
+    if not isinstance(unit, str) or not unit:
+        return ""
+    zh, en = names.get(unit, (unit, unit))
+    return zh if zh == en else pick(zh, en, lang, sep=" / ")
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_names() -> dict[str, tuple[str, str]]:
+    path = resource_path(UNIT_NAMES)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if df["unit"].duplicated().any():
+        raise EduAnalysisError(f"{path}: unit repeats: {sorted(df.loc[df.unit.duplicated(), 'unit'])}")
+    return {r.unit: (r.name_zh, r.name_en) for r in df.itertuples()}
 
 
 # --- cell text -------------------------------------------------------------------
@@ -172,40 +282,56 @@ def _annotate(ax, values: np.ndarray, cmap, norm, fmt: str = "{:.2f}", size: flo
 
 # --- corpus overview ----------------------------------------------------------------
 
-def corpus_bars(stats: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> plt.Figure:
-    """Small multiples of horizontal bars, one panel per statistic, one bar per document.
+def corpus_bars(stats: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> plt.Figure | FigurePages:
+    """Small multiples of horizontal bars, one panel per statistic, one bar per document (or group).
 
-    ``stats`` is indexed by ``doc_id``; ``columns`` maps column → panel title.
+    ``stats`` is indexed by ``doc_id``; ``columns`` maps column → panel title. Rows are in label
+    order; more rows than a page holds are split into pages with a common scale per panel.
     """
+    order = sorted(stats.index, key=lambda d: (str(labels.get(d, d)), str(d)))
+    tops = {col: float(np.nanmax(stats[col].astype(float))) if len(stats) else 0.0 for col in columns}
+    chunks, row = row_pages(len(order), overhead=1.2)
+    return pages_or_one([_corpus_bars(stats.loc[order[c]], labels, columns, tops, row) for c in chunks])
+
+
+def _corpus_bars(stats, labels, columns, tops, row) -> plt.Figure:
     order = stats.index.tolist()
-    ylabels = [wrap(labels.get(d, d), 22) for d in order]
-    fig, axes = plt.subplots(1, len(columns), figsize=(1.9 * len(columns) + 1.4, 0.32 * len(order) + 1.1),
-                             sharey=True)
+    fs = row_font(row)
+    ylabels = [labels.get(d, d) for d in order]
+    fig, axes = plt.subplots(1, len(columns), figsize=(PAGE_WIDTH, row * len(order) + 1.2), sharey=True)
     axes = np.atleast_1d(axes)
     y = np.arange(len(order))
     for ax, (col, title) in zip(axes, columns.items(), strict=True):
         vals = stats[col].astype(float).to_numpy()
         ax.barh(y, vals, color=OKABE_ITO[0], height=0.65)
         for yi, v in zip(y, vals, strict=True):
-            ax.text(v, yi, f" {v:,.0f}", va="center", fontsize=7)
-        ax.set_title(wrap(title, 22))
-        ax.set_xlim(0, (np.nanmax(vals) if len(vals) and np.nanmax(vals) > 0 else 1) * 1.35)
+            ax.text(v, yi, f" {v:,.0f}", va="center", fontsize=min(7, fs))
+        ax.set_title(wrap(title, 16))
+        ax.set_xlim(0, (tops[col] if tops[col] > 0 else 1) * 1.45)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(2, integer=True))
         ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.tick_params(axis="x", labelsize=7)
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-    axes[0].set_yticks(y, ylabels)
-    axes[0].invert_yaxis()
+    axes[0].set_yticks(y, ylabels, fontsize=fs)
+    axes[0].set_ylim(len(order) - 0.5, -0.5)
     return fig
 
 
-def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") -> plt.Figure:
-    """Documents on a time axis: a bar for each plan horizon and a marker at the issue year."""
+def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") -> plt.Figure | FigurePages:
+    """Documents on a time axis: a bar for each plan horizon and a marker at the issue year (pages beyond a page)."""
     docs = documents.copy()
     docs["issue_year"] = docs["doc_id"].map(issue_year(documents))
     docs = docs.sort_values(["issue_year", "plan_start_year", "doc_id"], kind="mergesort").reset_index(drop=True)
     # An issue year no date states (the plan's first year stands in) is drawn hollow.
     stated = documents.set_index("doc_id")[["published_date", "written_date"]].notna().any(axis=1)
+    years = pd.concat([docs["plan_start_year"], docs["plan_end_year"], docs["issue_year"]]).dropna().astype(int)
+    chunks, row = row_pages(len(docs), overhead=1.3, row=0.3)
+    return pages_or_one([_plan_horizons(docs.iloc[c].reset_index(drop=True), stated, years, labels, lang, row)
+                         for c in chunks])
+
+
+def _plan_horizons(docs, stated, years, labels, lang, row) -> plt.Figure:
     legend_labels = {
         "horizon": bilingual("规划期", "Plan horizon", lang),
         "issued": bilingual("发布年份", "Issued", lang),
@@ -215,22 +341,22 @@ def plan_horizons(documents: pd.DataFrame, labels: pd.Series, lang: str = "zh") 
     def once(key: str) -> str | None:
         return legend_labels.pop(key, None)
 
-    fig, ax = plt.subplots(figsize=(6.3, 0.42 * len(docs) + 1.2))
+    fs = row_font(row)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, row * len(docs) + 1.3))
     for i, d in docs.iterrows():
         start, end = d["plan_start_year"], d["plan_end_year"]
         if pd.notna(start) and pd.notna(end):
             ax.barh(i, end - start + 1, left=start - 0.5, height=0.5, color=OKABE_ITO[4], alpha=0.9,
                     label=once("horizon"))
             ax.text(end + 0.55, i, f"{int(start)}–{int(end)}" if start != end else f"{int(end)}",
-                    va="center", fontsize=7)
+                    va="center", fontsize=min(7, fs))
         if pd.notna(d["issue_year"]):
             inferred = not bool(stated.get(d["doc_id"], False))
-            ax.plot(d["issue_year"], i, marker="D", markersize=5, linestyle="none", color=OKABE_ITO[5],
-                    markerfacecolor="white" if inferred else OKABE_ITO[5],
+            ax.plot(d["issue_year"], i, marker="D", markersize=min(5, fs * 0.7), linestyle="none",
+                    color=OKABE_ITO[5], markerfacecolor="white" if inferred else OKABE_ITO[5],
                     label=once("inferred" if inferred else "issued"))
-    ax.set_yticks(range(len(docs)), [wrap(labels.get(d, d), 24) for d in docs["doc_id"]])
-    ax.invert_yaxis()
-    years = pd.concat([docs["plan_start_year"], docs["plan_end_year"], docs["issue_year"]]).dropna().astype(int)
+    ax.set_yticks(range(len(docs)), [labels.get(d, d) for d in docs["doc_id"]], fontsize=fs)
+    ax.set_ylim(len(docs) - 0.5, -0.5)
     if len(years):
         ax.set_xlim(years.min() - 1, years.max() + 2.5)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -248,14 +374,20 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     """Cosine-similarity heatmap ordered by hierarchical clustering, dendrogram on top.
 
     The diagonal (a document with itself, 1) is left blank unless ``show_diagonal``: for
-    regions or provinces it is the mean similarity within the group, worth showing.
+    regions or provinces it is the mean similarity within the group, worth showing. The figure is
+    at most a page wide whatever the number of rows: cells shrink, values are printed up to
+    :data:`ANNOTATE_MAX` rows, and beyond what fits only every k-th label is drawn (the
+    clustered order keeps neighbours alike).
     """
-    names = [wrap(labels.get(d, d), 20) for d in order]
+    names = [labels.get(d, d) for d in order]
     values = square.loc[order, order].to_numpy(dtype=float)
     n = len(order)
-    side = max(3.2, 0.55 * n + 1.6)
-    fig = plt.figure(figsize=(side + 1.4, side + 0.9))
-    gs = fig.add_gridspec(2, 2, height_ratios=[0.9, max(n, 2)], width_ratios=[max(n, 2), 0.25])
+    width = min(PAGE_WIDTH, max(3.6, 0.5 * n + 2.4))
+    label_in = min(2.2, 0.07 * max((display_width(str(x)) for x in names), default=8) + 0.2)
+    side = width - label_in - 0.7  # the heatmap's side: the page width less labels and colour bar
+    fs = float(np.clip(side * 72 / max(n, 1) * 0.7, 5.0, 8.0))
+    fig = plt.figure(figsize=(width, side + label_in + 0.9 + (0.3 if title else 0)))
+    gs = fig.add_gridspec(2, 2, height_ratios=[0.7, side], width_ratios=[side, 0.15])
     ax_d = fig.add_subplot(gs[0, 0])
     ax = fig.add_subplot(gs[1, 0])
     cax = fig.add_subplot(gs[1, 1])
@@ -273,41 +405,56 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     hi = np.ceil(np.nanmax(off) * 10) / 10 if n > 1 else 1.0
     norm = matplotlib.colors.Normalize(lo, max(hi, lo + 0.1))
     im = ax.imshow(off, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    _annotate(ax, off, cmap, norm, size=7 if n <= 12 else 5)
-    ax.set_xticks(range(n), names, rotation=45 if max(display_width(s) for s in names) > 8 else 0,
-                  ha="right" if max(display_width(s) for s in names) > 8 else "center")
-    ax.set_yticks(range(n), names)
+    if n <= ANNOTATE_MAX:
+        _annotate(ax, off, cmap, norm, size=7 if n <= 8 else 5.5)
+    shown = sparse_ticks(n, side, fs)
+    ax.set_xticks(shown, [names[i] for i in shown], rotation=90, fontsize=fs)
+    ax.set_yticks(shown, [names[i] for i in shown], fontsize=fs)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
     cb = fig.colorbar(im, cax=cax)
     cb.set_label(bilingual("余弦相似度", "Cosine similarity", lang))
     cb.outline.set_visible(False)
-    if title:
-        ax_d.set_title(title)
+    if title or len(shown) < n:
+        note = (bilingual(f"每 {shown[1] - shown[0]} 行标注一次（共 {n} 行，按聚类排序）",
+                          f"every {shown[1] - shown[0]}th row labelled ({n} rows, clustered order)", lang)
+                if len(shown) < n else None)
+        ax_d.set_title("\n".join(wrap(t, int(width * 13)) for t in (title, note) if t), fontsize=8.5)
     return fig
 
 
 def keyness_panels(keyness: pd.DataFrame, labels: dict, lang: str = "zh", n_terms: int = 10,
-                   ncols: int = 3, group: str = "region_zh") -> plt.Figure:
-    """One panel per region (or the ``group`` column, e.g. province): its most distinctive terms by G²."""
+                   ncols: int = 3, group: str = "region_zh", per_page: int = 12) -> plt.Figure | FigurePages:
+    """One panel per region (or the ``group`` column, e.g. province): its most distinctive terms by G².
+
+    At most ``per_page`` panels (``ncols`` across) on a page; more groups give numbered pages.
+    """
     groups = sorted(keyness[group].unique())
     if not groups:
         raise EduAnalysisError("keyness table is empty: no region has a term above min_count")
-    ncols = min(ncols, len(groups))
+    pages = [groups[a:a + per_page] for a in range(0, len(groups), per_page)]
+    return pages_or_one([_keyness_page(keyness, page, labels, n_terms, min(ncols, len(groups)), group)
+                         for page in pages])
+
+
+def _keyness_page(keyness, groups, labels, n_terms, ncols, group) -> plt.Figure:
     nrows = int(np.ceil(len(groups) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.5 * ncols + 0.6, 0.23 * n_terms * nrows + 0.9 * nrows),
+    panel_h = min(0.2 * n_terms + 0.55, (PAGE_HEIGHT - 0.3) / nrows)
+    fs = row_font((panel_h - 0.55) / max(n_terms, 1))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH if ncols > 1 else 3.5, panel_h * nrows + 0.3),
                              squeeze=False)
     for ax, g in zip(axes.flat, groups, strict=False):
         k = keyness.loc[keyness[group] == g].sort_values("rank").head(n_terms)
         y = np.arange(len(k))
         ax.barh(y, k["g2"], color=OKABE_ITO[2], height=0.7)
-        ax.set_yticks(y, k["term"])
-        ax.invert_yaxis()
-        ax.set_title(labels.get(g, g))
+        ax.set_yticks(y, k["term"], fontsize=fs)
+        ax.set_ylim(max(n_terms, len(k)) - 0.5, -0.5)
+        ax.set_title(wrap(str(labels.get(g, g)), 22), fontsize=8)
         ax.tick_params(axis="y", length=0)
+        ax.tick_params(axis="x", labelsize=6.5)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
-        ax.set_xlabel("G²")
+        ax.set_xlabel("G²", fontsize=7, labelpad=1)
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
     return fig
@@ -318,13 +465,17 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
     """Heatmap of a long pairwise table ``region_a, region_b, value`` (e.g. indicator overlap).
 
     The diagonal (a region with itself) is printed on grey and left out of the colour scale, so it
-    does not wash out the pairs.
+    does not wash out the pairs. At most a page wide: values printed up to :data:`ANNOTATE_MAX`
+    rows, sparse labels beyond what fits.
     """
     sq = long.pivot(index="region_a", columns="region_b", values=value).sort_index().sort_index(axis=1)
-    names = [wrap(labels.get(r, r), 14) for r in sq.index]
+    names = [str(labels.get(r, r)) for r in sq.index]
     n = len(names)
-    side = max(3.0, 0.6 * n + 1.5)
-    fig, ax = plt.subplots(figsize=(side + 0.9, side + 0.3))
+    width = min(PAGE_WIDTH, max(3.6, 0.55 * n + 2.2))
+    label_in = min(2.0, 0.07 * max((display_width(x) for x in names), default=8) + 0.2)
+    side = width - label_in - 0.8
+    fs = float(np.clip(side * 72 / max(n, 1) * 0.7, 5.0, 8.0))
+    fig, ax = plt.subplots(figsize=(width, side + label_in + 0.6))
     vals = sq.to_numpy(dtype=float)
     diag = np.diag(vals).copy()
     off = vals.copy()
@@ -332,50 +483,77 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
     cmap = plt.get_cmap(SEQUENTIAL).with_extremes(bad="0.92")
     top = np.nanmax(off) if n > 1 and np.isfinite(off).any() else 1.0
     norm = matplotlib.colors.Normalize(0, max(top, 1e-9))
-    im = ax.imshow(off, cmap=cmap, norm=norm, interpolation="none")
-    _annotate(ax, off, cmap, norm, fmt=fmt)
-    for i, v in enumerate(diag):
-        if np.isfinite(v):
-            ax.text(i, i, fmt.format(v), ha="center", va="center", fontsize=7, color="0.25", style="italic")
-    rot = 45 if max((display_width(s) for s in names), default=0) > 8 else 0
-    ax.set_xticks(range(n), names, rotation=rot, ha="right" if rot else "center")
-    ax.set_yticks(range(n), names)
+    im = ax.imshow(off, cmap=cmap, norm=norm, interpolation="none", aspect="auto")
+    if n <= ANNOTATE_MAX:
+        _annotate(ax, off, cmap, norm, fmt=fmt)
+        for i, v in enumerate(diag):
+            if np.isfinite(v):
+                ax.text(i, i, fmt.format(v), ha="center", va="center", fontsize=7, color="0.25", style="italic")
+    shown = sparse_ticks(n, side, fs)
+    ax.set_xticks(shown, [names[i] for i in shown], rotation=90, fontsize=fs)
+    ax.set_yticks(shown, [names[i] for i in shown], fontsize=fs)
     ax.tick_params(length=0)
     for sp in ax.spines.values():
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, shrink=0.8)
     cb.set_label(colorbar_label)
     cb.outline.set_visible(False)
-    if diagonal_label:
-        ax.set_xlabel(diagonal_label, fontsize=7)
+    if diagonal_label and n <= ANNOTATE_MAX:
+        ax.set_xlabel(wrap(diagonal_label, int(width * 14)), fontsize=7)
     return fig
 
 
 # --- themes and clusters ----------------------------------------------------------------
 
+#: A share heatmap with more groups than this puts the groups down the side (on pages) instead of across.
+SHARE_COLUMNS_MAX = 14
+
+
 def share_heatmap(shares: pd.DataFrame, group: str, group_labels: dict, theme_names: pd.Series,
-                  lang: str = "zh", colorbar_label: str | None = None) -> plt.Figure:
-    """Theme × group (region, year …) heatmap of shares in %, themes down the side in taxonomy order."""
+                  lang: str = "zh", colorbar_label: str | None = None) -> plt.Figure | FigurePages:
+    """Theme × group (region, year …) heatmap of shares in %, themes in taxonomy order.
+
+    Up to :data:`SHARE_COLUMNS_MAX` groups run across with values printed; more groups run down
+    the side, on numbered pages when they do not fit one, themes across, colour only.
+    """
     wide = shares.pivot(index="theme_id", columns=group, values="share")
     themes = [t for t in theme_names.index if t in wide.index]
     wide = wide.reindex(index=themes).sort_index(axis=1)
-    cols = [wrap(str(group_labels.get(g, g)), 12) for g in wide.columns]
-    rows = [theme_names[t] for t in themes]
-    width = 0.75 * len(cols) + 0.11 * max((display_width(r) for r in rows), default=10) + 1.6
-    fig, ax = plt.subplots(figsize=(width, 0.27 * len(rows) + 1.3))
     vals = wide.to_numpy(dtype=float) * 100
-    cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, max(np.nanmax(vals) if vals.size else 1, 1))
+    label = colorbar_label or bilingual("含该主题的措施占比 (%)", "Measures mentioning the theme (%)", lang)
+    theme_rows = [theme_names[t] for t in themes]
+    groups = [str(group_labels.get(g, g)) for g in wide.columns]
+    if len(groups) <= SHARE_COLUMNS_MAX:
+        return _share_grid(vals, theme_rows, [wrap(g, 10) for g in groups], norm, label, annotate=True)
+    chunks, row = row_pages(len(groups), overhead=_column_labels_height(theme_rows) + 0.7, row=0.22, min_row=0.14)
+    return pages_or_one([_share_grid(vals.T[c], groups[c], theme_rows, norm, label, annotate=False, row=row,
+                                     rotate=True) for c in chunks])
+
+
+def _column_labels_height(cols) -> float:
+    """Inches that column labels rotated by 90° take above a heatmap (7-pt text)."""
+    return 0.065 * max((display_width(str(c)) for c in cols), default=8) + 0.3
+
+
+def _share_grid(vals, rows, cols, norm, label, annotate, row=0.27, rotate=False) -> plt.Figure:
+    cmap = plt.get_cmap(SEQUENTIAL)
+    label_w = 0.075 * max((display_width(line) for r in rows for line in str(r).splitlines()), default=10) + 0.3
+    col_h = _column_labels_height(cols) if rotate else 0.16 * max((len(c.splitlines()) for c in cols), default=1) + 0.2
+    width = min(PAGE_WIDTH, label_w + 0.62 * len(cols) + 1.2) if not rotate else PAGE_WIDTH
+    fs = row_font(row)
+    fig, ax = plt.subplots(figsize=(width, row * len(rows) + col_h + 0.7))
     im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=7)
-    ax.set_xticks(range(len(cols)), cols)
+    if annotate:
+        _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=7)
+    ax.set_xticks(range(len(cols)), cols, rotation=90 if rotate else 0, fontsize=7 if rotate else 8)
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(rows)), rows)
+    ax.set_yticks(range(len(rows)), rows, fontsize=fs)
     ax.tick_params(length=0)
     for sp in ax.spines.values():
         sp.set_visible(False)
-    cb = fig.colorbar(im, ax=ax, shrink=0.6, pad=0.02, aspect=30)
-    cb.set_label(colorbar_label or bilingual("含该主题的措施占比 (%)", "Measures mentioning the theme (%)", lang))
+    cb = fig.colorbar(im, ax=ax, shrink=0.6 if len(rows) > 8 else 0.9, pad=0.02, aspect=30)
+    cb.set_label(wrap(label, 30), fontsize=7)
     cb.outline.set_visible(False)
     return fig
 
@@ -409,26 +587,35 @@ def silhouette_curve(scores: dict, chosen: int, ari: pd.DataFrame | None = None,
 
 def crosstab_heatmap(table: pd.DataFrame, row_labels: dict, col_labels: pd.Series, lang: str = "zh",
                      colorbar_label: str = "") -> plt.Figure:
-    """Counts heatmap (e.g. cluster × theme), columns in ``col_labels`` order, each row as % of its total."""
+    """Counts heatmap (e.g. cluster × theme), columns in ``col_labels`` order, each row as % of its total.
+
+    A page wide at most; values are printed while a cell is at least 0.2 in wide.
+    """
     cols = [c for c in col_labels.index if c in table.columns]
     t = table.reindex(columns=cols).fillna(0)
     share = t.div(t.sum(axis=1).replace(0, np.nan), axis=0) * 100
-    rows = [str(row_labels.get(r, r)) for r in t.index]
-    fig, ax = plt.subplots(figsize=(0.36 * len(cols) + 0.1 * max((display_width(r) for r in rows), default=10) + 1.8,
-                                    0.3 * len(rows) + 0.09 * max((display_width(col_labels[c]) for c in cols),
-                                                                 default=10) + 0.8))
+    rows = [wrap(str(row_labels.get(r, r)), 40) for r in t.index]
+    label_w = min(2.8, 0.07 * max((display_width(line) for r in rows for line in r.splitlines()), default=10) + 0.3)
+    col_h = 0.065 * max((display_width(col_labels[c]) for c in cols), default=10) + 0.3
+    cell = (PAGE_WIDTH - label_w - 0.9) / max(len(cols), 1)
+    width = min(PAGE_WIDTH, label_w + 0.9 + min(cell, 0.45) * len(cols))
+    _, row = row_pages(len(rows), overhead=col_h + 0.5, row=max(0.3, 0.15 * max(
+        (len(r.splitlines()) for r in rows), default=1)))
+    fig, ax = plt.subplots(figsize=(width, row * len(rows) + col_h + 0.5))
     vals = share.to_numpy(dtype=float)
     cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, max(np.nanmax(vals) if vals.size else 1, 1))
     im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=6.5)
-    ax.set_xticks(range(len(cols)), [col_labels[c] for c in cols], rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), rows)
+    if min(cell, 0.45) >= 0.2:
+        _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=6)
+    ax.set_xticks(range(len(cols)), [col_labels[c] for c in cols], rotation=90, fontsize=7)
+    ax.set_yticks(range(len(rows)), rows, fontsize=row_font(row / max((len(r.splitlines()) for r in rows),
+                                                                      default=1)))
     ax.tick_params(length=0)
     for sp in ax.spines.values():
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, shrink=0.7, pad=0.01, aspect=30)
-    cb.set_label(colorbar_label)
+    cb.set_label(wrap(colorbar_label, 30), fontsize=7)
     cb.outline.set_visible(False)
     return fig
 
@@ -439,35 +626,51 @@ def crosstab_heatmap(table: pd.DataFrame, row_labels: dict, col_labels: pd.Serie
 TARGET_DOT_MAX = 600.0
 
 
-def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.Figure:
-    """Number of targets each region sets for each year (dot area ∝ count), with plan horizons behind."""
+def target_years(timeline: pd.DataFrame, labels: dict, lang: str = "zh") -> plt.Figure | FigurePages:
+    """Number of targets each region sets for each year (dot area ∝ count), with plan horizons behind.
+
+    One row per region in name order; more regions than a page holds give numbered pages on a
+    common year axis and dot scale.
+    """
     t = timeline.loc[timeline["event"] == "target"]
     counts = t.groupby(["region_zh", "year"]).size().rename("n").reset_index()
     regions = sorted(timeline["region_zh"].dropna().unique())
-    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(regions) + 1.3))
+    years = timeline["year"].dropna().astype(int)
+    top = float(counts["n"].max()) if len(counts) else 1.0
+    chunks, row = row_pages(len(regions), overhead=1.3, row=0.42, min_row=0.2)
+    return pages_or_one([_target_years(timeline, counts, regions[c], years, top, labels, lang, row) for c in chunks])
+
+
+def _target_years(timeline, counts, regions, years, top, labels, lang, row) -> plt.Figure:
+    counts = counts.loc[counts["region_zh"].isin(regions)]
+    fs = row_font(row)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, row * len(regions) + 1.3))
     ypos = {r: i for i, r in enumerate(regions)}
-    spans = timeline.loc[timeline["event"].isin(["plan_start", "plan_end"])]
+    spans = timeline.loc[timeline["event"].isin(["plan_start", "plan_end"]) & timeline["region_zh"].isin(regions)]
     for r, g in spans.groupby("region_zh"):
         if g["event"].eq("plan_start").any() and g["event"].eq("plan_end").any():
             lo, hi = g.loc[g.event == "plan_start", "year"].min(), g.loc[g.event == "plan_end", "year"].max()
-            ax.plot([lo, hi], [ypos[r]] * 2, color="0.85", linewidth=6, solid_capstyle="round", zorder=1)
+            ax.plot([lo, hi], [ypos[r]] * 2, color="0.85", linewidth=row * 20, solid_capstyle="round", zorder=1)
     if len(counts):
+        # Dot area grows with the count up to a maximum that fits the row (a province may set thousands).
+        biggest = min(TARGET_DOT_MAX, (row * 72 * 0.8) ** 2)
         sizes = 22 * counts["n"].to_numpy(dtype=float) ** 0.8
-        # Dot area grows with the count up to TARGET_DOT_MAX points² (a province may set thousands).
-        sizes = 18 + sizes * min(1.0, TARGET_DOT_MAX / sizes.max())
+        sizes = 8 + sizes * min(1.0, biggest / (22 * top ** 0.8))
         ax.scatter(counts["year"].astype(float), counts["region_zh"].map(ypos), s=sizes, color=OKABE_ITO[0],
                    alpha=0.85, zorder=2, edgecolor="white", linewidth=0.5)
-        for (_, c), size in zip(counts.iterrows(), sizes, strict=True):
-            radius = np.sqrt(size / np.pi)  # marker area is in points²
-            ax.annotate(str(c["n"]), (float(c["year"]), ypos[c["region_zh"]]), textcoords="offset points",
-                        xytext=(0, radius + 1.5), ha="center", va="bottom", fontsize=6.5, zorder=3)
-    ax.set_yticks(range(len(regions)), [wrap(labels.get(r, r), 16) for r in regions])
+        if row >= 0.35:
+            for (_, c), size in zip(counts.iterrows(), sizes, strict=True):
+                radius = np.sqrt(size / np.pi)  # marker area is in points²
+                ax.annotate(str(c["n"]), (float(c["year"]), ypos[c["region_zh"]]), textcoords="offset points",
+                            xytext=(0, radius + 1.5), ha="center", va="bottom", fontsize=6.5, zorder=3)
+    ax.set_yticks(range(len(regions)), [labels.get(r, r) for r in regions], fontsize=fs)
     ax.set_ylim(len(regions) - 0.4, -0.8)
-    years = timeline["year"].dropna().astype(int)
     if len(years):
         ax.set_xlim(years.min() - 0.8, years.max() + 0.8)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_xlabel(bilingual("目标年份（灰条：规划期；数字：目标数）", "Target year (grey: plan horizon; numbers: targets)", lang))
+    ax.set_xlabel(bilingual("目标年份（灰条：规划期；点面积：目标数）" + ("" if row < 0.35 else "，数字：目标数"),
+                            "Target year (grey: plan horizon; dot area: targets"
+                            + (")" if row < 0.35 else "; numbers: targets)"), lang))
     ax.grid(axis="x", color="0.93", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig
@@ -483,6 +686,8 @@ def categorical_colours(n: int) -> list:
     """
     if n <= len(OKABE_ITO):
         return OKABE_ITO[:n]
+    if n <= 10:
+        return [matplotlib.colormaps["tab10"](i) for i in range(n)]
     cmap = matplotlib.colormaps[MANY_CATEGORIES]
     if n <= cmap.N:
         return [cmap(i) for i in range(n)]
@@ -491,33 +696,49 @@ def categorical_colours(n: int) -> list:
 
 def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh", ncols: int = 3,
                       max_panels: int = 12) -> plt.Figure:
-    """Baseline → target lines per canonical indicator (one panel each), one colour per region."""
+    """Baseline → target lines per canonical indicator (one panel each), one colour per region.
+
+    Colours tell regions apart only up to :data:`MAX_HUES`; with more, every region is drawn
+    in one grey (the panels compare the spread, the table names the regions) instead of in hues
+    nobody can match to a legend.
+    """
     inds = points.groupby("indicator_id")["region_zh"].nunique().sort_values(ascending=False, kind="mergesort")
     inds = sorted(inds.index[:max_panels])
     regions = sorted(points["region_zh"].unique())
-    colour = dict(zip(regions, categorical_colours(len(regions)), strict=True))
+    coloured = len(regions) <= MAX_HUES
+    colour = dict(zip(regions, categorical_colours(len(regions)) if coloured else ["0.45"] * len(regions),
+                      strict=True))
     ncols = max(1, min(ncols, len(inds)))
     nrows = int(np.ceil(len(inds) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols + 0.4, 2.1 * nrows + 0.7), squeeze=False,
-                             sharex=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH if ncols > 1 else 3.4,
+                                                    min(2.1 * nrows + 0.9, PAGE_HEIGHT)), squeeze=False, sharex=True)
     years = points["year"].astype(int)
     for ax, ind in zip(axes.flat, inds, strict=False):
         p = points.loc[points["indicator_id"] == ind]
         first = p.iloc[0]
+        segments, seg_colours, base_pts, tgt_pts = [], [], [], []
         for r, g in p.groupby("region_zh"):
             base = g.loc[g["role"] == "baseline"].sort_values("year")
             tgt = g.loc[g["role"] == "target"].sort_values("year")
             # The line runs from the latest baseline to each later target; same-year points are not joined.
             if len(base):
                 b0 = base.iloc[-1]
-                for _, t in tgt.loc[tgt["year"] > b0["year"]].iterrows():
-                    ax.plot([float(b0["year"]), float(t["year"])], [float(b0["value"]), float(t["value"])],
-                            color=colour[r], linewidth=1.2, zorder=2)
-            ax.scatter(base["year"].astype(float), base["value"].astype(float), marker="o", s=22, zorder=3,
-                       facecolor="white", edgecolor=colour[r], linewidth=1.2)
-            ax.scatter(tgt["year"].astype(float), tgt["value"].astype(float), marker="^", s=26, zorder=3,
-                       color=colour[r])
-        unit = "%" if first["unit"] == "percent" else (first["unit"] or "")
+                for t in tgt.loc[tgt["year"] > b0["year"]].itertuples():
+                    segments.append([(float(b0["year"]), float(b0["value"])), (float(t.year), float(t.value))])
+                    seg_colours.append(colour[r])
+            base_pts += [(float(y), float(v), colour[r]) for y, v in zip(base["year"], base["value"], strict=True)]
+            tgt_pts += [(float(y), float(v), colour[r]) for y, v in zip(tgt["year"], tgt["value"], strict=True)]
+        # One collection per kind of mark: fast to draw with a hundred regions.
+        width = 1.2 if coloured else 0.7
+        ax.add_collection(matplotlib.collections.LineCollection(segments, colors=seg_colours, linewidths=width,
+                                                                zorder=2, alpha=1 if coloured else 0.6))
+        for pts, marker, size, hollow in ((base_pts, "o", 22, True), (tgt_pts, "^", 26, False)):
+            if pts:
+                xs, ys, cs = zip(*pts, strict=True)
+                ax.scatter(xs, ys, marker=marker, s=size if coloured else size * 0.5, zorder=3,
+                           facecolor="white" if hollow else list(cs), edgecolor=list(cs), linewidth=1.0)
+        ax.autoscale_view()
+        unit = unit_name(first["unit"], lang)
         ax.set_title(wrap(pick(first["indicator_zh"], first["indicator_en"], lang, sep="\n"), 26), fontsize=8.5)
         ax.set_ylabel(unit, fontsize=7)
         ax.margins(x=0.08, y=0.15)
@@ -532,8 +753,11 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
             if above >= 0:
                 axes.flat[above].xaxis.set_tick_params(labelbottom=True)
         ax.tick_params(axis="x", labelsize=7)
-    handles = [matplotlib.lines.Line2D([], [], color=colour[r], marker="o", label=region_labels.get(r, r))
-               for r in regions]
+    handles = ([matplotlib.lines.Line2D([], [], color=colour[r], marker="o", label=region_labels.get(r, r))
+                for r in regions] if coloured else
+               [matplotlib.lines.Line2D([], [], color="0.45", label=bilingual(
+                   f"每条线一个地区（{len(regions)} 个，过多无法以颜色区分）",
+                   f"one line per region ({len(regions)}: too many to tell apart by colour)", lang))])
     handles += [matplotlib.lines.Line2D([], [], color="0.3", marker="o", markerfacecolor="white", linestyle="none",
                                         label=bilingual("基线", "baseline", lang)),
                 matplotlib.lines.Line2D([], [], color="0.3", marker="^", linestyle="none",
@@ -542,9 +766,20 @@ def trajectory_panels(points: pd.DataFrame, region_labels: dict, lang: str = "zh
     return fig
 
 
-def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int = 30) -> plt.Figure:
+#: Width (inches) of a target-matrix cell that prints the target.
+MATRIX_CELL_WIDTH = 0.95
+#: Pages of printed cells a target matrix may take before it becomes a colour-only grid.
+MATRIX_TEXT_PAGES = 3
+
+
+def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int = 30) -> plt.Figure | FigurePages:
     """Indicator × region grid of targets; colour = value relative to the indicator's range
-    (1 = most ambitious), boxed cell = most ambitious, text = the target as written."""
+    (1 = most ambitious), boxed cell = most ambitious, text = the target as written.
+
+    As many regions as fit a page with printed cells go on a page (up to
+    :data:`MATRIX_TEXT_PAGES` pages); more regions give a colour-only grid with regions down
+    the side, on numbered pages, and the values in the paper table.
+    """
     from eduanalysis.analyse.compare import format_target
 
     m = matrix.copy()
@@ -563,20 +798,44 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     regions = sorted(m["region_zh"].unique())
     ind_name = {r.indicator_id: pick(r.indicator_zh, r.indicator_en, lang, sep=" / ") for r in m.itertuples()}
     reg_name = {r.region_zh: pick(r.region_zh, r.region_en, lang) for r in m.itertuples()}
-    vals = np.full((len(inds), len(regions)), np.nan)
     row_labels = [wrap(ind_name[i], 30 if lang == "zh" else 40) for i in inds]
     label_width = max(display_width(line) for lab in row_labels for line in lab.splitlines())
-    fig, ax = plt.subplots(figsize=(1.05 * len(regions) + 0.075 * label_width + 0.8, 0.34 * len(inds) + 1.2))
+    label_in = 0.075 * label_width + 0.4
+    fit = max(1, int((PAGE_WIDTH - label_in) / MATRIX_CELL_WIDTH))
+    if len(regions) <= fit * MATRIX_TEXT_PAGES:
+        pages = [regions[a:a + fit] for a in range(0, len(regions), fit)]
+        return pages_or_one([_matrix_text(m, inds, page, row_labels, reg_name, label_in, lang) for page in pages])
+    # Few indicators leave room to print each target in its cell, labels across; else colour only, labels up.
+    cell = (PAGE_WIDTH - 0.08 * max(display_width(str(v)) for v in reg_name.values()) - 0.6) / len(inds)
+    printed = cell >= MATRIX_CELL_WIDTH
+    if printed:
+        col_labels = [wrap(ind_name[i], int(cell * 72 / 6.5 * 2 * 0.8)) for i in inds]
+        col_h = 0.12 * max(len(lab.splitlines()) for lab in col_labels) + 0.3
+    else:
+        col_labels = [wrap(ind_name[i], 24 if lang == "zh" else 32) for i in inds]
+        col_h = 0.065 * max(display_width(line) for lab in col_labels for line in lab.splitlines()) + 0.4
+    chunks, row = row_pages(len(regions), overhead=col_h + 1.1, row=0.2)
+    return pages_or_one([_matrix_grid(m, inds, regions[c], col_labels, reg_name, col_h, row, lang, printed)
+                         for c in chunks])
+
+
+def _matrix_cmap():
     # A light single-hue ramp: black text stays legible and the vermillion box stands out.
-    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("light_blues", ["#F7FBFF", "#9ECAE1"])
-    norm = matplotlib.colors.Normalize(0, 1)
+    return matplotlib.colors.LinearSegmentedColormap.from_list("light_blues", ["#F7FBFF", "#9ECAE1"])
+
+
+def _matrix_text(m, inds, regions, row_labels, reg_name, label_in, lang) -> plt.Figure:
+    m = m.loc[m["region_zh"].isin(regions)]
+    row = min(0.34, (PAGE_HEIGHT - 1.6) / max(len(inds), 1))
+    vals = np.full((len(inds), len(regions)), np.nan)
+    fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, MATRIX_CELL_WIDTH * len(regions) + label_in + 0.3),
+                                    row * len(inds) + 1.6))
+    for r in m.itertuples():
+        vals[inds.index(r.indicator_id), regions.index(r.region_zh)] = r.rel
+    ax.imshow(vals, cmap=_matrix_cmap(), norm=matplotlib.colors.Normalize(0, 1), aspect="auto", interpolation="none")
     for r in m.itertuples():
         i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
-        vals[i, j] = r.rel
-    ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    for r in m.itertuples():
-        i, j = inds.index(r.indicator_id), regions.index(r.region_zh)
-        ax.text(j, i, r.cell, ha="center", va="center", fontsize=7, color="black")
+        ax.text(j, i, r.cell, ha="center", va="center", fontsize=min(7, row_font(row)), color="black")
         if bool(r.most_ambitious):
             ax.add_patch(matplotlib.patches.Rectangle((j - 0.47, i - 0.44), 0.94, 0.88, fill=False,
                                                       edgecolor=OKABE_ITO[5], linewidth=1.4))
@@ -586,7 +845,8 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     ax.tick_params(which="minor", length=0)
     ax.set_xticks(range(len(regions)), [wrap(reg_name[r], 12) for r in regions])
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(inds)), row_labels)
+    ax.set_yticks(range(len(inds)), row_labels, fontsize=row_font(row / max(
+        (len(lab.splitlines()) for lab in row_labels), default=1)))
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -594,6 +854,46 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
                      "Darker: higher relative to the other regions (same unit, by direction); "
                      "red box: most ambitious, marked for rates and ceilings only", lang),
                        int(fig.get_figwidth() * 17)), fontsize=7)
+    return fig
+
+
+def _matrix_grid(m, inds, regions, col_labels, reg_name, col_h, row, lang, printed) -> plt.Figure:
+    m = m.loc[m["region_zh"].isin(regions)]
+    vals = np.full((len(regions), len(inds)), np.nan)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, row * len(regions) + col_h + 1.1))
+    # Regions with a target but no comparable shade are drawn in a light grey, absent targets white.
+    present = np.zeros_like(vals, dtype=bool)
+    for r in m.itertuples():
+        i, j = regions.index(r.region_zh), inds.index(r.indicator_id)
+        vals[i, j] = r.rel
+        present[i, j] = True
+    shown = np.where(present & np.isnan(vals), -0.25, vals)
+    # Printed targets need the light ramp to stay legible.
+    ramp = ["#F7FBFF", "#9ECAE1"] if printed else ["#F7FBFF", "#08519C"]
+    cmap = matplotlib.colors.LinearSegmentedColormap.from_list("matrix", ramp).with_extremes(under="0.88", bad="white")
+    ax.imshow(shown, cmap=cmap, norm=matplotlib.colors.Normalize(0, 1), aspect="auto", interpolation="none")
+    for r in m.itertuples():
+        if printed:
+            ax.text(inds.index(r.indicator_id), regions.index(r.region_zh), r.cell, ha="center", va="center",
+                    fontsize=min(7, row_font(row)))
+        if bool(r.most_ambitious):
+            i, j = regions.index(r.region_zh), inds.index(r.indicator_id)
+            ax.add_patch(matplotlib.patches.Rectangle((j - 0.45, i - 0.42), 0.9, 0.84, fill=False,
+                                                      edgecolor=OKABE_ITO[5], linewidth=1.0))
+    ax.set_xticks(range(len(inds)), col_labels, rotation=0 if printed else 90, fontsize=6.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(regions)), [reg_name[r] for r in regions], fontsize=row_font(row))
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xticks(np.arange(len(inds) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(regions) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.0)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel(wrap(bilingual("底色越深，目标相对越高；灰：有目标但不可比；红框：最具雄心；数值见表 40_target_matrix",
+                                 "Darker: higher relative to the other regions; grey: a target not comparable; "
+                                 "red box: most ambitious; values in table 40_target_matrix", lang),
+                       int(PAGE_WIDTH * 17)), fontsize=7)
     return fig
 
 

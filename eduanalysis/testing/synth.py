@@ -28,8 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import config
-from eduanalysis.text import CN_NUMERALS, REGION_SUFFIXES, YEAR
 from eduanalysis.read import documents as corpus
+from eduanalysis.text import CN_NUMERALS, REGION_SUFFIXES, YEAR
 
 #: Years move by at most this many years either way.
 MAX_YEAR_SHIFT = 3

@@ -309,10 +309,30 @@ def test_target_matrix_does_not_mark_counts_or_other_units():
     assert compare.target_matrix(t, DOCS, scale_free_units={"schools"}).set_index("target_id").most_ambitious["b1"]
 
 
-def test_side_by_side_names_columns_by_region():
-    docs = pd.DataFrame({"doc_id": ["A", "B"], "region_zh": ["甲市", "乙市"]})
-    s = compare.side_by_side(similarity.alignments(MEASURES), "A", "B", docs)
-    assert list(s.columns) == ["rank", "similarity", "甲市", "乙市"]
+def test_side_by_side_names_columns_by_label_and_aligns_on_demand():
+    # Two documents of one region, no manifest (no region_en): the labels tell them apart.
+    docs = pd.DataFrame({"doc_id": ["A", "B"], "region_zh": ["甲市", "甲市"]})
+    names = {"A": "甲市 2019 通知", "B": "甲市 2020 通知"}
+    s = compare.side_by_side(similarity.alignments(MEASURES), "A", "B", docs, names=names)
+    assert list(s.columns) == ["rank", "similarity", "甲市 2019 通知", "甲市 2020 通知"]
+    # The pair is not in the stored alignments: computed from the measures, same result.
+    on_demand = compare.side_by_side(similarity.alignments(MEASURES).iloc[0:0], "B", "A", docs,
+                                     measures=MEASURES, names=names)
+    assert on_demand.iloc[0]["甲市 2020 通知"] == "产教融合校企合作深入推进"
+    assert compare.side_by_side(None, "A", "B", measures=MEASURES).shape[0] == s.shape[0]
+    with pytest.raises(EduAnalysisError, match="measures=sel.text_measures"):
+        compare.side_by_side(None, "A", "B")
+    with pytest.raises(EduAnalysisError, match="not in the selection"):
+        compare.side_by_side(None, "A", "Q", docs, measures=MEASURES)
+
+
+def test_kwic_sorts_by_context():
+    k = compare.kwic(MEASURES, "产教融合", window=2, sort="right")
+    assert k.measure_id.tolist() == ["A-m2", "B-m1"]  # 校企 = 校企: ties in measure order
+    k = compare.kwic(MEASURES, "普惠性", window=2, sort="right")
+    assert k.right.tolist() == ["幼儿", "幼儿"]
+    with pytest.raises(EduAnalysisError, match="sort must be"):
+        compare.kwic(MEASURES, "x", sort="size")
 
 
 # --- at scale: top-k similarity, group means, bounded alignments, MiniBatch clustering ------------------
@@ -488,3 +508,12 @@ def test_median_trajectories_give_one_point_per_region_year_and_role():
     ger = p.query("indicator_id == 'ger' and role == 'target'")
     assert ger[["year", "value"]].values.tolist() == [[2022, 96.0]]  # D1 95 and D2 97 in the same year
     assert not p.duplicated(["indicator_id", "region_zh", "year", "role"]).any()
+
+
+def test_label_level_skips_a_level_some_documents_lack():
+    # 82 regions of the example corpus and no province known: regions, not an empty province level.
+    from eduanalysis.analyse.selection import label_level
+
+    d = pd.DataFrame({"doc_id": list("abc"), "region_zh": ["甲", "乙", "丙"], "province_zh": [None, None, None]})
+    assert label_level(d, 1) == "region_zh"
+    assert label_level(d.assign(province_zh=["P", None, "Q"]), 1, ("region_zh", "province_zh")) == "region_zh"

@@ -403,7 +403,8 @@ def test_row_wise_table_rows_columns_comparators_attributes():
         ("初中义务教育标准班额比例", 77.34, "%", "=", "baseline", 2020, None),
         ("小学义务教育标准班额比例", 80, "%", ">=", "target", 2025, "预期性"),
         ("初中义务教育标准班额比例", 85, "%", ">=", "target", 2025, "预期性")]
-    assert qs[6].sentence == "[表]主要指标表|二、优质资源建设|其中:小学|2025年|80%以上|预期性"
+    # a sub-row is printed under its parent row, its own label after the cell (the dev gold convention)
+    assert qs[6].sentence == "[表]主要指标表|二、优质资源建设|4.义务教育标准班额比例(%)|2025年|80%以上|其中:小学|预期性"
 
 
 @pytest.mark.parametrize(("header", "kinds_years"), [

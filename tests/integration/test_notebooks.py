@@ -32,8 +32,13 @@ SELECTED = ["Panjin", "Dalian"]  # English names: the notebooks resolve them to 
 
 FIGURES = ["00_corpus_sizes", "00_plan_horizons", "10_similarity_word", "10_similarity_char", "10_keyness",
            "10_indicator_overlap", "20_region_themes", "20_silhouette_stability", "20_cluster_themes",
-           "30_target_years", "30_trajectories", "30_theme_by_year", "40_target_matrix"]
-TABLES = ["similarity", "alignments", "keyness", "measure_themes", "clusters", "timeline", "target_matrix"]
+           "30_target_years", "30_trajectories", "30_theme_by_year", "40_target_matrix", "50_citation_network",
+           "50_adoption", "50_reuse_additions", "50_province_vs_national"]
+TABLES = ["similarity", "alignments", "keyness", "measure_themes", "clusters", "timeline", "target_matrix",
+          "transposition", "transposition_pairs"]
+#: A national opinion, a province citing it by 文号 alone, a city citing the province by full title alone
+#: (metadata in its manifest.csv).
+TRANSPOSITION_FIXTURE = ROOT / "tests" / "fixtures" / "transposition"
 
 
 def _fixture_corpus(folder: Path) -> Path:
@@ -207,3 +212,31 @@ def test_notebooks_take_the_scale_path_when_thresholds_are_low(fixture_report, t
     for fig in FIGURES:
         if fig[:2] in {name[:2] for name in SCALE_PARAMS}:
             assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 1000, fig
+
+
+def test_transposition_notebook_on_a_citing_fixture(tmp_path):
+    """50_transposition on three documents: both citations resolve, the city follows its province, the added
+    targets are listed, and every figure is drawn (not the empty placeholders)."""
+    import papermill
+
+    processed = tmp_path / "processed"
+    eduanalysis.build(TRANSPOSITION_FIXTURE, processed)
+    out = tmp_path / "50_transposition.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS / "50_transposition.ipynb"), str(out), cwd=str(NOTEBOOKS),
+                               kernel_name=report.kernel_name(), progress_bar=False,
+                               parameters={"processed_dir": str(processed), "figures_dir": str(tmp_path / "fig"),
+                                           "lang": "en", "seed": 7, "n_labels": 2})
+    t = eduanalysis.load(processed)
+    ids = t.documents.set_index("source_file")["doc_id"]
+    assert t.citations["cited_doc_id"].notna().all() and sorted(t.citations["match"]) == ["number", "title"]
+    tab = t.transposition.set_index(["doc_id", "reference_id"])["reuse_share"]
+    assert tab[(ids["city.txt"], ids["province.txt"])] > tab[(ids["city.txt"], ids["national.txt"])]
+    assert set(t.transposition_pairs["class"]) == {"verbatim", "adapted", "new", "dropped"}
+    added = pd.read_csv(tmp_path / "fig" / "50_added_targets.csv")
+    assert sorted(added["status"]) == ["added", "added", "added", "added", "tightened"]
+    printed = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
+                      for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    assert "2 citations, 2 resolved" in printed and "Chengdu ← Sichuan" in printed
+    for fig in [f for f in FIGURES if f.startswith("50_")]:
+        # The placeholder saying there is nothing to draw is a small PNG; every figure here has content.
+        assert (tmp_path / "fig" / f"{fig}.png").stat().st_size > 40_000, fig

@@ -6,8 +6,10 @@ NFKC-normalised as the reader sees them; bodies are cut to a sentence or two.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from eduanalysis import schema
 from eduanalysis.extract.structure import coverage_errors, sections_and_measures
 from eduanalysis.read import documents as corpus
 from eduanalysis.read import layouts, metadata
@@ -39,6 +41,9 @@ def _record(text, name="x.txt"):
         pytest.param("【字体:", "furniture", None, id="font-switch-zhuhui"),
         pytest.param("当前页面: 首页 > 珠晖区教育局 > 教育动态 > 最新消息", "breadcrumb", None, id="dangqian-yemian"),
         pytest.param("首页 >信息公开 >通知公告", "breadcrumb", None, id="shouye-zeku"),
+        # Letterheads of documents as issued (the shared corpora hold none; the issue's XX市教育局文件 form).
+        pytest.param("金华市教育局文件", "letterhead", None, id="letterhead-bureau"),
+        pytest.param("中共金华市委办公室 金华市人民政府办公室文件", "letterhead", None, id="letterhead-joint"),
         pytest.param("(金政办发〔2016〕103号)", "doc_number", "金政办发〔2016〕103号", id="number-in-parens-zhejiang"),
         pytest.param("阳教体字[2017]16号", "doc_number", "阳教体字[2017]16号", id="number-own-line-shanxi"),
         pytest.param("(鲁教体发〔2018〕1号 2018年4月16日)", "doc_number", "鲁教体发〔2018〕1号", id="number-with-date"),
@@ -313,10 +318,6 @@ def test_document_parts_leave_the_body(text, kinds, body_starts):
                          ids=["pkulaw", "cover-notice", "damaged-web-copy", "addressee-prefix", "web-page"])
 def test_coverage_invariant_with_document_parts(text):
     record, boiler = _record(text)
-    import pandas as pd
-
-    from eduanalysis import schema
-
     documents = pd.DataFrame([record], columns=schema.DOCUMENTS.column_names)
     boilerplate = pd.DataFrame(boiler, columns=schema.BOILERPLATE.column_names)
     _, measures = sections_and_measures(documents, boilerplate, validate=False)
@@ -456,14 +457,20 @@ def test_same_title(a, b, same):
     [
         pytest.param("内蒙古自治区人民政府办公厅", {"region_zh": "内蒙古自治区", "admin_level": "province"}, id="autonomous-region"),
         pytest.param("上海市人民政府办公厅", {"region_zh": "上海市", "admin_level": "province"}, id="municipality"),
-        pytest.param("文山州人民政府办公室", {"region_zh": "文山州", "admin_level": "prefecture"}, id="prefecture"),
+        pytest.param("文山州人民政府办公室", {"region_zh": "文山壮族苗族自治州", "admin_level": "prefecture"}, id="prefecture"),
         pytest.param("泽库县教育局", {"region_zh": "泽库县", "admin_level": "county"}, id="county"),
-        pytest.param("教育部办公厅", {"admin_level": "national"}, id="ministry"),
-        pytest.param("国务院办公厅", {"admin_level": "national"}, id="state-council"),
+        pytest.param("教育部办公厅", {"region_zh": "全国", "admin_level": "national"}, id="ministry"),
+        pytest.param("国务院办公厅", {"region_zh": "全国", "admin_level": "national"}, id="state-council"),
+        # not a division the gazetteer knows: the region as written, the level its suffix implies, no province
+        pytest.param("杨凌示范区管委会", {"region_zh": "杨凌示范区", "admin_level": "county", "province_zh": None},
+                     id="zone-outside-the-gazetteer"),
+        pytest.param("某某市教育局", {"region_zh": "某某市", "admin_level": "prefecture", "province_zh": None},
+                     id="unknown-city"),
     ],
 )
 def test_region_and_level_from_the_issuer(issuer, expected):
-    assert metadata.region_fields(issuer, None) == expected
+    got = metadata.region_fields(issuer, None)
+    assert {k: got.get(k) for k in expected} == expected
 
 
 @pytest.mark.parametrize(
@@ -479,15 +486,14 @@ def test_file_name_title_drops_the_database_code(source_file, title):
     assert metadata.inferred_metadata(source_file, "", layouts.Header())["title_zh"] == title
 
 
-def test_a_layout_resource_without_notes_is_refused(tmp_path, monkeypatch):
-    from eduanalysis import config
+def test_a_layout_resource_without_notes_is_refused(tmp_path):
+    from eduanalysis import resources
     from eduanalysis.errors import EduAnalysisError
 
-    (tmp_path / "read").mkdir()
-    (tmp_path / "read" / "layout_parts.csv").write_text("part,kind,pattern,note\nx,x,^x,\n", encoding="utf-8")
-    monkeypatch.setattr(config, "RESOURCES_DIR", tmp_path)
-    with pytest.raises(EduAnalysisError, match=r"layout_parts.csv: row\(s\) \[2\] have no note"):
-        layouts.read_resource("layout_parts.csv", ("part", "kind", "pattern"))
+    path = tmp_path / "layout_parts.csv"
+    path.write_text("part,kind,pattern,note\nx,x,^x,\n", encoding="utf-8")
+    with pytest.raises(EduAnalysisError, match=r"layout_parts.csv, line 2: empty 'note'"):
+        resources.table("read/layout_parts.csv", path=path)
 
 
 #: A document as issued (GB/T 9704 layout): letterhead, 文号 line, title, addressees, body, 附件 list,
@@ -578,3 +584,55 @@ def test_database_code_below_the_signature():
     record, boiler = _record(text)
     assert [b["kind"] for b in boiler] == ["signature", "date", "export_header"]
     assert record["written_date"] == "2016-04-05"
+
+
+#: A pkulaw full-record export: the record's fields in 【】, the citation code, 正文, then the document.
+PKULAW_RECORD = """《金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见》
+【发布部门】 金华市人民政府办公室
+【发文字号】 金政办发〔2016〕103号
+【发布日期】 2016.12.10
+【实施日期】 2017.01.10
+【时效性】 现行有效
+【效力级别】 地方规范性文件
+【法规类别】 教育综合规定
+【法宝引证码】CLI.12.1511394
+正文：
+金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见
+（金政办发〔2016〕103号）
+各县（市、区）人民政府，市政府各部门：
+　　为加快推进我市学校美育改革发展，经市政府同意，现提出如下实施意见：
+　　到2020年，基本形成美育体系。
+金华市人民政府办公室
+2016年12月10日
+"""
+
+
+def test_pkulaw_record_fields():
+    text, head, spans = _parts(PKULAW_RECORD)
+    assert [k for _, k in spans] == ["listing_title"] + ["metadata"] * 7 + ["export_header"] * 2 + [
+        "doc_number", "addressee", "signature", "date"]
+    assert text[head.body_start:].startswith("金华市人民政府办公室关于全面加强")
+    record, _ = _record(PKULAW_RECORD)
+    assert (record["title_zh"], record["doc_number"], record["published_date"]) == (
+        "金华市人民政府办公室关于全面加强和改进学校美育工作的实施意见", "金政办发〔2016〕103号", "2016-12-10")
+
+
+@pytest.mark.parametrize("text", [PKULAW_RECORD, AS_ISSUED], ids=["pkulaw-record", "as-issued"])
+def test_coverage_invariant_of_records_and_issued_documents(text):
+    test_coverage_invariant_with_document_parts(text)
+
+
+@pytest.mark.parametrize(
+    ("body", "issue_year", "horizon"),
+    [
+        pytest.param("2017年起,全面加强和改进学校美育工作。到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016,
+                     (2017, 2020), id="start-stated-zhejiang"),
+        pytest.param("(一)完善美育课程体系。2016年起,各学校美育课程建设以音乐、美术等艺术课程为主体。"
+                     "(二)工作目标。到2018年,美育资源配置逐步优化。", 2018, (2018, 2018), id="start-before-issue-left-out"),
+        pytest.param("建立质量监测评价体系,从2016年起每三年为一个周期。到2020年,初步形成美育体系。", 2016, (2016, 2020),
+                     id="start-of-a-cycle"),
+        pytest.param("到2018年,开齐开足美育课程。到2020年,基本形成美育体系。", 2016, (2016, 2020), id="issue-year-start"),
+    ],
+)
+def test_plan_start_and_end_from_the_body(body, issue_year, horizon):
+    assert metadata.plan_horizon("某市关于全面加强和改进学校美育工作的实施意见", body, False, issue_year) == horizon

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from eduanalysis import resources
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.read import regions
 from eduanalysis.read.regions import Gazetteer, gazetteer, locate, romanise
@@ -155,7 +156,8 @@ def test_labels_name_the_parent():
 def test_columns_are_the_documents_columns():
     cols = locate("桂林市象山区人民政府办公室").columns()
     assert cols == {"region_zh": "象山区", "region_en": "Xiangshan", "province_zh": "广西壮族自治区",
-                    "province_en": "Guangxi", "admin_level": "county"}
+                    "province_en": "Guangxi", "prefecture_zh": "桂林市", "prefecture_en": "Guilin",
+                    "admin_level": "county", "adcode": "450304"}
 
 
 @pytest.mark.parametrize("zh, en", [
@@ -196,7 +198,7 @@ def test_every_division_has_a_chain_to_its_province():
 
 def test_english_names_are_romanised_or_listed():
     """Every pypinyin name is what :func:`romanise` gives now; every listed spelling is in the data."""
-    with open(regions.resource_path(regions.DIVISIONS_FILE), encoding="utf-8", newline="") as f:
+    with open(resources.path_of(regions.DIVISIONS_FILE), encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
         if r["name_en_source"] == "pypinyin":
@@ -220,7 +222,8 @@ def _fake_resources(tmp_path, monkeypatch, divisions: str):
     (tmp_path / "read").mkdir()
     (tmp_path / "read" / "divisions.csv").write_text(divisions, encoding="utf-8")
     (tmp_path / "read" / "national_bodies.csv").write_text("prefix_zh,note\n国务院,x\n", encoding="utf-8")
-    monkeypatch.setattr(regions, "resource_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(resources, "RESOURCES_DIR", tmp_path)
+    resources.reload()
     regions.gazetteer.cache_clear()
 
 
@@ -241,6 +244,8 @@ def test_the_loader_names_the_file_and_the_fault(tmp_path, monkeypatch, body, me
             gazetteer()
         assert "divisions.csv" in str(err.value)
     finally:
+        monkeypatch.undo()
+        resources.reload()
         regions.gazetteer.cache_clear()
 
 
@@ -250,6 +255,8 @@ def test_a_missing_column_says_how_to_regenerate(tmp_path, monkeypatch):
         with pytest.raises(EduAnalysisError, match="make_divisions"):
             gazetteer()
     finally:
+        monkeypatch.undo()
+        resources.reload()
         regions.gazetteer.cache_clear()
 
 

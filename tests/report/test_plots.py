@@ -128,3 +128,14 @@ def test_trajectory_legend_gives_ten_regions_ten_colours():
     colours = [str(h.get_color()) for h in legend.legend_handles if h.get_label() in regions]
     plt.close(fig)
     assert len(colours) == 10 and len(set(colours)) == 10
+
+
+def test_trajectories_beyond_ten_regions_are_one_grey_with_a_note():
+    regions = [f"地区{i}" for i in range(11)]
+    points = pd.DataFrame([{"indicator_id": "x", "region_zh": r, "role": role, "year": year, "value": v,
+                            "unit": "percent", "indicator_zh": "入园率", "indicator_en": "enrolment"}
+                           for r in regions for role, year, v in (("baseline", 2020, 80.0), ("target", 2025, 90.0))])
+    fig = plots.trajectory_panels(points, {r: r for r in regions}, "en")
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    plt.close(fig)
+    assert not set(texts) & set(regions) and any("11: too many to tell apart by colour" in t for t in texts)

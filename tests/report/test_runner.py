@@ -20,7 +20,12 @@ from eduanalysis.report import notebooks as report
     pytest.param({"processed_dir": 5}, "processed_dir must be a folder path", id="path"),
     pytest.param({"colour": "red"}, "unknown parameters \\['colour'\\]", id="unknown"),
     pytest.param({"notebooks": {"20_themes": 3}}, "notebooks must be a mapping", id="knobs-not-mapping"),
-    pytest.param({"notebooks": {"20_themes": {"lang": "en"}}}, "set them at the top level", id="common-in-knobs"),
+    pytest.param({"notebooks": {"20_themes": {"processed_dir": "x"}}}, "set them at the top level", id="folder-in-knobs"),
+    pytest.param({"notebooks": {"20_themes": {"lang": "fr"}}}, "notebooks.20_themes.lang must be", id="bad-override"),
+    pytest.param({"max_labels": 0}, "max_labels must be a positive integer", id="max-labels"),
+    pytest.param({"user_dictionaries": {"themes": "x.csv"}}, "unknown kind 'themes'", id="dictionary-kind"),
+    pytest.param({"user_dictionaries": {"taxonomy": "no/such.csv"}}, "does not exist", id="dictionary-file"),
+    pytest.param({"user_dictionaries": {"replace": ["taxonomy"]}}, "gives no file", id="replace-without-file"),
 ])
 def test_validate_params_names_the_bad_parameter(raw, message):
     with pytest.raises(EduAnalysisError, match=message):
@@ -51,9 +56,13 @@ def test_load_params_rejects_bad_yaml_and_non_mapping(tmp_path):
         report.load_params(tmp_path / "missing.yml")
 
 
+#: The report-wide parameters every notebook declares (check_notebook_params refuses one that lacks them).
+COMMON_CELL = "\n".join(f"{k} = None" for k in report.COMMON)
+
+
 def _notebook(path, source, params="x = 1"):
     nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell(params)
+    p = nbformat.v4.new_code_cell(COMMON_CELL + "\n" + params)
     p.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("# t"), p, nbformat.v4.new_code_cell(source)]
     nb.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "x", "language": "python"}
@@ -66,8 +75,9 @@ def test_notebook_knobs_are_checked_against_the_parameters_cell(tmp_path):
     paths = report.notebook_paths(tmp_path)
     ok = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": {"n_clusters": 6}}})
     report.check_notebook_params(paths, ok)
-    for knobs, message in [({"n_seeds": "5"}, "does not match"), ({"k": 5}, "has no parameter 'k'"),
-                           ({"k_range": 4}, "does not match")]:
+    for knobs, message in [({"n_seeds": "5"}, "n_seeds = '5' must be a whole number"),
+                           ({"k": 5}, "has no parameter 'k'"),
+                           ({"k_range": 4}, "k_range = 4 must be a list of two whole numbers")]:
         params = report.validate_params({"notebooks_dir": str(tmp_path), "notebooks": {"20_themes": knobs}})
         with pytest.raises(EduAnalysisError, match=message):
             report.check_notebook_params(paths, params)
@@ -124,8 +134,10 @@ def _atomic_setup(tmp_path, monkeypatch, fail_at=None, interrupt_at=None):
     reports.mkdir()
     for path in (figures / "00_a.svg", figures / "10_b.svg", reports / "00_a.html", reports / "index.html"):
         path.write_text("old", encoding="utf-8")
+    for folder in (figures, reports):  # written by an earlier report, which marks its folders
+        (folder / report.OWNER_MARKER).write_text("", encoding="utf-8")
 
-    def fake_run(path, out_dir, parameters, kernel):
+    def fake_run(path, out_dir, parameters, kernel, replace=None):
         Path(parameters["figures_dir"], f"{path.stem}.svg").write_text("new", encoding="utf-8")
         out = out_dir / path.name
         out.write_text("new", encoding="utf-8")
@@ -138,7 +150,8 @@ def _atomic_setup(tmp_path, monkeypatch, fail_at=None, interrupt_at=None):
 
     monkeypatch.setattr(report, "run_notebook", fake_run)
     params = report.validate_params({"corpus_dir": str(corpus), "processed_dir": str(tmp_path / "processed"),
-                                     "figures_dir": str(figures), "notebooks_dir": str(notebooks)})
+                                     "figures_dir": str(figures), "notebooks_dir": str(notebooks),
+                                     "analysis_dir": str(tmp_path / "analysis")})
     return params, figures, reports
 
 
@@ -152,7 +165,8 @@ def test_interrupted_report_leaves_the_previous_report_and_figures(tmp_path, mon
     with pytest.raises(KeyboardInterrupt):
         report.report(params, reports, progress=False, kernel="python3")
     assert _contents(figures, reports) == before
-    assert not [p for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")]
+    leftovers = {p.name for p in [*figures.iterdir(), *reports.iterdir()] if p.name.startswith(".")}
+    assert leftovers <= {report.OWNER_MARKER}
 
 
 def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path, monkeypatch):
@@ -167,9 +181,94 @@ def test_failed_report_keeps_the_previous_one_and_the_failed_copy_apart(tmp_path
 
 def test_successful_report_replaces_the_previous_one(tmp_path, monkeypatch):
     params, figures, reports = _atomic_setup(tmp_path, monkeypatch)
-    (reports / "failed").mkdir()
+    (reports / "failed").mkdir()  # the copies of an earlier failed run
+    (reports / "failed" / report.OWNER_MARKER).write_text("", encoding="utf-8")
     report.report(params, reports, progress=False, kernel="python3")
     assert (figures / "10_b.svg").read_text(encoding="utf-8") == "new"
     assert (reports / "10_b.html").read_text(encoding="utf-8") == "new"
     assert "10_b.html" in (reports / "index.html").read_text(encoding="utf-8")
     assert not (reports / "failed").exists()
+
+
+def test_params_file_names_every_input_once_with_a_per_notebook_override(tmp_path):
+    tax = tmp_path / "themes.csv"
+    tax.write_text("theme_id,name_zh,name_en,keywords\narts,美育,Arts,美育|艺术\n", encoding="utf-8")
+    f = tmp_path / "run.yml"
+    f.write_text(f"""
+corpus_dir: {tmp_path}/corpus
+processed_dir: {tmp_path}/processed
+figures_dir: {tmp_path}/figures
+analysis_dir: {tmp_path}/analysis
+notebooks_dir: {tmp_path}/nb
+regions: [Panjin, 大连市]
+lang: both
+seed: 7
+max_labels: 60
+user_dictionaries: {{taxonomy: {tax}, replace: [taxonomy]}}
+notebooks:
+  20_themes: {{n_clusters: 6, max_labels: 100, lang: en}}
+""", encoding="utf-8")
+    p = report.load_params(f)
+    common = p.for_notebook("00_corpus_overview")
+    assert set(common) == set(report.COMMON)
+    assert common["analysis_dir"] == str((tmp_path / "analysis").resolve())
+    assert (common["lang"], common["seed"], common["max_labels"]) == ("both", 7, 60)
+    assert common["regions"] == ["Panjin", "大连市"]
+    assert common["user_dictionaries"] == {"taxonomy": str(tax.resolve()), "replace": ["taxonomy"]}
+    themes = p.for_notebook("20_themes")
+    assert (themes["max_labels"], themes["lang"], themes["n_clusters"]) == (100, "en", 6)
+    assert p.corpus_dir == tmp_path / "corpus" and p.notebooks_dir == tmp_path / "nb"
+
+
+def test_cli_flags_override_the_params_file(tmp_path, monkeypatch):
+    sub = argparse.ArgumentParser().add_subparsers(dest="command")
+    report.register_cli(sub)
+    (tmp_path / "p.yml").write_text("lang: en\nmax_labels: 10\n", encoding="utf-8")
+    args = sub.choices["report"].parse_args(["--params", str(tmp_path / "p.yml"), "--corpus", "c", "--analysis", "a",
+                                             "--regions", "Panjin,大连市", "--max-labels", "70"])
+    seen = {}
+    monkeypatch.setattr(report, "report", lambda params, out, progress: seen.setdefault("p", params))
+    assert args.func(args) == 0
+    p = seen["p"]
+    assert (str(p.corpus_dir), str(p.analysis_dir), p.regions, p.max_labels, p.lang) == (
+        "c", "a", ["Panjin", "大连市"], 70, "en")
+
+
+def test_report_refuses_a_processed_folder_of_another_corpus(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    import eduanalysis
+
+    raw = sorted(Path("data/raw").glob("00[01]_*.txt"))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(raw[0], tmp_path / "a")
+    shutil.copy(raw[1], tmp_path / "b")
+    eduanalysis.build(tmp_path / "a", tmp_path / "processed")
+    own = report.validate_params({"corpus_dir": str(tmp_path / "a"), "processed_dir": str(tmp_path / "processed")})
+    report.check_processed_dir(own)  # its own corpus: fine
+    other = report.validate_params({"corpus_dir": str(tmp_path / "b"), "processed_dir": str(tmp_path / "processed")})
+    with pytest.raises(EduAnalysisError, match="was built from the corpus .*set corpus_dir"):
+        report.check_processed_dir(other)
+
+
+def test_report_refuses_a_build_of_no_documents(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.doc").write_bytes(b"x")
+    params = report.validate_params({"corpus_dir": str(tmp_path / "corpus"), "processed_dir": str(tmp_path / "p"),
+                                     "notebooks_dir": "notebooks", "analysis_dir": str(tmp_path / "an"),
+                                     "figures_dir": str(tmp_path / "f")})
+    with pytest.raises(EduAnalysisError, match=r"read 0 documents .*legacy Word \.doc"):
+        report.report(params, tmp_path / "r", progress=False, kernel="python3")
+
+
+def test_analysis_dir_of_another_run_is_never_overwritten(tmp_path):
+    base = {"analysis_dir": str(tmp_path / "an"), "seed": 1}
+    first = report.validate_params(base)
+    first.analysis_dir.mkdir()
+    (first.analysis_dir / report.RUN_RECORD).write_text(report._run_record(first), encoding="utf-8")
+    report.check_analysis_dir(first)
+    report.check_analysis_dir(report.validate_params({**base, "lang": "en"}))  # labels only: same tables
+    with pytest.raises(EduAnalysisError, match="other parameters \\(seed: 1 -> 2\\).*--analysis DIR"):
+        report.check_analysis_dir(report.validate_params({**base, "seed": 2}))
