@@ -198,3 +198,23 @@ def test_clusters_from_stored_rjieba_tokens_equal_clusters_of_the_jieba_texts(bu
     stored = tokens.tokens_for(tokens.measure_tokens(m, "rjieba"), m["measure_id"])
     fast = clusters(m, MeasureClusterer(analyzer="tokens", **params).fit(stored))
     pd.testing.assert_frame_equal(ref, fast, check_exact=True)
+
+
+@pytest.mark.parametrize("replace", [False, True], ids=["added", "replacing"])
+def test_a_users_dictionary_is_applied_alike_by_both_backends_and_changes_the_version(tmp_path, monkeypatch, replace):
+    user = tmp_path / "userdict.txt"
+    user.write_text("美育浸润 1000 n\n", encoding="utf-8")
+    before = RJiebaTokenizer().version
+    monkeypatch.setenv(features.USERDICT_ENV, str(user))
+    monkeypatch.setenv(features.REPLACE_ENV, "userdict" if replace else "")
+    features.reload_dictionaries()
+    try:
+        text = "实施学校美育浸润行动，推进集团化办学"
+        ref, fast = JiebaTokenizer()(text), RJiebaTokenizer()(text)
+        assert ref == fast and "美育浸润" in fast
+        assert ("集团化办学" in fast) is not replace  # the packaged dictionary is replaced, or kept
+        assert RJiebaTokenizer().version != before
+    finally:
+        monkeypatch.undo()
+        features.reload_dictionaries()
+    assert RJiebaTokenizer().version == before
