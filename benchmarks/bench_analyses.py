@@ -5,7 +5,7 @@ One command, figures printed as a Markdown table::
     .venv/bin/python benchmarks/bench_analyses.py --processed /path/to/processed
     .venv/bin/python benchmarks/bench_analyses.py --processed data/processed --notebooks 10_similarity
 
-The processed folder is read only: the notebooks write their analysis tables
+The processed folder is read only: the notebooks write their analysis tables (``analysis_dir``)
 into a scratch folder that links to the built tables (``--work``, default a
 temporary folder, removed afterwards unless given) and their figures under it.
 Each notebook runs as in ``eduanalysis report`` (papermill, then the HTML
@@ -106,6 +106,7 @@ def main(argv=None) -> int:
             path = NOTEBOOKS / f"{name}.ipynb"
             declared = papermill.inspect_notebook(str(path))
             params = {"processed_dir": str(processed), "figures_dir": str(work / "figures"),
+                      **({"analysis_dir": str(work / "analysis")} if "analysis_dir" in declared else {}),
                       **{k: v for k, v in overrides.items() if k in declared}}
             r = run_notebook(path, work / "reports", params)
             rows.append((name, r))
