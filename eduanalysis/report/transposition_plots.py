@@ -257,7 +257,7 @@ def save_table_files(table: pd.DataFrame, name: str, figures_dir) -> dict[str, o
     """Write a table for a paper beside the figures: ``name.csv`` and ``name.md`` (UTF-8, LF)."""
     from pathlib import Path
 
-    from eduanalysis.analyse.compare import to_markdown
+    from eduanalysis.report.paper_tables import to_markdown
 
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
