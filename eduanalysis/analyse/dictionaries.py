@@ -108,8 +108,8 @@ def remap_indicators(targets: pd.DataFrame, path: str | Path, replace: bool = Fa
 
     >>> import tempfile
     >>> f = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8")
-    >>> _ = f.write("indicator_id,name_zh,name_en,stage,expected_unit,patterns\\n"
-    ...             "arts_hours,艺术课时,Arts class hours,compulsory,percent,艺术课时|美育课时\\n"); f.close()
+    >>> _ = f.write("indicator_id,name_zh,name_en,stage,expected_unit,family,patterns,synonyms\\n"
+    ...             "arts_hours,艺术课时,Arts class hours,compulsory,percent,curriculum,艺术课时|美育课时,\\n"); f.close()
     >>> t = pd.DataFrame({"indicator_text": ["美育课时"], "sentence": ["美育课时占比达到11%"],
     ...                   "indicator_id": [None], "indicator_zh": [None], "indicator_en": [None]})
     >>> remap_indicators(t, f.name).indicator_id.tolist()

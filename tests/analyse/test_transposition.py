@@ -55,8 +55,8 @@ def test_city_follows_its_province_more_than_the_national_text(corpus):
     assert row["coverage"] == pytest.approx(1 - row["n_dropped"] / row["n_reference_measures"])
     # The province's own addition (藏区彝区) is dropped by the city; the city's museum clause is new.
     p = pairs.loc[(pairs["doc_id"] == city) & (pairs["reference_id"] == province)].set_index("class")
-    assert p.loc["dropped"]["text"].str.contains("民族地区美育教师培训").any()
-    assert p.loc["new"]["text"].str.contains("成都博物馆").any()
+    assert p.loc[["dropped"]]["text"].str.contains("民族地区美育教师培训").any()
+    assert p.loc[["new"]]["text"].str.contains("成都博物馆").any()
     # Targets: 20% of schools against the province's 10% is tightened; the visits (2 a year) are added.
     a = added.loc[(added["doc_id"] == city) & (added["reference_id"] == province)]
     assert sorted(zip(a["status"], a["value"], strict=True)) == [("added", 2.0), ("tightened", 20.0)]
