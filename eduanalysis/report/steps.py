@@ -1,6 +1,6 @@
 """Steps several notebooks share, done once per report and kept in the report's analysis folder.
 
-- :func:`measure_tokens`: the text measures tokenised (``measure_tokens.parquet``), read by
+- :func:`measure_tokens`: the text measures tokenised (``measure_tokens.cache``, a Parquet file), read by
   10_similarity (documents' tokens for similarity and keyness, measures' for alignment) and
   20_themes (clustering). Rows are keyed by measure and tokenizer version and carry a digest of
   their text: a later call tokenises only the measures it has no valid row for, and rewrites the
@@ -33,7 +33,9 @@ from eduanalysis.analyse import themes, tokens
 from eduanalysis.analyse.features import Tokenizer, make_tokenizer
 from eduanalysis.errors import EduAnalysisError
 
-TOKENS_FILE = "measure_tokens.parquet"
+#: A Parquet file, but a cache rather than one of the report's tables: not ".parquet", so the workbook and the
+#: site, which take every .parquet file of the folder for a table, leave it out.
+TOKENS_FILE = "measure_tokens.cache"
 THEMES_TABLE = "measure_themes"
 THEMES_KEY = "measure_themes.key"
 #: The files a new report run takes over from the last published analysis folder (each checks its own validity).
@@ -47,7 +49,7 @@ def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | 
                    n_jobs: int | None = 1) -> pd.DataFrame:
     """The ``measure_tokens`` of ``measures`` (:func:`eduanalysis.analyse.tokens.measure_tokens`), stored in ``folder``.
 
-    Valid rows of ``folder/measure_tokens.parquet`` (same measure, text and tokenizer version) are
+    Valid rows of ``folder/measure_tokens.cache`` (same measure, text and tokenizer version) are
     reused; the file then holds the union of its valid rows and the new ones, for this tokenizer
     version only. ``n_jobs``: processes for the Python jieba backend (None: every core).
     """

@@ -55,7 +55,7 @@ def test_another_tokenizer_does_not_read_the_stored_rows_and_replaces_them(tmp_p
 
 def test_an_unreadable_store_names_the_file_and_the_fix(tmp_path):
     (tmp_path / steps.TOKENS_FILE).write_bytes(b"not parquet")
-    with pytest.raises(EduAnalysisError, match="measure_tokens.parquet.*delete it"):
+    with pytest.raises(EduAnalysisError, match="measure_tokens.cache.*delete it"):
         steps.measure_tokens(MEASURES, tmp_path, "jieba")
 
 
