@@ -5,7 +5,7 @@ One command, figures printed as a Markdown table::
     .venv/bin/python benchmarks/bench_analyses.py --processed /path/to/processed
     .venv/bin/python benchmarks/bench_analyses.py --processed data/processed --notebooks 10_similarity
 
-The processed folder is read only: the notebooks write their analysis tables
+The processed folder is read only: the notebooks write their analysis tables (``analysis_dir``)
 into a scratch folder that links to the built tables (``--work``, default a
 temporary folder, removed afterwards unless given) and their figures under it.
 Each notebook runs as in ``eduanalysis report`` (papermill, then the HTML

@@ -53,8 +53,10 @@ class MeasureClusterer(ClusterMixin, BaseEstimator):
         SVD dimensions (capped at n_features - 1).
     method : "kmeans" or "agglomerative"
         Ward agglomerative clustering is deterministic; KMeans depends on ``random_state``.
-    analyzer : "word" or "char"
-        Tokens for the TF-IDF step (see :func:`eduanalysis.analyse.features.make_vectorizer`).
+    analyzer : "word", "char" or "tokens"
+        Tokens for the TF-IDF step (see :func:`eduanalysis.analyse.features.make_vectorizer`); with
+        "tokens" the texts passed to :meth:`fit` are token lists, e.g. stored measure tokens
+        (:func:`eduanalysis.analyse.tokens.tokens_for`), and the clusters equal those of "word" on the texts.
     min_df : int
         Terms in fewer texts are dropped.
     n_terms : int

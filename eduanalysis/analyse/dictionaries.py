@@ -97,8 +97,7 @@ def use(spec: dict | None) -> UserDictionaries:
         else:
             os.environ[env] = str(path)
     os.environ[features.REPLACE_ENV] = ",".join(user.replace)
-    features.stopwords.cache_clear()
-    features._jieba.cache_clear()
+    features.reload_dictionaries()
     if user.taxonomy_file is not None:
         user.taxonomy  # noqa: B018 -- read once now so a bad file fails here, naming itself
     return user

@@ -25,7 +25,14 @@ from scipy.spatial.distance import squareform
 from scipy.stats import chi2 as chi2_dist
 from sklearn.metrics.pairwise import cosine_similarity
 
-from eduanalysis.analyse.features import JiebaTokenizer, count_matrix, make_vectorizer, tfidf
+from eduanalysis.analyse.features import (
+    Tokenizer,
+    count_matrix,
+    make_tokenizer,
+    make_vectorizer,
+    tfidf,
+)
+from eduanalysis.analyse.tokens import tokens_for
 from eduanalysis.errors import EduAnalysisError
 
 #: Above this many documents similarity keeps each document's top-k neighbours, not all N² pairs.
@@ -267,12 +274,15 @@ def alignments(
     analyzer: str = "word",
     extra_stopwords=(),
     pairs: list[tuple[str, str]] | None = None,
+    tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """For each pair of documents, their best-matching measures: what the two plans share.
 
     ``pairs`` limits the work to some pairs of documents (a < b), e.g. the most
     similar ones from :func:`alignment_pairs`; only their documents' measures
-    are read. Default: every pair.
+    are read. Default: every pair. ``tokens`` (a ``measure_tokens`` table,
+    :func:`eduanalysis.analyse.tokens.measure_tokens`) gives the measures' word
+    tokens instead of tokenising them again; the result is the same.
 
     TF-IDF is fitted on the measures read, then for documents A < B every measure of
     A is matched to its most similar measure of B; pairs that are each other's
@@ -287,8 +297,10 @@ def alignments(
     cols = ["doc_a", "doc_b", "rank", "measure_a", "measure_b", "similarity", "text_a", "text_b"]
     if m.empty:
         return pd.DataFrame(columns=cols)
-    vec = make_vectorizer(analyzer, extra_stopwords=extra_stopwords)
-    x = vec.fit_transform(m["text"].tolist())
+    if tokens is not None and analyzer == "word":
+        x = make_vectorizer("tokens", extra_stopwords=extra_stopwords).fit_transform(tokens_for(tokens, m["measure_id"]))
+    else:
+        x = make_vectorizer(analyzer, extra_stopwords=extra_stopwords).fit_transform(m["text"].tolist())
     rows = []
     docs = sorted(m["doc_id"].unique())
     by_doc = {d: np.flatnonzero(m["doc_id"].to_numpy() == d) for d in docs}
@@ -315,7 +327,7 @@ def alignments(
 def keyness(
     texts: pd.Series,
     groups: pd.Series | None = None,
-    tokenizer: JiebaTokenizer | None = None,
+    tokenizer: str | Tokenizer | None = None,
     min_count: int = 3,
     top_n: int | None = 20,
 ) -> pd.DataFrame:
@@ -333,7 +345,7 @@ def keyness(
     Columns: ``group, term, count_group, count_rest, total_group, total_rest,
     g2, chi2, p_value, rank``.
     """
-    tokenizer = tokenizer or JiebaTokenizer()
+    tokenizer = make_tokenizer(tokenizer)
     groups = pd.Series(texts.index, index=texts.index) if groups is None else groups
     counts: dict[str, pd.Series] = {}
     for doc_id, text in texts.items():
@@ -471,7 +483,7 @@ def keyness_by_region(documents: pd.DataFrame, texts: pd.Series, min_count: int 
 
     groups = documents.set_index("doc_id")["region_zh"]
     places = pd.concat([documents["region_zh"], documents.get("province_zh", pd.Series(dtype=str))])
-    tok = JiebaTokenizer(region_stopwords(places))
+    tok = make_tokenizer(None, region_stopwords(places))
     k = keyness(texts, groups.reindex(texts.index), tokenizer=tok, min_count=min_count, top_n=top_n)
     k = k.rename(columns={"group": "region_zh"})
     en = documents.drop_duplicates("region_zh").set_index("region_zh")["region_en"]

@@ -292,11 +292,14 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
     # Everything is written to staging folders and published only when every notebook ran, so an
     # interrupted or failed run leaves the previous report and figures whole.
     from eduanalysis.build.store import STAGING_PREFIX
+    from eduanalysis.report import steps
 
     check_analysis_dir(params)
     stage_out = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     stage_figures = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.figures_dir))
     stage_analysis = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=params.analysis_dir))
+    if _owned(params.analysis_dir):  # the last report's stored tokens and theme tags, checked on use
+        steps.carry_over(params.analysis_dir, stage_analysis)
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
     try:
         done = []

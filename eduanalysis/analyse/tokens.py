@@ -1,0 +1,104 @@
+"""The ``measure_tokens`` table: every text measure tokenised once, for all the analyses of a report.
+
+Similarity and keyness (document tokens), measure alignment and clustering
+(measure tokens) all read the same tokens, so a report tokenises its corpus
+once (quanteda's corpus → tokens → dfm). A row holds a measure's tokens
+without place names: each analysis drops those itself
+(:class:`eduanalysis.analyse.features.PreTokenized`), which gives the tokens a
+tokenizer with the place names as stopwords gives, since the filter looks at
+one token at a time. A row is keyed by ``measure_id`` and the tokenizer's
+:attr:`~eduanalysis.analyse.features.Tokenizer.version`, and carries a digest
+of the text it came from, so rows of an earlier run are reused only for the
+same text and the same tokenizer (:func:`measure_tokens` with ``previous``);
+:mod:`eduanalysis.report.steps` keeps the table in a report's analysis folder.
+
+>>> m = pd.DataFrame({"measure_id": ["D1-m0002", "D1-m0001"], "doc_id": ["D1", "D1"], "kind": ["text", "text"],
+...                   "text": ["发展职业教育", "普及学前教育"], "char_start": [9, 0]})
+>>> t = measure_tokens(m, "jieba")
+>>> t[["measure_id", "tokens"]].values.tolist()
+[['D1-m0001', ['普及', '学前教育']], ['D1-m0002', ['职业教育']]]
+>>> document_tokens(t, m).to_dict()
+{'D1': ['普及', '学前教育', '职业教育']}
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from eduanalysis.analyse.features import Tokenizer, make_tokenizer, text_measures, tokenize_all
+from eduanalysis.errors import EduAnalysisError
+
+#: Columns of the ``measure_tokens`` table, in order.
+TOKEN_COLUMNS = ["measure_id", "doc_id", "text_digest", "tokenizer", "tokens"]
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a measure's text: its tokens are reused only for the same text.
+
+    >>> text_digest("普及学前教育")
+    'c0f479ff5f273952'
+    """
+    return hashlib.blake2b((text or "").encode("utf-8"), digest_size=8).hexdigest()
+
+
+def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = None,
+                   previous: pd.DataFrame | None = None, n_jobs: int | None = 1) -> pd.DataFrame:
+    """The ``measure_tokens`` table of ``measures``: one row per measure, sorted by ``measure_id``.
+
+    Columns :data:`TOKEN_COLUMNS`; ``tokens`` is the list of the measure's tokens (packaged
+    stopwords dropped, place names kept), ``tokenizer`` the tokenizer's version. ``tokenizer`` is a
+    backend name or a :class:`~eduanalysis.analyse.features.Tokenizer` without extra stopwords
+    (None: the default backend). Rows of ``previous`` with the same measure, text digest and
+    tokenizer version are taken as they are; only the other measures are tokenised (Python jieba in
+    ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.tokenize_all`).
+    """
+    tok = make_tokenizer(tokenizer)
+    if tok.extra_stopwords:
+        raise EduAnalysisError("measure_tokens keeps place names so every analysis can drop its own: pass a "
+                               "tokenizer without extra_stopwords and give them to the analysis")
+    m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort")
+    if m["measure_id"].duplicated().any():
+        raise EduAnalysisError(f"measure_id values repeat: {sorted(m.loc[m.measure_id.duplicated(), 'measure_id'])[:5]}")
+    ids, texts = m["measure_id"].to_numpy(dtype=object), m["text"].to_numpy(dtype=object)
+    digests = [text_digest(t) for t in texts]
+    version = tok.version
+    reuse: dict[tuple[str, str], list] = {}
+    if previous is not None and len(previous):
+        p = previous.loc[previous["tokenizer"] == version]
+        reuse = dict(zip(zip(p["measure_id"].to_numpy(dtype=object), p["text_digest"].to_numpy(dtype=object),
+                             strict=True), p["tokens"], strict=True))
+    tokens = [reuse.get(key) for key in zip(ids, digests, strict=True)]
+    todo = [i for i, t in enumerate(tokens) if t is None]
+    for i, toks in zip(todo, tokenize_all([texts[i] for i in todo], tok, n_jobs), strict=True):
+        tokens[i] = toks
+    tokens = [t if isinstance(t, list) else list(t) for t in tokens]
+    return pd.DataFrame({"measure_id": m["measure_id"].to_numpy(), "doc_id": m["doc_id"].to_numpy(),
+                         "text_digest": digests, "tokenizer": version, "tokens": tokens}, columns=TOKEN_COLUMNS)
+
+
+def tokens_for(tokens: pd.DataFrame, measure_ids) -> list[list[str]]:
+    """The token lists of ``measure_ids``, in that order (for :class:`~eduanalysis.analyse.clustering.MeasureClusterer`
+    and :func:`~eduanalysis.analyse.similarity.alignments` with ``analyzer="tokens"``)."""
+    by_id = pd.Series(tokens["tokens"].to_numpy(), index=tokens["measure_id"].to_numpy())
+    ids = pd.Index(measure_ids)
+    missing = ids.difference(by_id.index)
+    if len(missing):
+        raise EduAnalysisError(f"{len(missing)} measures have no tokens (e.g. {list(missing[:3])}); tokenise the "
+                               "measures the analysis reads (measure_tokens of the same selection)")
+    return [list(t) for t in by_id.reindex(ids)]
+
+
+def document_tokens(tokens: pd.DataFrame, measures: pd.DataFrame) -> pd.Series:
+    """One token list per document, indexed by ``doc_id`` (sorted): its text measures' tokens in text order.
+
+    Equal to tokenising :func:`eduanalysis.analyse.features.document_texts`: the texts are joined by
+    line breaks, where jieba cuts anyway.
+    """
+    m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
+    lists = tokens_for(tokens, m["measure_id"])
+    out: dict[str, list[str]] = {}
+    for doc_id, toks in zip(m["doc_id"], lists, strict=True):
+        out.setdefault(doc_id, []).extend(toks)
+    return pd.Series(out, dtype=object, name="tokens").rename_axis("doc_id").sort_index()

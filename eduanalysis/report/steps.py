@@ -1,0 +1,150 @@
+"""Steps several notebooks share, done once per report and kept in the report's analysis folder.
+
+- :func:`measure_tokens`: the text measures tokenised (``measure_tokens.cache``, a Parquet file), read by
+  10_similarity (documents' tokens for similarity and keyness, measures' for alignment) and
+  20_themes (clustering). Rows are keyed by measure and tokenizer version and carry a digest of
+  their text: a later call tokenises only the measures it has no valid row for, and rewrites the
+  file when it added some. The file is a cache, not a published table: deleting it costs one
+  tokenisation.
+- :func:`measure_themes`: the ``measure_themes`` table, tagged by 20_themes and read again by
+  30_timeline, with ``measure_themes.key`` beside it (a digest of the measures' ids and texts and
+  of the taxonomy) so a table tagged for other measures or another taxonomy is tagged afresh.
+
+Each notebook calls the step with its own selection; whichever runs first computes and writes,
+the others read. Files are replaced atomically, so notebooks running at once at worst compute a
+step twice. :func:`carry_over` starts a report run from the stores of the last published one, so
+an unchanged corpus is not tokenised again and a changed one only where its texts changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from eduanalysis.analyse import themes, tokens
+from eduanalysis.analyse.features import Tokenizer, make_tokenizer
+from eduanalysis.errors import EduAnalysisError
+
+#: A Parquet file, but a cache rather than one of the report's tables: not ".parquet", so the workbook and the
+#: site, which take every .parquet file of the folder for a table, leave it out.
+TOKENS_FILE = "measure_tokens.cache"
+THEMES_TABLE = "measure_themes"
+THEMES_KEY = "measure_themes.key"
+#: The files a new report run takes over from the last published analysis folder (each checks its own validity).
+CARRIED = (TOKENS_FILE, THEMES_KEY, f"{THEMES_TABLE}.parquet", f"{THEMES_TABLE}.csv")
+#: The stored token table's Arrow schema (tokens as a list of strings).
+TOKENS_SCHEMA = pa.schema([("measure_id", pa.string()), ("doc_id", pa.string()), ("text_digest", pa.string()),
+                           ("tokenizer", pa.string()), ("tokens", pa.list_(pa.string()))])
+
+
+def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | Tokenizer | None = None,
+                   n_jobs: int | None = 1) -> pd.DataFrame:
+    """The ``measure_tokens`` of ``measures`` (:func:`eduanalysis.analyse.tokens.measure_tokens`), stored in ``folder``.
+
+    Valid rows of ``folder/measure_tokens.cache`` (same measure, text and tokenizer version) are
+    reused; the file then holds the union of its valid rows and the new ones, for this tokenizer
+    version only. ``n_jobs``: processes for the Python jieba backend (None: every core).
+    """
+    path = Path(folder) / TOKENS_FILE
+    tok = make_tokenizer(tokenizer)
+    stored = _read_tokens(path, tok.version)
+    table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
+    known = set(zip(stored["measure_id"].to_numpy(dtype=object), stored["text_digest"], strict=True))
+    if any(k not in known for k in zip(table["measure_id"].to_numpy(dtype=object), table["text_digest"], strict=True)):
+        kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
+        union = pd.concat([kept, table], ignore_index=True).sort_values("measure_id", kind="mergesort")
+        _atomic_write(path, lambda tmp: pq.write_table(
+            pa.Table.from_pandas(union, schema=TOKENS_SCHEMA, preserve_index=False), tmp))
+    return table
+
+
+def _read_tokens(path: Path, version: str) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame(columns=tokens.TOKEN_COLUMNS)
+    try:
+        table = pq.read_table(path, schema=TOKENS_SCHEMA, filters=[("tokenizer", "==", version)])
+    except (OSError, pa.ArrowException) as exc:
+        raise EduAnalysisError(f"cannot read the token store {path} ({exc}); delete it and run again") from exc
+    return _to_frame(table)
+
+
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    """The stored tokens as a frame of Python lists, each distinct token one ``str`` object.
+
+    ``to_pandas`` would make a new string for every token: at 10,000 documents (25 M tokens)
+    more than a gigabyte, against the pointers of a shared vocabulary here.
+    """
+    col = table.column("tokens").combine_chunks()
+    offsets = col.offsets.to_numpy()
+    encoded = col.values.dictionary_encode()
+    words = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    flat = words[encoded.indices.to_numpy(zero_copy_only=False)] if len(words) else words
+    lists = [flat[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    return table.drop_columns(["tokens"]).to_pandas(ignore_metadata=True).assign(tokens=lists)
+
+
+def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``measure_themes`` table of ``measures`` (:func:`eduanalysis.analyse.themes.measure_themes`), tagged once.
+
+    Read from ``folder`` when ``measure_themes.key`` there matches these measures and this
+    taxonomy; otherwise tagged, written (``measure_themes.parquet``/``.csv``) and keyed.
+    """
+    from eduanalysis.build.pipeline import read_table
+    from eduanalysis.report.exports import save_table
+
+    tax = themes.taxonomy() if tax is None else tax
+    folder = Path(folder)
+    key = themes_key(measures, tax)
+    key_path = folder / THEMES_KEY
+    if key_path.exists() and key_path.read_text(encoding="utf-8").strip() == key \
+            and (folder / f"{THEMES_TABLE}.parquet").exists():
+        return read_table(folder, THEMES_TABLE)
+    tagged = themes.measure_themes(measures, tax)
+    save_table(tagged, THEMES_TABLE, folder)
+    _atomic_write(key_path, lambda tmp: Path(tmp).write_text(key + "\n", encoding="utf-8", newline="\n"))
+    return read_table(folder, THEMES_TABLE)
+
+
+def themes_key(measures: pd.DataFrame, tax: pd.DataFrame) -> str:
+    """Digest of what the theme tags depend on: each measure's id, document and text, and the taxonomy."""
+    h = hashlib.sha1()
+    m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort")
+    for row in m.itertuples(index=False):
+        h.update("\x1f".join(str(v) for v in row).encode("utf-8") + b"\x1e")
+    h.update(tax.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return h.hexdigest()
+
+
+def carry_over(published: str | Path, staging: str | Path) -> list[Path]:
+    """Copy the shared steps' files (:data:`CARRIED`) of a published analysis folder into a run's staging folder.
+
+    Returns the copies. Nothing is trusted blindly: tokens are reused per measure only for the same
+    text and tokenizer version, theme tags only under a matching key.
+    """
+    out = []
+    for name in CARRIED:
+        src = Path(published) / name
+        if src.is_file():
+            shutil.copyfile(src, Path(staging) / name)
+            out.append(Path(staging) / name)
+    return out
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
