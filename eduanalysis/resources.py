@@ -39,6 +39,8 @@ class Spec:
 
     kind: str
     columns: tuple[str, ...] = ()
+    #: Declared columns a file may leave out (a user's registry without synonyms): read as empty.
+    optional: tuple[str, ...] = ()
     key: str | None = None
     regex: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
@@ -98,7 +100,7 @@ CATALOGUE: dict[str, Spec] = {
         note="responsible-unit aliases (各县区政府 = 各区县政府)"),
     "extract/indicators.csv": Spec(
         "csv", ("indicator_id", "name_zh", "name_en", "stage", "expected_unit", "family", "patterns", "synonyms"),
-        key="indicator_id",
+        key="indicator_id", optional=("stage", "expected_unit", "family", "synonyms"),
         regex=("patterns",), required=("indicator_id", "name_zh", "name_en", "patterns"),
         note="the canonical indicator registry"),
     "extract/indicator_families.csv": Spec(
@@ -228,14 +230,14 @@ def _table(name: str, path: str | None) -> tuple[dict[str, str], ...]:
         raise EduAnalysisError(f"resource {name!r} is a word list; read it with resources.words()")
     file, text = _open(name, path)
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in spec.columns if c not in (reader.fieldnames or [])]
+    missing = [c for c in spec.columns if c not in (reader.fieldnames or []) and c not in spec.optional]
     if missing:
         raise EduAnalysisError(f"{file}: missing columns {missing}; {name} needs {list(spec.columns)} ({spec.fix})")
     rows, seen = [], {}
     for lineno, row in enumerate(reader, start=2):
         if None in row:
             raise EduAnalysisError(f"{file}, line {lineno}: more cells than columns; quote a cell that holds a comma")
-        row = {k: (v or "").strip() for k, v in row.items()}
+        row = {**dict.fromkeys(spec.optional, ""), **{k: (v or "").strip() for k, v in row.items()}}
         for col in spec.required:
             if not row[col]:
                 raise EduAnalysisError(f"{file}, line {lineno}: empty {col!r}; every row needs one")

@@ -95,7 +95,7 @@ def read_registry(path: str | Path | None = None) -> tuple[Indicator, ...]:
     known = families()
     out = []
     for lineno, r in enumerate(resources.table(REGISTRY_FILE, path), start=2):
-        if r["family"] not in known:
+        if r["family"] and r["family"] not in known:
             raise EduAnalysisError(f"{file}, line {lineno}: family {r['family']!r} of {r['indicator_id']!r} is not in "
                                    f"{FAMILIES_FILE}; add it there or use one of {sorted(known)}")
         synonyms = tuple(s.strip() for s in r["synonyms"].split("|") if s.strip())

@@ -75,5 +75,5 @@ def test_bad_files_are_named(tmp_path):
         dictionaries.check({"stopwords": str(tmp_path / "none.txt")})
     bad = tmp_path / "bad.csv"
     bad.write_text("theme_id,name_zh\nx,y\n", encoding="utf-8")
-    with pytest.raises(EduAnalysisError, match="lacks columns"):
+    with pytest.raises(EduAnalysisError, match="bad.csv: missing columns"):
         dictionaries.use({"taxonomy": str(bad)})
