@@ -444,6 +444,25 @@ def read_corpus_file(corpus_dir: str | Path, source_file: str) -> RawDocument:
     return parse_file(data, Path(source_file).name)
 
 
+#: An HTML character reference left in a plain-text export (pkulaw's .txt files write “一校一品&quot;):
+#: the named ones such texts carry and every numeric one.
+TEXT_ENTITY_RE = re.compile(r"&(?:quot|amp|lt|gt|nbsp|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+
+
+def unescape_entities(text: str) -> str:
+    """Plain text with the HTML character references of a web or database export decoded.
+
+    Decoding is part of reading the file, like decoding its bytes: ``raw_text`` holds the
+    characters the entities stand for, and every offset indexes that text.
+
+    >>> unescape_entities("形成“一校一品&quot;“一校多品&quot;格局; R&amp;D; 2 &lt; 3")
+    '形成“一校一品"“一校多品"格局; R&D; 2 < 3'
+    """
+    import html
+
+    return TEXT_ENTITY_RE.sub(lambda m: html.unescape(m.group()), text) if "&" in text else text
+
+
 def parse_file(data: bytes, name: str) -> RawDocument:
     """A :class:`RawDocument` from a file's bytes; ``name`` (a file name) decides the format and names errors."""
     suffix = Path(name).suffix.lower()
@@ -457,7 +476,7 @@ def parse_file(data: bytes, name: str) -> RawDocument:
                                    "broken or mislabelled: check the file")
         text, encoding = decode_bytes(data, name)
         doc = (RawDocument(html_to_text(text), encoding, "html") if suffix in config.HTML_SUFFIXES
-               else RawDocument(text, encoding, "txt"))
+               else RawDocument(unescape_entities(text), encoding, "txt"))
     elif suffix == ".docx":
         doc = _read_docx(data, name)
     elif suffix == ".pdf":

@@ -125,3 +125,17 @@ def test_read_manifest_reports_bad_rows_without_crashing(tmp_path):
 def test_issuer_and_region_from_a_title_line(text, issuer, region):
     record, _ = corpus.document_record("x.txt", text, "utf-8", "txt")
     assert (record["issuer_zh"], record["region_zh"]) == (issuer, region)
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    pytest.param("形成“一校一品&quot;“一校多品&quot;的生动局面", "形成“一校一品\"“一校多品\"的生动局面", id="baoshan-quot"),
+    pytest.param("改革创新、协同推进&quot;原则,把培育", "改革创新、协同推进\"原则,把培育", id="nanping-quot"),
+    pytest.param("分辨率不低于1920&amp;times;1080", "分辨率不低于1920&times;1080", id="chongqing-amp-once"),
+])
+def test_html_entities_of_a_text_export_are_decoded(tmp_path, written, read):
+    """pkulaw's .txt exports keep HTML character references; they are read as the characters they stand for."""
+    from eduanalysis.read.files import read_file
+
+    path = tmp_path / "doc.txt"
+    path.write_text(f"关于加强美育工作的意见\n{written}\n", encoding="utf-8")
+    assert read_file(path).raw.splitlines()[1] == read
