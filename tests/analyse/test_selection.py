@@ -512,7 +512,7 @@ def test_median_trajectories_give_one_point_per_region_year_and_role():
 
 def test_label_level_skips_a_level_some_documents_lack():
     # 82 regions of the example corpus and no province known: regions, not an empty province level.
-    from eduanalysis.analyse.selection import label_level
+    from eduanalysis.analyse.levels import label_level
 
     d = pd.DataFrame({"doc_id": list("abc"), "region_zh": ["甲", "乙", "丙"], "province_zh": [None, None, None]})
     assert label_level(d, 1) == "region_zh"
