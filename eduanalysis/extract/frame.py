@@ -48,7 +48,9 @@ from eduanalysis.extract.vocab import (
 
 ISO_YEAR_RE = re.compile(r"\d{4}")
 #: A cited document's title (《…(2010-2020年)》, 《…2017年为民办实事…》): its years are not the document's.
-CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+#: A title next to 印发 is the enclosed document itself (关于印发《…2020年工作要点》的通知;
+#: 《…2019年工作要点》已经研究通过,现予印发), not a citation.
+CITED_TITLE_RE = re.compile(r"(?<!印发)《[^《》]*》(?![^。;《]{0,14}印发)")
 #: How much of the body after its start counts as the document's opening (title lines, date line,
 #: first sentence) when looking for an annual title.
 HEAD_CHARS = 400
