@@ -33,6 +33,9 @@ def row(text: str = "", **meta) -> dict:
     pytest.param("关于印发《福建省学校美育指导专家库管理办法(试行)》的通知", None, id="enclosed-non-annual-meiyu"),
     pytest.param("贯彻《中共福建省委福建省人民政府关于开展2017年为民办实事工作的通知》,全面加强学校美育", None,
                  id="cited-title-is-not-the-document-meiyu"),
+    pytest.param("2020年全市教育工作总体要求:以习近平新时代中国特色社会主义思想为指导", 2020, id="work-requirements-seed-002"),
+    pytest.param("关于对泽库县教育局“三区三州”脱贫攻坚项目建设情况的公示\n\n时间:2020-04-28 |浏览:16124", None,
+                 id="notice-with-a-date-line-is-not-annual-zeku"),
     pytest.param("山东省人民政府办公厅关于贯彻国办发〔2015〕71号文件全面加强和改进学校美育工作的实施意见", None,
                  id="opinion-is-not-annual-shandong"),
 ])
