@@ -149,3 +149,27 @@ def test_review_event_date_is_not_the_year_of_the_count(text, year):
 ])
 def test_a_plan_period_is_past_only_before_the_documents_own(text, context, expected):
     assert got(text, context) == expected
+
+
+def _comparator_rows():
+    from eduanalysis.extract.vocab import COMPARATORS
+
+    return [pytest.param(r["cue"], r["position"], r["comparator"], id=f"{r['position']}-{r['cue']}") for r in COMPARATORS]
+
+
+@pytest.mark.parametrize(("cue", "position", "comparator"), _comparator_rows())
+def test_every_comparator_cue_reads_as_its_resource_row_says(cue, position, comparator):
+    text = {"prefix": f"新建学校{cue}10所", "adjacent": f"新建学校{cue}10所", "suffix": f"新建学校10所{cue}",
+            "infix": f"新建学校10{cue}所"}[position]
+    assert [q.comparator for q in extract_clause(text, PLAN_2020)] == [comparator]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("两个参赛作品总时间不得超过8分钟", [T(2, "个", "=", "target", 2020), T(8, "分钟", "<=", "target", 2020)],
+                 id="budechaoguo-meiyu"),
+    pytest.param("美育课程不得低于72个学时", [T(72, "个学时", ">=", "standard", None)], id="budediyu-ziyang"),
+    pytest.param("学位建设进展整体顺利,新增各类学位超 15 万个", [T(15, "万个", ">=", "target", 2020)], id="chao-shenzhen"),
+    pytest.param("加快形成超大城市教育发展格局,新建学校10所", [T(10, "所", "=", "target", 2020)], id="chao-inside-a-word"),
+])
+def test_comparators_as_printed(text, expected):
+    assert got(text, PLAN_2020) == expected
