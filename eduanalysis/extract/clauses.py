@@ -343,9 +343,9 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(STANDARD_SHARE_RE.search(text[seg_start: seg_end]))
         or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
         or bool(CURRICULUM_NORM_RE.search(segment_before))
-        or bool(PER_UNIT_FREQUENCY_RE.search(segment_before))
-        # a frequency continuing one that each school or county keeps (各县区每三年…,每年举办一次…)
-        or bool(EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))
+        # events each school or county holds (学校每年应举办一次; 各县区每三年…,每年举办一次…)
+        or (c.unit.unit in EVENT_UNITS and (bool(PER_UNIT_FREQUENCY_RE.search(segment_before)) or bool(
+            EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )

@@ -173,3 +173,13 @@ def test_every_comparator_cue_reads_as_its_resource_row_says(cue, position, comp
 ])
 def test_comparators_as_printed(text, expected):
     assert got(text, PLAN_2020) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("每年培训100名中小学思政课教师", [T(100, "名", "=", "target", None)], id="issuer-output-seed-001"),
+    pytest.param("每所艺术类专业院校和拥有艺术专业的高校每年要派出专业艺术教师到不少于10所中小学担任兼职艺术教师", [
+        T(10, "所", ">=", "target", None)], id="per-institution-coverage-shanxi"),
+])
+def test_recurring_outputs_stay_targets_even_per_unit(text, expected):
+    """Only events (次, 届) each school or county holds are frequency norms; recurring outputs are targets."""
+    assert got(text, PLAN_2020) == expected
