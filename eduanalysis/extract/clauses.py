@@ -76,6 +76,8 @@ RATIO_RE = re.compile(r"每\s*$")
 EVENT_FREQUENCY_RE = re.compile(r"每\s*(?:[\d一二两三四五]\s*)?(?:年|学年|学期|月|周)")
 #: A date of an event (2017年7月): in a review it dates the event, not the number reported after it.
 EVENT_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+#: 各 right before a number gives it to each listed item (音乐、美术各2课时; 专职教师各1名).
+PER_ITEM_RE = re.compile(r"各\s*$")
 #: Units of events, counted as 一 after a frequency (每年举办一次, 每三年举办一届).
 EVENT_UNITS = {"times", "editions"}
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
@@ -246,6 +248,8 @@ def _is_enumeration_summary(text: str, window_start: int, number: Number) -> boo
     if number.is_range or n != int(n) or not 2 <= n <= 10:
         return False
     before = PAREN_RE.sub("", text[window_start: number.start])
+    if PER_ITEM_RE.search(before):
+        return False  # 音乐、美术各2课时: a number for each item, not their count
     items = [p for p in ENUM_SPLIT_RE.split(before) if p.strip()]
     return len(items) == int(n) and len(items) > 1
 

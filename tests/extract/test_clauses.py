@@ -78,6 +78,13 @@ CASES = [
     pytest.param("每三年举办一届省级大学生和中小学生艺术展演活动", PLAN_2020, [T(1, "届", "=", "target", None)],
                  id="edition-after-frequency-meiyu"),
     pytest.param("深入学习贯彻党的十九届四中全会精神,举办第六届中小学生艺术节", PLAN_2020, [], id="session-is-no-count"),
+    pytest.param("保证小学每周音乐、美术各2课时", PLAN_2020, [T(2, "课时", "=", "standard", None)], id="per-item-ge-meiyu"),
+    pytest.param("其中音乐、美术专业背景人选至少各1名", PLAN_2020, [T(1, "名", ">=", "target", 2020)],
+                 id="per-item-one-meiyu"),
+    pytest.param("各级教育行政部门视本地情况可推荐2─6名人选", PLAN_2020, [T(2, "名", "range", "target", 2020, 6)],
+                 id="box-drawing-dash-range-meiyu"),
+    pytest.param("部直属师范大学可直接向我部推荐1─2名本校人选", PLAN_2020, [T(1, "名", "range", "target", 2020, 2)],
+                 id="box-drawing-dash-range-meiyu-national"),
     # --- a bound is never an enumeration summary -------------------------------------------------
     pytest.param("普通高校应面向全体学生开设艺术必修课,其中综合类、师范类非艺术专业学生在校期间公共艺术课不低于2个学分", PLAN_2020,
                  [T(2, "个学分", ">=", "standard", None)], id="bound-after-list-shandong"),
