@@ -122,6 +122,10 @@ class Context:
     status: bool = False
 
 
+#: Why a quantity's year is what it is (the ``year_origin`` column); empty exactly when the year is.
+YEAR_ORIGINS = ("stated", "stage", "horizon", "annual", "review", "document_year")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """One quantitative statement of a clause; offsets index the clause."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduanalysis.extract.clauses import Context, extract_clause
+from eduanalysis.extract.clauses import YEAR_ORIGINS, Context, extract_clause
 
 #: A 2016/2017 美育 opinion with its 2020 horizon, a goals block at its 2018 stage, an annual plan.
 PLAN_2020 = Context(plan_end_year=2020, doc_year=2017)
@@ -120,6 +120,8 @@ CASES = [
 @pytest.mark.parametrize(("text", "context", "expected"), CASES)
 def test_extract_clause(text, context, expected):
     assert got(text, context) == expected
+    for q in extract_clause(text, context):
+        assert (q.year_origin is None) == (q.year is None) and q.year_origin in (*YEAR_ORIGINS, None)
 
 
 @pytest.mark.parametrize(("text", "context", "origins"), [
