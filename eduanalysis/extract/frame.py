@@ -117,7 +117,9 @@ def document_frame(doc) -> Context:
         end = final_stage(doc, end) or end
     if end is None:
         title = doc.get("title_zh")
-        period = period_years(CITED_TITLE_RE.sub("", title)) if isinstance(title, str) else None
+        if not isinstance(title, str):  # the body's first line stands for a title reading did not find
+            title = next((line for line in _head(doc).splitlines() if line.strip()), "")
+        period = period_years(CITED_TITLE_RE.sub("", title))
         if period:
             start, end = start or period[0], period[1]
     return Context(plan_start_year=start, plan_end_year=end, annual=False, doc_year=doc_year or start)

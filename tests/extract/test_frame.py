@@ -64,6 +64,13 @@ def test_plan_period_from_the_title_when_metadata_has_none(title, period):
     assert (frame.plan_start_year, frame.plan_end_year) == period
 
 
+def test_plan_period_from_the_first_line_when_no_title_is_known():
+    first_line = document_frame(row("会昌县“十四五”教育科技体育事业发展规划\n\n来源: 访问量: 发布日期:2022-12-13 18:50:37"))
+    assert (first_line.plan_start_year, first_line.plan_end_year) == (2021, 2025)
+    no_period = document_frame(row("盘锦市推进教育高质量发展行动计划\n\n发布日期:2019-05-31"))
+    assert (no_period.plan_start_year, no_period.plan_end_year) == (None, None)
+
+
 def build(raw: str, **manifest) -> pd.DataFrame:
     """Targets of one text through the real reader and segmenter, metadata given as a manifest row."""
     record, boiler = corpus.document_record("x.txt", raw, "utf-8", "txt", manifest_row={k: str(v) for k, v in manifest.items()})
