@@ -42,7 +42,7 @@ FRACTION_WORDS_RE = re.compile(rf"([{_CN_CHARS}]+|\d+)分之([{_CN_CHARS}]+(?:�
 RATIO_RE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:比]\s*(\d+(?:\.\d+)?)(?![\d:])")
 #: What may stand between the two ends of a range: dashes, tildes, 至/到 (a % may follow the
 #: first end: 0.15%-0.2%). Two-character dashes (——, --) are policy-text habits.
-RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―~～至到])\s*")
+RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―─~～至到])\s*")  # ─ (U+2500) in some database exports
 #: 由/从 shortly before a number: "由85%到92%" is a change, not a range.
 FROM_BEFORE_RE = re.compile(r"[由从]\S{0,8}$")
 #: A five-year plan named by its ordinal: 十三五, 十四五.

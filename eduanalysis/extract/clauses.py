@@ -76,6 +76,8 @@ RATIO_RE = re.compile(r"每\s*$")
 EVENT_FREQUENCY_RE = re.compile(r"每\s*(?:[\d一二两三四五]\s*)?(?:年|学年|学期|月|周)")
 #: A date of an event (2017年7月): in a review it dates the event, not the number reported after it.
 EVENT_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+#: 各 right before a number gives it to each listed item (音乐、美术各2课时; 专职教师各1名).
+PER_ITEM_RE = re.compile(r"各\s*$")
 #: Units of events, counted as 一 after a frequency (每年举办一次, 每三年举办一届).
 EVENT_UNITS = {"times", "editions"}
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
@@ -118,6 +120,10 @@ class Context:
     review: bool = False
     #: The clause sits in a progress status (截至9月,…): its numbers are baselines of the document's year.
     status: bool = False
+
+
+#: Why a quantity's year is what it is (the ``year_origin`` column); empty exactly when the year is.
+YEAR_ORIGINS = ("stated", "stage", "horizon", "annual", "review", "document_year")
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,8 @@ def _is_enumeration_summary(text: str, window_start: int, number: Number) -> boo
     if number.is_range or n != int(n) or not 2 <= n <= 10:
         return False
     before = PAREN_RE.sub("", text[window_start: number.start])
+    if PER_ITEM_RE.search(before):
+        return False  # 音乐、美术各2课时: a number for each item, not their count
     items = [p for p in ENUM_SPLIT_RE.split(before) if p.strip()]
     return len(items) == int(n) and len(items) > 1
 
@@ -343,9 +351,9 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(STANDARD_SHARE_RE.search(text[seg_start: seg_end]))
         or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
         or bool(CURRICULUM_NORM_RE.search(segment_before))
-        or bool(PER_UNIT_FREQUENCY_RE.search(segment_before))
-        # a frequency continuing one that each school or county keeps (各县区每三年…,每年举办一次…)
-        or bool(EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))
+        # events each school or county holds (学校每年应举办一次; 各县区每三年…,每年举办一次…)
+        or (c.unit.unit in EVENT_UNITS and (bool(PER_UNIT_FREQUENCY_RE.search(segment_before)) or bool(
+            EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduanalysis.extract.clauses import Context, extract_clause
+from eduanalysis.extract.clauses import YEAR_ORIGINS, Context, extract_clause
 
 #: A 2016/2017 美育 opinion with its 2020 horizon, a goals block at its 2018 stage, an annual plan.
 PLAN_2020 = Context(plan_end_year=2020, doc_year=2017)
@@ -78,6 +78,13 @@ CASES = [
     pytest.param("每三年举办一届省级大学生和中小学生艺术展演活动", PLAN_2020, [T(1, "届", "=", "target", None)],
                  id="edition-after-frequency-meiyu"),
     pytest.param("深入学习贯彻党的十九届四中全会精神,举办第六届中小学生艺术节", PLAN_2020, [], id="session-is-no-count"),
+    pytest.param("保证小学每周音乐、美术各2课时", PLAN_2020, [T(2, "课时", "=", "standard", None)], id="per-item-ge-meiyu"),
+    pytest.param("其中音乐、美术专业背景人选至少各1名", PLAN_2020, [T(1, "名", ">=", "target", 2020)],
+                 id="per-item-one-meiyu"),
+    pytest.param("各级教育行政部门视本地情况可推荐2─6名人选", PLAN_2020, [T(2, "名", "range", "target", 2020, 6)],
+                 id="box-drawing-dash-range-meiyu"),
+    pytest.param("部直属师范大学可直接向我部推荐1─2名本校人选", PLAN_2020, [T(1, "名", "range", "target", 2020, 2)],
+                 id="box-drawing-dash-range-meiyu-national"),
     # --- a bound is never an enumeration summary -------------------------------------------------
     pytest.param("普通高校应面向全体学生开设艺术必修课,其中综合类、师范类非艺术专业学生在校期间公共艺术课不低于2个学分", PLAN_2020,
                  [T(2, "个学分", ">=", "standard", None)], id="bound-after-list-shandong"),
@@ -113,6 +120,8 @@ CASES = [
 @pytest.mark.parametrize(("text", "context", "expected"), CASES)
 def test_extract_clause(text, context, expected):
     assert got(text, context) == expected
+    for q in extract_clause(text, context):
+        assert (q.year_origin is None) == (q.year is None) and q.year_origin in (*YEAR_ORIGINS, None)
 
 
 @pytest.mark.parametrize(("text", "context", "origins"), [
@@ -149,3 +158,37 @@ def test_review_event_date_is_not_the_year_of_the_count(text, year):
 ])
 def test_a_plan_period_is_past_only_before_the_documents_own(text, context, expected):
     assert got(text, context) == expected
+
+
+def _comparator_rows():
+    from eduanalysis.extract.vocab import COMPARATORS
+
+    return [pytest.param(r["cue"], r["position"], r["comparator"], id=f"{r['position']}-{r['cue']}") for r in COMPARATORS]
+
+
+@pytest.mark.parametrize(("cue", "position", "comparator"), _comparator_rows())
+def test_every_comparator_cue_reads_as_its_resource_row_says(cue, position, comparator):
+    text = {"prefix": f"新建学校{cue}10所", "adjacent": f"新建学校{cue}10所", "suffix": f"新建学校10所{cue}",
+            "infix": f"新建学校10{cue}所"}[position]
+    assert [q.comparator for q in extract_clause(text, PLAN_2020)] == [comparator]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("两个参赛作品总时间不得超过8分钟", [T(2, "个", "=", "target", 2020), T(8, "分钟", "<=", "target", 2020)],
+                 id="budechaoguo-meiyu"),
+    pytest.param("美育课程不得低于72个学时", [T(72, "个学时", ">=", "standard", None)], id="budediyu-ziyang"),
+    pytest.param("学位建设进展整体顺利,新增各类学位超 15 万个", [T(15, "万个", ">=", "target", 2020)], id="chao-shenzhen"),
+    pytest.param("加快形成超大城市教育发展格局,新建学校10所", [T(10, "所", "=", "target", 2020)], id="chao-inside-a-word"),
+])
+def test_comparators_as_printed(text, expected):
+    assert got(text, PLAN_2020) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("每年培训100名中小学思政课教师", [T(100, "名", "=", "target", None)], id="issuer-output-seed-001"),
+    pytest.param("每所艺术类专业院校和拥有艺术专业的高校每年要派出专业艺术教师到不少于10所中小学担任兼职艺术教师", [
+        T(10, "所", ">=", "target", None)], id="per-institution-coverage-shanxi"),
+])
+def test_recurring_outputs_stay_targets_even_per_unit(text, expected):
+    """Only events (次, 届) each school or county holds are frequency norms; recurring outputs are targets."""
+    assert got(text, PLAN_2020) == expected
