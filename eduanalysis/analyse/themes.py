@@ -19,29 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis.config import resource_path
-from eduanalysis.errors import EduAnalysisError
+from eduanalysis import resources
 
 THEMES = "analyse/themes.csv"
 TAXONOMY_COLUMNS = ["theme_id", "name_zh", "name_en", "keywords"]
 
 
 @lru_cache(maxsize=4)
-def _read_taxonomy(path: str) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, dtype="string", keep_default_na=False)
-    except (OSError, ValueError) as exc:
-        raise EduAnalysisError(f"cannot read theme taxonomy {path}: {exc}") from exc
-    missing = [c for c in TAXONOMY_COLUMNS if c not in df.columns]
-    if missing:
-        raise EduAnalysisError(f"theme taxonomy {path} lacks columns {missing}; expected {TAXONOMY_COLUMNS}")
-    if df["theme_id"].duplicated().any():
-        raise EduAnalysisError(f"theme taxonomy {path}: theme_id values repeat: "
-                               f"{sorted(df.loc[df.theme_id.duplicated(), 'theme_id'])}")
-    empty = df.loc[df["keywords"].str.strip() == "", "theme_id"].tolist()
-    if empty:
-        raise EduAnalysisError(f"theme taxonomy {path}: themes {empty} have no keywords")
-    return df[TAXONOMY_COLUMNS].reset_index(drop=True)
+def _read_taxonomy(path: str | None) -> pd.DataFrame:
+    """The packaged taxonomy (``path`` None) or a user's, checked by the one resource loader."""
+    return resources.frame(THEMES, path)[TAXONOMY_COLUMNS].astype("string")
 
 
 def taxonomy(path: str | Path | None = None, replace: bool = True) -> pd.DataFrame:
@@ -51,7 +38,7 @@ def taxonomy(path: str | Path | None = None, replace: bool = True) -> pd.DataFra
     ``replace=False`` is merged into it (a user row overrides the packaged theme of the same
     ``theme_id``; new themes follow the packaged ones).
     """
-    packaged = _read_taxonomy(str(resource_path(THEMES)))
+    packaged = _read_taxonomy(None)
     if path is None:
         return packaged.copy()
     user = _read_taxonomy(str(path))

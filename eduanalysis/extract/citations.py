@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eduanalysis import config, schema
+from eduanalysis import resources, schema
 from eduanalysis.errors import EduAnalysisError
 
 RESOURCE = "extract/citations.csv"
@@ -72,16 +72,11 @@ class Patterns:
 @functools.lru_cache(maxsize=1)
 def patterns() -> Patterns:
     """Read and compile ``resources/extract/citations.csv`` once per process."""
-    path = config.resource_path(RESOURCE)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        raise EduAnalysisError(f"resource file {path} is missing; reinstall eduanalysis (pip install -e .)") from exc
-    if list(table.columns) != ["kind", "value", "note"]:
-        raise EduAnalysisError(f"{path}: columns must be kind,value,note; got {list(table.columns)}")
+    path = resources.path_of(RESOURCE)
+    table = resources.frame(RESOURCE)
     unknown = sorted(set(table["kind"]) - set(KINDS))
-    if unknown or (table["value"] == "").any() or (table["note"] == "").any():
-        raise EduAnalysisError(f"{path}: every row needs a kind among {KINDS}, a value and a note (unknown: {unknown})")
+    if unknown:
+        raise EduAnalysisError(f"{path}: every row needs a kind among {KINDS} (unknown: {unknown})")
     words = {k: table.loc[table["kind"] == k, "value"].tolist() for k in KINDS}
     for kind in KINDS:
         if not words[kind]:

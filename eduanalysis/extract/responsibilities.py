@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from eduanalysis import config, schema
+from eduanalysis import resources, schema
 
 #: cue word -> role; the cue ends at a colon.
 ROLE_CUES = {
@@ -30,8 +30,7 @@ UNIT_SEPARATORS_RE = re.compile(r"[、,;,;。]")
 @functools.lru_cache(maxsize=1)
 def read_aliases() -> dict[str, str]:
     """Unit-name aliases (``resources/unit_aliases.csv``), read once per process; callers must not modify them."""
-    table = pd.read_csv(config.resource_path("extract/unit_aliases.csv"), dtype=str, keep_default_na=False)
-    return dict(zip(table.alias, table.unit_name, strict=True))
+    return {r["alias"]: r["unit_name"] for r in resources.table("extract/unit_aliases.csv")}
 
 
 def parse_line(text: str, aliases: dict[str, str] | None = None) -> list[tuple[str, str, str, int, int]]:

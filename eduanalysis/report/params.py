@@ -14,14 +14,13 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from eduanalysis import config
+from eduanalysis import config, resources
 from eduanalysis.errors import EduAnalysisError
 
 #: The knob rules: one row per knob name, for every notebook that takes it.
@@ -88,16 +87,15 @@ class KnobRule:
 @functools.lru_cache(maxsize=1)
 def knob_rules() -> dict[str, KnobRule]:
     """The rules of ``resources/report/knobs.csv`` by knob name (validated on load)."""
-    path = config.resource_path(KNOBS_FILE)
+    path = resources.path_of(KNOBS_FILE)
     rules = {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for lineno, row in enumerate(csv.DictReader(fh), start=2):
-            if row["type"] not in KNOB_TYPES:
-                raise EduAnalysisError(f"{path}, line {lineno}: type {row['type']!r} is not one of {KNOB_TYPES}")
-            rules[row["knob"]] = KnobRule(
-                row["knob"], row["type"], float(row["min"]) if row["min"] else None,
-                float(row["max"]) if row["max"] else None,
-                tuple(c for c in row["choices"].split("|") if c), row["nullable"] == "yes", row["note"])
+    for lineno, row in enumerate(resources.table(KNOBS_FILE), start=2):
+        if row["type"] not in KNOB_TYPES:
+            raise EduAnalysisError(f"{path}, line {lineno}: type {row['type']!r} is not one of {KNOB_TYPES}")
+        rules[row["knob"]] = KnobRule(
+            row["knob"], row["type"], float(row["min"]) if row["min"] else None,
+            float(row["max"]) if row["max"] else None,
+            tuple(c for c in row["choices"].split("|") if c), row["nullable"] == "yes", row["note"])
     return rules
 
 

@@ -22,7 +22,7 @@ import functools
 import hashlib
 import os
 import tempfile
-from importlib import resources
+from importlib import resources as importlib_resources
 from pathlib import Path
 
 import matplotlib
@@ -34,8 +34,8 @@ from matplotlib import font_manager
 from matplotlib.colors import to_rgb
 from scipy.cluster.hierarchy import dendrogram
 
+from eduanalysis import resources
 from eduanalysis.analyse.selection import issue_year
-from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report.labels import bilingual, display_width, pick, wrap
 
@@ -97,7 +97,7 @@ METADATA = {
 def cjk_font_path() -> Path:
     """Path of the Regular instance of Noto Sans SC, cutting and caching it on first use."""
     try:
-        src = resources.files(FONT_PACKAGE) / FONT_RESOURCE
+        src = importlib_resources.files(FONT_PACKAGE) / FONT_RESOURCE
     except ModuleNotFoundError as exc:
         raise EduAnalysisError(
             "the CJK font package justmytype-intl-cjk is not installed; run `pip install -e .`") from exc
@@ -256,11 +256,7 @@ def unit_name(unit, lang: str = "zh") -> str:
 
 @functools.lru_cache(maxsize=1)
 def _unit_names() -> dict[str, tuple[str, str]]:
-    path = resource_path(UNIT_NAMES)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if df["unit"].duplicated().any():
-        raise EduAnalysisError(f"{path}: unit repeats: {sorted(df.loc[df.unit.duplicated(), 'unit'])}")
-    return {r.unit: (r.name_zh, r.name_en) for r in df.itertuples()}
+    return {r["unit"]: (r["name_zh"], r["name_en"]) for r in resources.table(UNIT_NAMES)}
 
 
 # --- cell text -------------------------------------------------------------------

@@ -18,7 +18,6 @@ seed is the same whatever the corpus size.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from eduanalysis import config
+from eduanalysis import config, resources
 from eduanalysis.read import documents as corpus
 from eduanalysis.text import CN_NUMERALS, REGION_SUFFIXES, YEAR
 
@@ -98,8 +97,7 @@ def relabel(chapter: str, number: int, style: str) -> str:
 
 def read_regions() -> list[tuple[str, str]]:
     """``(province_zh, region_zh)`` pairs new documents are assigned to."""
-    with open(config.resource_path("testing/synth_regions.csv"), encoding="utf-8", newline="") as fh:
-        return [(row["province_zh"], row["region_zh"]) for row in csv.DictReader(fh)]
+    return [(row["province_zh"], row["region_zh"]) for row in resources.table("testing/synth_regions.csv")]
 
 
 def templates(source_dir: str | Path = config.DEFAULT_CORPUS_DIR) -> list[Template]:
