@@ -23,6 +23,7 @@ import pandas as pd
 
 from eduanalysis import config, schema
 from eduanalysis.numbers import parse_chinese
+from eduanalysis.resources import table as _resource_table
 from eduanalysis.text import CIRCLED, CLOSERS, CN_NUMERALS, OPENERS, inside_brackets, split_lines
 
 _N = f"[{CN_NUMERALS}\\d]+"
@@ -71,6 +72,10 @@ TABLE_CELL_MAX = 32
 #: A run of cell-like lines is a table when it has this many lines and numeric cells.
 TABLE_MIN_LINES, TABLE_MIN_NUMERIC = 6, 3
 
+#: A first line of a table this long that is not a row is its caption even without a table word.
+CAPTION_MIN = 8
+#: A line naming a table (表1 主要指标, 主要指标完成情况表), the caption row of ``extract/table_headings.csv``.
+CAPTION_RE = re.compile(next(r["pattern"] for r in _resource_table("extract/table_headings.csv") if r["role"] == "caption"))
 SENTENCE_PUNCT_RE = re.compile(r"[。,;!?、]")
 NUMERIC_CELL_RE = re.compile(
     r"^(?:[≥≤<>~约]|不低于|不少于|达到)?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|年|万人|万|人|所|个|亿元|万元|元)?"
@@ -319,6 +324,20 @@ def is_numeric_cell(text: str) -> bool:
     return NUMERIC_CELL_RE.match(text.strip()) is not None
 
 
+def table_caption(line: str) -> str:
+    """The caption a table's first line gives it, or "" when that line is a row (a header row of
+    several cells is never a caption, nor is a value cell). A line naming a table (CAPTION_RE) is a
+    caption however short; a longer line that is no row stands as one too (“十四五”时期萍乡教育事业发展主要指标).
+
+    >>> [table_caption(x) for x in ("表1 主要指标", "主要指标完成情况表", "指标名称    2020年    2025年    属性", "95")]
+    ['表1 主要指标', '主要指标完成情况表', '', '']
+    """
+    text = line.strip()
+    if "\t" in text or is_row_line(text) or len(SPACED_CELLS_RE.split(text)) >= 2 or NUMERIC_CELL_RE.match(text):
+        return ""
+    return text if CAPTION_RE.search(text) or len(text) >= CAPTION_MIN else ""
+
+
 def is_plain_heading(par: Paragraph, following: Paragraph | None) -> bool:
     """An unnumbered stand-alone heading (发展基础): short, no punctuation, followed by prose."""
     t = par.text
@@ -397,7 +416,7 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
         if i in tables:
             j = tables[i]
             run = pars[i:j]
-            caption = run[0].text if len(run[0].text) >= 8 and not NUMERIC_CELL_RE.match(run[0].text) else ""
+            caption = table_caption(run[0].text)
             close_to(100, par.start)
             tab = new_section("table", "table", None, caption, par.start, 100, stack[-1])
             tab.row["char_end"] = run[-1].end
