@@ -358,7 +358,6 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
     """
     pars = body_paragraphs(text, body_start, body_end, masked or [])
     out = Structure()
-    tables = dict(find_tables(pars))
     numbered_ranks = [hit[0].rank for p in pars if (hit := match_heading(p.text)) and hit[0].kind == "heading"]
     top_rank = min(numbered_ranks) if numbered_ranks else 4
 
@@ -411,6 +410,9 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
             stack.pop().row["char_end"] = at
 
     i = 1 if title_hit else 0
+    # Tables are found after the title: a short title line is cell-like and would otherwise open a
+    # run that starts at the skipped paragraph 0, dropping a table that directly follows the title.
+    tables = {a + i: b + i for a, b in find_tables(pars[i:])}
     while i < len(pars):
         par = pars[i]
         if i in tables:

@@ -210,3 +210,20 @@ def test_table_without_caption_keeps_its_header_row():
     cells = [m["text"] for m in result.measures if m["kind"] == "table_cell"]
     assert cells[0].startswith("指  标") and len(cells) == 3
     _check_coverage(HEADER_FIRST_TABLE, result)
+
+
+@pytest.mark.parametrize(
+    ("title", "caption"),
+    [
+        # real titles directly followed by a real indicator-table caption and header cells (萍乡 seed; devset county plan)
+        pytest.param("萍乡市“十四五”教育事业发展规划", "“十四五”时期萍乡教育事业发展主要指标", id="pingxiang"),
+        pytest.param("2020年大连市教育工作要点", "“十四五”教育事业发展主要指标表", id="dalian-devset-caption"),
+    ],
+)
+def test_table_directly_after_the_title_is_kept(title, caption):
+    body = f"{title}\n{caption}\n指  标\n2020年\n2025年\n属性\n毛入园率(%)\n90\n95\n巩固率(%)\n99\n99.5\n一、主要任务\n"
+    result = _structure(body, title=title)
+    tables = [s for s in result.sections if s["kind"] == "table"]
+    assert len(tables) == 1 and tables[0]["heading"] == caption
+    assert [m["kind"] for m in result.measures].count("table_cell") == 11
+    _check_coverage(body, result)
