@@ -69,7 +69,8 @@ def _head(doc) -> str:
     """Title and opening lines of a document, cited titles cut out."""
     text = doc.get("text") or ""
     start = _year(doc.get("body_start")) or 0
-    title = doc.get("title_zh")
+    title = doc.get("enclosed_title_zh")  # a cover notice's enclosed document states the horizon
+    title = title if isinstance(title, str) else doc.get("title_zh")
     head = (title if isinstance(title, str) else "") + "\n" + text[start: start + HEAD_CHARS]
     return CITED_TITLE_RE.sub("", head)
 
@@ -116,7 +117,8 @@ def document_frame(doc) -> Context:
     if doc.get("plan_end_year_origin") != "manifest":
         end = final_stage(doc, end) or end
     if end is None:
-        title = doc.get("title_zh")
+        title = doc.get("enclosed_title_zh")
+        title = title if isinstance(title, str) else doc.get("title_zh")
         if not isinstance(title, str):  # the body's first line stands for a title reading did not find
             title = next((line for line in _head(doc).splitlines() if line.strip()), "")
         period = period_years(CITED_TITLE_RE.sub("", title))

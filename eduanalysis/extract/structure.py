@@ -477,9 +477,12 @@ def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame,
     spans = {d: list(zip(g.char_start, g.char_end, strict=True)) for d, g in boilerplate.groupby("doc_id")}
     sections, measures = [], []
     for doc in documents.itertuples():
+        # The body prints the enclosed document's title under a cover notice, not the notice's own.
+        enclosed = getattr(doc, "enclosed_title_zh", None)
+        own_title = enclosed if isinstance(enclosed, str) else doc.title_zh
         result = structure(doc.doc_id, doc.text, int(doc.body_start), int(doc.body_end),
-                           None if pd.isna(doc.title_zh) else doc.title_zh, spans.get(doc.doc_id, []),
-                           is_title=lambda line, t=doc.title_zh: looks_like_title(line, types)
+                           None if pd.isna(own_title) else own_title, spans.get(doc.doc_id, []),
+                           is_title=lambda line, t=own_title: looks_like_title(line, types)
                            or (isinstance(t, str) and line.strip() == t.strip()))
         sections += result.sections
         measures += result.measures

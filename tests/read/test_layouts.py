@@ -349,10 +349,13 @@ EXPECTED = {
                                         "issuer_zh": "山东省人民政府办公厅", "doc_number": "鲁政办发〔2016〕36号",
                                         "written_date": "2016-08-05", "plan_end_year": 2020,
                                         "region_zh": "山东省", "admin_level": "province"}),
-    "cover-notice-enclosed-title": (SHANXI, {"title_zh": "山西省全面加强和改进学校美育工作实施方案",
+    # a cover notice is titled by its own title (gold convention); the document it issues is enclosed_title_zh
+    "cover-notice-enclosed-title": (SHANXI, {"title_zh": "山西省人民政府办公厅关于印发山西省全面加强和改进学校美育工作实施方案的通知",
+                                             "enclosed_title_zh": "山西省全面加强和改进学校美育工作实施方案",
                                              "issuer_zh": "山西省人民政府办公厅", "doc_number": "晋政办发〔2017〕85号",
                                              "written_date": "2017-07-22", "doc_type_zh": "实施方案", "plan_end_year": 2020}),
-    "notice-without-guanyu": (JINGDEZHEN, {"title_zh": "关于全面加强和改进学校美育工作的实施意见",
+    "notice-without-guanyu": (JINGDEZHEN, {"title_zh": "景德镇市人民政府办公室印发关于全面加强和改进学校美育工作实施意见的通知",
+                                           "enclosed_title_zh": "关于全面加强和改进学校美育工作的实施意见",
                                            "issuer_zh": "景德镇市人民政府办公室", "doc_number": "景府办发〔2018〕17号",
                                            "written_date": "2018-12-12"}),
     "forwarding-notice-own-title": (NANCHANG, {
