@@ -42,6 +42,9 @@ CASES = [
                  [T(4, "节", ">=", "standard", None), T(2, "节", ">=", "standard", None)], id="weekly-periods-jinhua"),
     pytest.param("小学一、二年级每周不少于4节,小学三至六年级每周不少于3节", PLAN_2020,
                  [T(4, "节", ">=", "standard", None), T(3, "节", ">=", "standard", None)], id="weekly-periods-grades-meiyu"),
+    # 节课 (lessons) is the same count: 课 after 节 is no word-breaker (海南 meiyu; 节 alone in 金华 above)
+    pytest.param("小学阶段音乐、美术课程每周不少于4节课,初中阶段音乐、美术课程每周不少于2节课", PLAN_2020,
+                 [T(4, "节", ">=", "standard", None), T(2, "节", ">=", "standard", None)], id="weekly-periods-jieke-hainan"),
     # --- curriculum shares and requirements are standing norms, even inside a goals block ---------
     pytest.param("义务教育学校要确保艺术课程课时总量不低于国家课程方案规定总课时9%", STAGE_2018,
                  [T(9, "%", ">=", "standard", None)], id="hour-share-shandong"),
