@@ -50,6 +50,9 @@ from eduanalysis.extract.vocab import (
 from eduanalysis.numbers import Number, find_numbers
 
 #: A ratio is a quantity only on a named ratio (生师比17:1; 按1:1的比例配套), never a clock time (11:31).
+#: Measure words that may be printed at both ends of a range (1项至2项, 3所至5所), longest first; years,
+#: months and days are no quantity (2021年至2025年 is a period, not a range of counts).
+RANGE_UNITS = tuple(sorted((w for w, u in BASE_UNITS.items() if u.role == "quantity"), key=len, reverse=True))
 RATIO_NAME_RE = re.compile(r"比")
 #: Staffing by a ratio (按1:7配备) states a norm.
 RATIO_NORM_RE = re.compile(r"按照?[^,;。]{0,8}$")
@@ -263,7 +266,7 @@ def _candidates(text: str) -> list[_Candidate]:
     masked = masked_spans(text)
     out: list[_Candidate] = []
     prev_end = 0
-    for number in find_numbers(text):
+    for number in find_numbers(text, RANGE_UNITS):
         if _inside(number.start, masked) or _inside(number.end - 1, masked):
             continue
         m, unit = _unit_at(text, number.end, number)

@@ -88,6 +88,11 @@ CASES = [
                  id="box-drawing-dash-range-meiyu"),
     pytest.param("部直属师范大学可直接向我部推荐1─2名本校人选", PLAN_2020, [T(1, "名", "range", "target", 2020, 2)],
                  id="box-drawing-dash-range-meiyu-national"),
+    # --- a range with its unit printed at both ends is one range (黑龙江 and 宁夏 meiyu) -------------
+    pytest.param("帮助学生形成1项至2项艺术特长和爱好", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)],
+                 id="unit-at-both-ends-zhi-heilongjiang"),
+    pytest.param("使学生掌握1项-2项艺术爱好或特长", PLAN_2020, [T(1, "项", "range", "target", 2020, 2)],
+                 id="unit-at-both-ends-dash-ningxia"),
     # --- a bound is never an enumeration summary -------------------------------------------------
     pytest.param("普通高校应面向全体学生开设艺术必修课,其中综合类、师范类非艺术专业学生在校期间公共艺术课不低于2个学分", PLAN_2020,
                  [T(2, "个学分", ">=", "standard", None)], id="bound-after-list-shandong"),
