@@ -30,7 +30,9 @@ from eduanalysis.extract.vocab import (
     HEDGE_RE,
     INFIX,
     MULTIPLIERS,
+    FREQUENCY_DUTY_RE,
     PER_UNIT_FREQUENCY_RE,
+    PER_UNIT_SUBJECT_RE,
     PREFIX,
     PREFIX_CUE_RE,
     RATIO_UNIT,
@@ -340,6 +342,33 @@ def _is_threshold(c: _Candidate, text: str) -> bool:
     return bool(nxt) and (nxt == "的" or bool(_CJK.match(nxt)))
 
 
+def per_unit_frequency(text: str, seg_start: int, pos: int) -> bool:
+    """Whether the frequency of the event counted at ``pos`` is a norm each school, county or person keeps
+    (a standard) rather than an event the issuer holds (a target): its subject is each school or county
+    (学校每年应举办一次; 学校每学年要…,开展一次; 各级各类学校…,每年举办1次), or it is a rule or a duty
+    (原则上每三年更新一次; 每五年要接受一次培训).
+
+    >>> per_unit_frequency("省每3年举办1次大中小学生艺术展演活动", 0, 5)
+    False
+    >>> per_unit_frequency("学校每学年要以美育课程开课率等为重点,开展一次美育工作自评", 20, 22)
+    True
+    """
+    before = text[seg_start:pos]
+    if PER_UNIT_FREQUENCY_RE.search(before) or FREQUENCY_DUTY_RE.search(text, 0, pos):
+        return True
+    freqs = list(EVENT_FREQUENCY_RE.finditer(text, 0, pos))
+    if not freqs:
+        return False
+    last = freqs[-1]
+    if any(m.end() == last.end() for m in PER_UNIT_FREQUENCY_RE.finditer(text, 0, last.end())):
+        return True  # the last frequency is the school's or county's own, in an earlier segment
+    if last.start() >= seg_start and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start):
+        return True  # 各地至少每3年…,…每年举办1次…
+    # The sentence's subject is each school or county and the frequency names none of its own.
+    own_subject = text[max((m.end() for m in SEGMENT_RE.finditer(text, 0, last.start())), default=0): last.start()].strip()
+    return bool(PER_UNIT_SUBJECT_RE.match(text)) and last.start() >= seg_start and not own_subject
+
+
 def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | None) -> str:
     """target, baseline or standard, from the section, the clause's wording and the unit."""
     if context.review or context.status:
@@ -355,8 +384,7 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
         or bool(CURRICULUM_NORM_RE.search(segment_before))
         # events each school or county holds (学校每年应举办一次; 各县区每三年…,每年举办一次…)
-        or (c.unit.unit in EVENT_UNITS and (bool(PER_UNIT_FREQUENCY_RE.search(segment_before)) or bool(
-            EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))))
+        or (c.unit.unit in EVENT_UNITS and per_unit_frequency(text, seg_start, c.number.start))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )

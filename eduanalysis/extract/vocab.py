@@ -101,6 +101,8 @@ DURATION_INDICATOR_RE = re.compile(CUES["duration_indicator"])
 THRESHOLD_UNIT_RE = re.compile(rf"(?:{CUES['threshold_unit']})")
 CURRICULUM_NORM_RE = re.compile(CUES["curriculum_norm"])
 PER_UNIT_FREQUENCY_RE = re.compile(CUES["per_unit_frequency"])
+PER_UNIT_SUBJECT_RE = re.compile(CUES["per_unit_subject"])
+FREQUENCY_DUTY_RE = re.compile(CUES["frequency_duty"])
 
 # --- time words shared by clauses and tables --------------------------------------------
 

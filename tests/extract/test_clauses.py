@@ -59,6 +59,38 @@ CASES = [
                  id="prescribed-share-shanxi"),
     pytest.param("担任公共艺术课程教学的教师人数,根据教育部规定,应占在校学生总数的0.15%-0.2%", PLAN_2020,
                  [T(0.15, "%", "range", "standard", None, 0.2)], id="prescribed-share-range-meiyu"),
+    # --- staffing shares keyed on the phenomenon, not on 应占 (四川/成都, 江苏 meiyu); with a year, a level -----
+    pytest.param("加快高等学校公共艺术教师队伍建设,按在校学生总数的0.15%-0.2%配备公共艺术课程教师,其中专职教师人数不低于50%",
+                 PLAN_2020, [T(0.15, "%", "range", "standard", None, 0.2), T(50, "%", ">=", "standard", None)],
+                 id="staffing-share-an-peibei-sichuan"),
+    pytest.param("配齐公共艺术教师,其中专职教师比例不低于50%", PLAN_2020, [T(50, "%", ">=", "standard", None)],
+                 id="full-time-share-jiangsu"),
+    pytest.param("到2020年,全市艺术专职教师比例小学和初中分别不低于65%和85%", PLAN_2020,
+                 [T(65, "%", ">=", "target", 2020), T(85, "%", "=", "target", 2020)], id="full-time-share-with-year-nanjing"),
+    # --- curriculum share of other hours, no 总课时 in the segment (平凉, 河南 meiyu) ----------------------
+    pytest.param("鼓励有条件的学校按总课时的11%开设艺术课程,初中阶段艺术课程课时不低于义务教育阶段艺术课程课时的20%", STAGE_2018,
+                 [T(11, "%", "=", "standard", None), T(20, "%", ">=", "standard", None)], id="hour-share-of-hours-pingliang"),
+    pytest.param("初中阶段艺术课程课时不低于义务教育阶段艺术课程课时的20%", PLAN_2020, [T(20, "%", ">=", "standard", None)],
+                 id="hour-share-of-hours-henan"),
+    # --- per-unit frequencies whose subject stands in an earlier comma segment; rules and duties -------
+    pytest.param("实施中小学校美育工作自评制度,学校每学年要以美育课程开课率、课外美育活动的学生参与度、美育教师队伍建设、"
+                 "学生美育素质等为重点,开展一次美育工作自评", PLAN_2020, [T(1, "次", "=", "standard", None)],
+                 id="school-frequency-earlier-segment-guangdong"),
+    pytest.param("全市中小学校每学年要以美育课程开课率、课外美育活动的学生参与度、美育教师队伍建设情况、学生美育素质等为重点,"
+                 "开展一次美育工作自评", PLAN_2020, [T(1, "次", "=", "standard", None)], id="school-frequency-earlier-segment-xiamen"),
+    pytest.param("各级各类学校积极开发具有地方传统、时代特征、校园特色、符合学校特点的美育活动,每年举办1次校园艺术节", PLAN_2020,
+                 [T(1, "次", "=", "standard", None)], id="school-subject-opens-sentence-nanjing"),
+    pytest.param("各学校要实施好学校美育工作自评制度,每学年进行一次美育工作自评", PLAN_2020,
+                 [T(1, "次", "=", "standard", None)], id="school-subject-opens-sentence-jingdezhen"),
+    pytest.param("区县教育部门分管美育的领导和专职干部,每五年要接受一次美育专题培训", PLAN_2020,
+                 [T(1, "次", "=", "standard", None)], id="duty-to-receive-training-shanghai"),
+    pytest.param("原则上美育教师每年至少参加一次培训活动", PLAN_2020, [T(1, "次", ">=", "standard", None)],
+                 id="rule-yuanzeshang-ningxia"),
+    pytest.param("专家库实行动态管理,原则上每三年更新一次", PLAN_2020, [T(1, "次", "=", "standard", None)],
+                 id="rule-yuanzeshang-fujian"),
+    # the issuer's own event in a sentence opened by another subject stays a target (山西 dev set)
+    pytest.param("将中小学校美育课程开课率和合格专任教师配备率列入对学校评价和考核的重要指标,在全省基础教育质量监测中,"
+                 "每3年组织一次学校美育质量监测", PLAN_2020, [T(1, "次", "=", "target", None)], id="issuer-event-shanxi"),
     # --- frequencies: each school's or county's are standards; the issuer's own are targets --------
     pytest.param("学校每年应举办一次学生广泛参与的艺术节", PLAN_2020, [T(1, "次", "=", "standard", None)],
                  id="per-school-yearly-event-ziyang"),
