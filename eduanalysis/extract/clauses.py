@@ -26,11 +26,11 @@ from eduanalysis.extract.vocab import (
     DURATION_INDICATOR_RE,
     EXCLUSION_RE,
     FRACTION_UNIT,
+    FREQUENCY_DUTY_RE,
     FREQUENCY_NORM_RE,
     HEDGE_RE,
     INFIX,
     MULTIPLIERS,
-    FREQUENCY_DUTY_RE,
     PER_UNIT_FREQUENCY_RE,
     PER_UNIT_SUBJECT_RE,
     PREFIX,
@@ -54,6 +54,8 @@ from eduanalysis.numbers import Number, find_numbers
 #: A ratio is a quantity only on a named ratio (生师比17:1; 按1:1的比例配套), never a clock time (11:31).
 #: Measure words that may be printed at both ends of a range (1项至2项, 3所至5所), longest first; years,
 #: months and days are no quantity (2021年至2025年 is a period, not a range of counts).
+#: After a number and its unit, 的 and a comparator: the number is a band a rule applies to (…所的不超过).
+BAND_RULE_RE = re.compile(rf"\s*的\s*(?:{PREFIX_CUE_RE.pattern})")
 RANGE_UNITS = tuple(sorted((w for w, u in BASE_UNITS.items() if u.role == "quantity"), key=len, reverse=True))
 RATIO_NAME_RE = re.compile(r"比")
 #: Staffing by a ratio (按1:7配备) states a norm.
@@ -329,13 +331,26 @@ def comparator_of(c: _Candidate, text: str, previous: _Candidate | None) -> str:
         return prefix
     window = text[c.extra["window_start"]: c.number.start]
     if previous is not None and "、" in window and previous.prefix_cue and previous.comparator in (">=", "<=", "~"):
-        if segment_bounds(text, previous.number.start) == segment_bounds(text, c.number.start):
-            return previous.comparator  # 至少具有1项艺术爱好、形成1项艺术特长
+        if segment_bounds(text, previous.number.start) == segment_bounds(text, c.number.start) and (
+                _cue_governs_phrase(text, previous) or not text[previous.unit_end: c.number.start].strip("、 ")):
+            # 至少具有1项艺术爱好、形成1项艺术特长 (the cue governs the verbs); 不低于60%、80% (a list of values);
+            # but in 不少于10所、市级示范校20所 the cue bound only its own number.
+            return previous.comparator
     return "="
+
+
+def _cue_governs_phrase(text: str, c: _Candidate) -> bool:
+    """Whether a candidate's prefix cue stands before words rather than right before its number
+    (至少具有1项: the cue governs the verb phrase, and the items listed after it)."""
+    window = text[c.extra["window_start"]: c.number.start]
+    at = window.rfind(c.prefix_cue or "")
+    return at >= 0 and bool(window[at + len(c.prefix_cue or ""):].strip())
 
 
 def _is_threshold(c: _Candidate, text: str) -> bool:
     """A size that defines when a rule applies: 5人以上残疾学生, 1200户以下的小区, 不少于六个班的幼儿园."""
+    if c.comparator in (">=", "<=", "range") and BAND_RULE_RE.match(text, c.unit_end):
+        return True  # a band a rule applies to: 高校数21-50所的不超过25篇, 80所以上的不超过45篇
     if c.comparator not in (">=", "<=") or not THRESHOLD_UNIT_RE.fullmatch(c.unit.unit_text or ""):
         return False
     nxt = text[c.unit_end: c.unit_end + 1]
@@ -385,6 +400,9 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(CURRICULUM_NORM_RE.search(segment_before))
         # events each school or county holds (学校每年应举办一次; 各县区每三年…,每年举办一次…)
         or (c.unit.unit in EVENT_UNITS and per_unit_frequency(text, seg_start, c.number.start))
+        # the limit a band sets, in the band's segment (高校数21-50所的不超过25篇)
+        or (previous is not None and previous.kind == "standard" and _is_threshold(previous, text)
+            and segment_bounds(text, previous.number.start) == (seg_start, seg_end))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )

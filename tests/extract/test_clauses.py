@@ -59,6 +59,23 @@ CASES = [
                  id="prescribed-share-shanxi"),
     pytest.param("担任公共艺术课程教学的教师人数,根据教育部规定,应占在校学生总数的0.15%-0.2%", PLAN_2020,
                  [T(0.15, "%", "range", "standard", None, 0.2)], id="prescribed-share-range-meiyu"),
+    # --- not levels to reach: group membership (之一), bands a rule applies to and the limits they set ----
+    # (宝鸡 meiyu 渭滨区…之一 is the only number + 之一 in the shared texts; the bands only in the national 论文 notice)
+    pytest.param("渭滨区作为全省5个国家实验区之一,要从目前起", PLAN_2020, [], id="member-of-group-zhiyi-baoji"),
+    pytest.param("各省(区、市)所属高校数20所及以下的不超过8篇,高校数21-50所的不超过25篇", PLAN_2020,
+                 [T(20, "所", "<=", "standard", None), T(8, "篇", "<=", "standard", None),
+                  T(21, "所", "range", "standard", None, 50), T(25, "篇", "<=", "standard", None)], id="band-and-limit-national"),
+    pytest.param("高校数80所以上的不超过45篇", PLAN_2020,
+                 [T(80, "所", ">=", "standard", None), T(45, "篇", "<=", "standard", None)], id="band-yishang-national"),
+    # --- a bound carries over a 、 list only when it governs the verbs or the list is bare values -------
+    pytest.param("帮助每个学生至少具有1项艺术爱好、形成1项艺术特长", PLAN_2020,
+                 [T(1, "项", ">=", "target", 2020), T(1, "项", ">=", "target", 2020)], id="bound-governs-verbs-meiyu"),
+    pytest.param("2020年分别达到98%、99%、95%", PLAN_2020,
+                 [T(98, "%", "=", "target", 2020), T(99, "%", "=", "target", 2020), T(95, "%", "=", "target", 2020)],
+                 id="bare-value-list-seed"),
+    # reviewer's probe (no shared text lists a bound item then a named bare one): the bound stays with its number
+    pytest.param("建成省级示范校不少于10所、市级示范校20所", PLAN_2020,
+                 [T(10, "所", ">=", "target", 2020), T(20, "所", "=", "target", 2020)], id="bound-not-carried-to-named-item"),
     # --- staffing shares keyed on the phenomenon, not on 应占 (四川/成都, 江苏 meiyu); with a year, a level -----
     pytest.param("加快高等学校公共艺术教师队伍建设,按在校学生总数的0.15%-0.2%配备公共艺术课程教师,其中专职教师人数不低于50%",
                  PLAN_2020, [T(0.15, "%", "range", "standard", None, 0.2), T(50, "%", ">=", "standard", None)],
