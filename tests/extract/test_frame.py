@@ -141,15 +141,21 @@ def test_vision_year_governs_only_the_sentence_that_states_it(vision, plan_end):
     assert [c.horizon_year for c in contexts([vision, after], base)] == [None, None]
 
 
-def test_status_block_reports_the_document_year_until_the_text_turns_forward():
-    raw = ("2022年学位建设情况\n\n"
-           "  2022年度学位建设任务同时纳入年度市政府重点任务分工。全年将新改扩建幼儿园、中小学校178所,新增基础教育学位20万个。"
-           "截至9月,学位建设进展整体顺利,秋季将新开办中小学校、幼儿园共 93 所,新增各类学位超 15 万个。"
-           "其中龙岗高中园、坪山高中园、光明高中园等18所公办普高,新增学位4.35万个。\n")
-    out = years(build(raw))
-    assert out == [(178, "target", 2022, "annual"), (20, "target", 2022, "annual"), (93, "baseline", 2022, "document_year"),
-                   (15, "baseline", 2022, "document_year"), (18, "baseline", 2022, "document_year"),
-                   (4.35, "baseline", 2022, "document_year")]
+@pytest.mark.parametrize(("raw", "expected"), [
+    # 深圳 (民生实事 report) and 泉州 (1-4月进展情况, dev set): the year's plan, then a 截至N月 progress status
+    pytest.param("2022年学位建设情况\n\n  全年将新改扩建幼儿园、中小学校178所。"
+                 "截至9月,学位建设进展整体顺利,秋季将新开办中小学校、幼儿园共 93 所,新增各类学位超 15 万个。\n",
+                 [(178, "target", 2022, "annual"), (93, "baseline", 2022, "document_year"),
+                  (15, "baseline", 2022, "document_year")], id="jiezhi-9-yue-shenzhen"),
+    pytest.param("2020年泉州市教育局承担市委、市政府为民办实事公办幼儿园建设项目1-4月进展情况\n\n  预计建成后可新增学位约5400个。"
+                 "截至4月,已推动开工建设7所,开工率35%;完成投资3212万元,占年度投资计划的32.12%,各建设项目按序时推进。\n",
+                 [(5400, "target", 2020, "annual"), (7, "baseline", 2020, "document_year"), (35, "baseline", 2020, "document_year"),
+                  (3212, "baseline", 2020, "document_year"), (32.12, "baseline", 2020, "document_year")], id="jiezhi-4-yue-quanzhou"),
+])
+def test_status_clause_reports_the_document_year(raw, expected):
+    """A progress status as of a month (截至N月) turns its numbers, and those after it, into baselines of the
+    document's year; the plan figures before it stay the year's targets."""
+    assert years(build(raw)) == expected
 
 
 def test_review_section_reports_the_year_before_the_plan():
