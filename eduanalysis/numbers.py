@@ -39,10 +39,11 @@ PERCENT_WORDS_RE = re.compile(rf"百分之([{_CN_CHARS}]+(?:点[{''.join(CN_DIGI
 #: Fractions in words: 三分之一, 2分之1 (百分之X is a percentage, read first).
 FRACTION_WORDS_RE = re.compile(rf"([{_CN_CHARS}]+|\d+)分之([{_CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?|\d+(?:\.\d+)?)")
 #: Ratios: 17:1, 1:13.5, 1比1 (whether one is a quantity depends on the words before it).
-RATIO_RE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[:比]\s*(\d+(?:\.\d+)?)(?![\d:])")
+#: ∶ (U+2236 RATIO), which NFKC does not fold, is printed in some documents (17∶1).
+RATIO_RE = re.compile(r"(?<![\d.:∶])(\d+(?:\.\d+)?)\s*[:∶比]\s*(\d+(?:\.\d+)?)(?![\d:∶])")
 #: What may stand between the two ends of a range: dashes, tildes, 至/到 (a % may follow the
 #: first end: 0.15%-0.2%). Two-character dashes (——, --) are policy-text habits.
-RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―~～至到])\s*")
+RANGE_JOIN_RE = re.compile(r"\s*(%?)\s*(——|--|[-—–―─~～至到])\s*")  # ─ (U+2500) in some database exports
 #: 由/从 shortly before a number: "由85%到92%" is a change, not a range.
 FROM_BEFORE_RE = re.compile(r"[由从]\S{0,8}$")
 #: A five-year plan named by its ordinal: 十三五, 十四五.
@@ -164,11 +165,16 @@ def _chinese_numbers(text: str, taken: list[tuple[int, int]]) -> list[Number]:
     return out
 
 
-def find_numbers(text: str) -> list[Number]:
+def find_numbers(text: str, units: tuple[str, ...] = ()) -> list[Number]:
     """Every number expression in ``text`` in order, ranges merged into one :class:`Number`.
+
+    ``units`` are measure words that may be printed at both ends of a range (1项至2项, 3所至5所);
+    the caller (which knows the units) passes them, longest first.
 
     >>> [(n.text, n.value, n.value_max, n.form) for n in find_numbers("0.15%-0.2%,1至2项,百分之九十五,一两项")]
     [('0.15%-0.2', 0.15, 0.2, 'arabic'), ('1至2', 1.0, 2.0, 'arabic'), ('百分之九十五', 95.0, None, 'percent_words'), ('一两', 1.0, 2.0, 'chinese')]
+    >>> [(n.text, n.value, n.value_max) for n in find_numbers("1项至2项,3所至5所", ("项", "所"))]
+    [('1项至2', 1.0, 2.0), ('3所至5', 3.0, 5.0)]
     """
     text = to_ascii(text)
     found: list[Number] = []
@@ -192,18 +198,20 @@ def find_numbers(text: str) -> list[Number]:
             found.append(Number(m.start(), m.end(), m.group(), parse_arabic(m.group())))
     found += _chinese_numbers(text, taken)
     found.sort(key=lambda n: n.start)
-    return merge_ranges(text, found)
+    return merge_ranges(text, found, units)
 
 
-def merge_ranges(text: str, numbers: list[Number]) -> list[Number]:
-    """Join ``A—B``, ``A-B``, ``A至B``, ``A%-B%`` into one range when A < B and both have the same form."""
+def merge_ranges(text: str, numbers: list[Number], units: tuple[str, ...] = ()) -> list[Number]:
+    """Join ``A—B``, ``A-B``, ``A至B``, ``A%-B%`` and ``A项至B项`` (a unit of ``units`` printed after both
+    ends) into one range when A < B and both have the same form."""
     out: list[Number] = []
     i = 0
     while i < len(numbers):
         a = numbers[i]
         if i + 1 < len(numbers):
             b = numbers[i + 1]
-            join = RANGE_JOIN_RE.fullmatch(text, a.end, b.start)
+            unit = next((u for u in units if text.startswith(u, a.end) and text.startswith(u, b.end)), "")
+            join = RANGE_JOIN_RE.fullmatch(text, a.end + len(unit), b.start)
             from_to = join and join.group(2) in "至到" and FROM_BEFORE_RE.search(text[max(0, a.start - 9):a.start])
             if (join and a.form == b.form and a.form != "percent_words" and a.value < b.value and not from_to
                     and not (join.group(1) and text[b.end:b.end + 1] != "%")):

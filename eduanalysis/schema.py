@@ -71,6 +71,9 @@ DOCUMENTS = Table(
         _c("script", "string", "simplified, or traditional (then `text` is converted to simplified; `raw_text` is kept).", False),
         _c("title_zh", "string", "Document title."),
         _origin("title_zh"),
+        _c("enclosed_title_zh", "string", "Title of the document a cover notice issues or forwards (印发/转发…的通知), "
+                                          "as the body prints it; title_zh is then the notice's own title."),
+        _origin("enclosed_title_zh"),
         _c("issuer_zh", "string", "Issuing body (发文机关/发布机构/发布单位)."),
         _origin("issuer_zh"),
         _c("doc_number", "string", "Document number (文号/发文字号), e.g. 盘政办发〔2019〕24号."),

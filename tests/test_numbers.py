@@ -95,6 +95,8 @@ def test_five_year_plan_years(name, years):
     pytest.param("超过三分之一的学校", [("三分之一", 0.3333, "fraction", None)], id="fraction-words"),
     pytest.param("生师比17:1", [("17:1", 17.0, "ratio", 1.0)], id="ratio"),
     pytest.param("按1比1配套", [("1比1", 1.0, "ratio", 1.0)], id="ratio-bi"),
+    # ∶ (U+2236 RATIO) is not folded by NFKC; no shared text prints it, so the dev-set ratio wording is reused
+    pytest.param("生师比17∶1", [("17∶1", 17.0, "ratio", 1.0)], id="ratio-u2236"),
     pytest.param("百分之九十五", [("百分之九十五", 95.0, "percent_words", None)], id="percent-not-fraction"),
 ])
 def test_fractions_and_ratios(text, expected):

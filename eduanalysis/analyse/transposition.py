@@ -177,7 +177,10 @@ def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     """
     m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
     m = m.loc[m["text"].map(lambda t: len(HAN.findall(t or ""))) >= MIN_CLAUSE_CHARS]
-    titles = documents.set_index("doc_id")["title_zh"].map(clean_title)
+    docs = documents.set_index("doc_id")
+    # Under a cover notice the body's title line is the enclosed document's title, not the notice's own.
+    own = docs["enclosed_title_zh"].fillna(docs["title_zh"]) if "enclosed_title_zh" in docs else docs["title_zh"]
+    titles = own.map(clean_title)
     title = m["doc_id"].map(titles)
     is_title = (m["text"].str.strip() == title).fillna(False).to_numpy(dtype=bool)
     first = pd.Series(np.where(is_title, m["char_start"].to_numpy(dtype=float), np.inf), index=m.index)

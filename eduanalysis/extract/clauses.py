@@ -26,11 +26,13 @@ from eduanalysis.extract.vocab import (
     DURATION_INDICATOR_RE,
     EXCLUSION_RE,
     FRACTION_UNIT,
+    FREQUENCY_DUTY_RE,
     FREQUENCY_NORM_RE,
     HEDGE_RE,
     INFIX,
     MULTIPLIERS,
     PER_UNIT_FREQUENCY_RE,
+    PER_UNIT_SUBJECT_RE,
     PREFIX,
     PREFIX_CUE_RE,
     RATIO_UNIT,
@@ -50,6 +52,11 @@ from eduanalysis.extract.vocab import (
 from eduanalysis.numbers import Number, find_numbers
 
 #: A ratio is a quantity only on a named ratio (生师比17:1; 按1:1的比例配套), never a clock time (11:31).
+#: Measure words that may be printed at both ends of a range (1项至2项, 3所至5所), longest first; years,
+#: months and days are no quantity (2021年至2025年 is a period, not a range of counts).
+#: After a number and its unit, 的 and a comparator: the number is a band a rule applies to (…所的不超过).
+BAND_RULE_RE = re.compile(rf"\s*的\s*(?:{PREFIX_CUE_RE.pattern})")
+RANGE_UNITS = tuple(sorted((w for w, u in BASE_UNITS.items() if u.role == "quantity"), key=len, reverse=True))
 RATIO_NAME_RE = re.compile(r"比")
 #: Staffing by a ratio (按1:7配备) states a norm.
 RATIO_NORM_RE = re.compile(r"按照?[^,;。]{0,8}$")
@@ -76,6 +83,8 @@ RATIO_RE = re.compile(r"每\s*$")
 EVENT_FREQUENCY_RE = re.compile(r"每\s*(?:[\d一二两三四五]\s*)?(?:年|学年|学期|月|周)")
 #: A date of an event (2017年7月): in a review it dates the event, not the number reported after it.
 EVENT_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+#: 各 right before a number gives it to each listed item (音乐、美术各2课时; 专职教师各1名).
+PER_ITEM_RE = re.compile(r"各\s*$")
 #: Units of events, counted as 一 after a frequency (每年举办一次, 每三年举办一届).
 EVENT_UNITS = {"times", "editions"}
 ENUM_SPLIT_RE = re.compile(r"[、和及与]")
@@ -118,6 +127,10 @@ class Context:
     review: bool = False
     #: The clause sits in a progress status (截至9月,…): its numbers are baselines of the document's year.
     status: bool = False
+
+
+#: Why a quantity's year is what it is (the ``year_origin`` column); empty exactly when the year is.
+YEAR_ORIGINS = ("stated", "stage", "horizon", "annual", "review", "document_year")
 
 
 @dataclass(frozen=True)
@@ -246,6 +259,8 @@ def _is_enumeration_summary(text: str, window_start: int, number: Number) -> boo
     if number.is_range or n != int(n) or not 2 <= n <= 10:
         return False
     before = PAREN_RE.sub("", text[window_start: number.start])
+    if PER_ITEM_RE.search(before):
+        return False  # 音乐、美术各2课时: a number for each item, not their count
     items = [p for p in ENUM_SPLIT_RE.split(before) if p.strip()]
     return len(items) == int(n) and len(items) > 1
 
@@ -255,7 +270,7 @@ def _candidates(text: str) -> list[_Candidate]:
     masked = masked_spans(text)
     out: list[_Candidate] = []
     prev_end = 0
-    for number in find_numbers(text):
+    for number in find_numbers(text, RANGE_UNITS):
         if _inside(number.start, masked) or _inside(number.end - 1, masked):
             continue
         m, unit = _unit_at(text, number.end, number)
@@ -316,17 +331,57 @@ def comparator_of(c: _Candidate, text: str, previous: _Candidate | None) -> str:
         return prefix
     window = text[c.extra["window_start"]: c.number.start]
     if previous is not None and "、" in window and previous.prefix_cue and previous.comparator in (">=", "<=", "~"):
-        if segment_bounds(text, previous.number.start) == segment_bounds(text, c.number.start):
-            return previous.comparator  # 至少具有1项艺术爱好、形成1项艺术特长
+        if segment_bounds(text, previous.number.start) == segment_bounds(text, c.number.start) and (
+                _cue_governs_phrase(text, previous) or not text[previous.unit_end: c.number.start].strip("、 ")):
+            # 至少具有1项艺术爱好、形成1项艺术特长 (the cue governs the verbs); 不低于60%、80% (a list of values);
+            # but in 不少于10所、市级示范校20所 the cue bound only its own number.
+            return previous.comparator
     return "="
+
+
+def _cue_governs_phrase(text: str, c: _Candidate) -> bool:
+    """Whether a candidate's prefix cue stands before words rather than right before its number
+    (至少具有1项: the cue governs the verb phrase, and the items listed after it)."""
+    window = text[c.extra["window_start"]: c.number.start]
+    at = window.rfind(c.prefix_cue or "")
+    return at >= 0 and bool(window[at + len(c.prefix_cue or ""):].strip())
 
 
 def _is_threshold(c: _Candidate, text: str) -> bool:
     """A size that defines when a rule applies: 5人以上残疾学生, 1200户以下的小区, 不少于六个班的幼儿园."""
+    if c.comparator in (">=", "<=", "range") and BAND_RULE_RE.match(text, c.unit_end):
+        return True  # a band a rule applies to: 高校数21-50所的不超过25篇, 80所以上的不超过45篇
     if c.comparator not in (">=", "<=") or not THRESHOLD_UNIT_RE.fullmatch(c.unit.unit_text or ""):
         return False
     nxt = text[c.unit_end: c.unit_end + 1]
     return bool(nxt) and (nxt == "的" or bool(_CJK.match(nxt)))
+
+
+def per_unit_frequency(text: str, seg_start: int, pos: int) -> bool:
+    """Whether the frequency of the event counted at ``pos`` is a norm each school, county or person keeps
+    (a standard) rather than an event the issuer holds (a target): its subject is each school or county
+    (学校每年应举办一次; 学校每学年要…,开展一次; 各级各类学校…,每年举办1次), or it is a rule or a duty
+    (原则上每三年更新一次; 每五年要接受一次培训).
+
+    >>> per_unit_frequency("省每3年举办1次大中小学生艺术展演活动", 0, 5)
+    False
+    >>> per_unit_frequency("学校每学年要以美育课程开课率等为重点,开展一次美育工作自评", 20, 22)
+    True
+    """
+    before = text[seg_start:pos]
+    if PER_UNIT_FREQUENCY_RE.search(before) or FREQUENCY_DUTY_RE.search(text, 0, pos):
+        return True
+    freqs = list(EVENT_FREQUENCY_RE.finditer(text, 0, pos))
+    if not freqs:
+        return False
+    last = freqs[-1]
+    if any(m.end() == last.end() for m in PER_UNIT_FREQUENCY_RE.finditer(text, 0, last.end())):
+        return True  # the last frequency is the school's or county's own, in an earlier segment
+    if last.start() >= seg_start and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start):
+        return True  # 各地至少每3年…,…每年举办1次…
+    # The sentence's subject is each school or county and the frequency names none of its own.
+    own_subject = text[max((m.end() for m in SEGMENT_RE.finditer(text, 0, last.start())), default=0): last.start()].strip()
+    return bool(PER_UNIT_SUBJECT_RE.match(text)) and last.start() >= seg_start and not own_subject
 
 
 def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | None) -> str:
@@ -343,9 +398,11 @@ def kind_of(c: _Candidate, text: str, context: Context, previous: _Candidate | N
         or bool(STANDARD_SHARE_RE.search(text[seg_start: seg_end]))
         or bool(STANDARD_UNIT_RE.search(c.unit.unit_text or ""))
         or bool(CURRICULUM_NORM_RE.search(segment_before))
-        or bool(PER_UNIT_FREQUENCY_RE.search(segment_before))
-        # a frequency continuing one that each school or county keeps (各县区每三年…,每年举办一次…)
-        or bool(EVENT_FREQUENCY_RE.search(segment_before) and PER_UNIT_FREQUENCY_RE.search(text, 0, seg_start))
+        # events each school or county holds (学校每年应举办一次; 各县区每三年…,每年举办一次…)
+        or (c.unit.unit in EVENT_UNITS and per_unit_frequency(text, seg_start, c.number.start))
+        # the limit a band sets, in the band's segment (高校数21-50所的不超过25篇)
+        or (previous is not None and previous.kind == "standard" and _is_threshold(previous, text)
+            and segment_bounds(text, previous.number.start) == (seg_start, seg_end))
         # a 其中 sub-clause continues the norm before it (轮岗比例不低于10%,其中,骨干教师不低于20%)
         or (previous is not None and previous.kind == "standard" and "其中" in text[previous.number.end: c.number.start])
     )

@@ -48,7 +48,9 @@ from eduanalysis.extract.vocab import (
 
 ISO_YEAR_RE = re.compile(r"\d{4}")
 #: A cited document's title (《…(2010-2020年)》, 《…2017年为民办实事…》): its years are not the document's.
-CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+#: A title next to 印发 is the enclosed document itself (关于印发《…2020年工作要点》的通知;
+#: 《…2019年工作要点》已经研究通过,现予印发), not a citation.
+CITED_TITLE_RE = re.compile(r"(?<!印发)《[^《》]*》(?![^。;《]{0,14}印发)")
 #: How much of the body after its start counts as the document's opening (title lines, date line,
 #: first sentence) when looking for an annual title.
 HEAD_CHARS = 400
@@ -67,7 +69,8 @@ def _head(doc) -> str:
     """Title and opening lines of a document, cited titles cut out."""
     text = doc.get("text") or ""
     start = _year(doc.get("body_start")) or 0
-    title = doc.get("title_zh")
+    title = doc.get("enclosed_title_zh")  # a cover notice's enclosed document states the horizon
+    title = title if isinstance(title, str) else doc.get("title_zh")
     head = (title if isinstance(title, str) else "") + "\n" + text[start: start + HEAD_CHARS]
     return CITED_TITLE_RE.sub("", head)
 
@@ -114,8 +117,11 @@ def document_frame(doc) -> Context:
     if doc.get("plan_end_year_origin") != "manifest":
         end = final_stage(doc, end) or end
     if end is None:
-        title = doc.get("title_zh")
-        period = period_years(CITED_TITLE_RE.sub("", title)) if isinstance(title, str) else None
+        title = doc.get("enclosed_title_zh")
+        title = title if isinstance(title, str) else doc.get("title_zh")
+        if not isinstance(title, str):  # the body's first line stands for a title reading did not find
+            title = next((line for line in _head(doc).splitlines() if line.strip()), "")
+        period = period_years(CITED_TITLE_RE.sub("", title))
         if period:
             start, end = start or period[0], period[1]
     return Context(plan_start_year=start, plan_end_year=end, annual=False, doc_year=doc_year or start)

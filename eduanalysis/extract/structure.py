@@ -23,6 +23,7 @@ import pandas as pd
 
 from eduanalysis import config, schema
 from eduanalysis.numbers import parse_chinese
+from eduanalysis.resources import table as _resource_table
 from eduanalysis.text import CIRCLED, CLOSERS, CN_NUMERALS, OPENERS, inside_brackets, split_lines
 
 _N = f"[{CN_NUMERALS}\\d]+"
@@ -71,6 +72,10 @@ TABLE_CELL_MAX = 32
 #: A run of cell-like lines is a table when it has this many lines and numeric cells.
 TABLE_MIN_LINES, TABLE_MIN_NUMERIC = 6, 3
 
+#: A first line of a table this long that is not a row is its caption even without a table word.
+CAPTION_MIN = 8
+#: A line naming a table (表1 主要指标, 主要指标完成情况表), the caption row of ``extract/table_headings.csv``.
+CAPTION_RE = re.compile(next(r["pattern"] for r in _resource_table("extract/table_headings.csv") if r["role"] == "caption"))
 SENTENCE_PUNCT_RE = re.compile(r"[。,;!?、]")
 NUMERIC_CELL_RE = re.compile(
     r"^(?:[≥≤<>~约]|不低于|不少于|达到)?\s*-?\d+(?:\.\d+)?\s*(?:%|‰|年|万人|万|人|所|个|亿元|万元|元)?"
@@ -319,6 +324,20 @@ def is_numeric_cell(text: str) -> bool:
     return NUMERIC_CELL_RE.match(text.strip()) is not None
 
 
+def table_caption(line: str) -> str:
+    """The caption a table's first line gives it, or "" when that line is a row (a header row of
+    several cells is never a caption, nor is a value cell). A line naming a table (CAPTION_RE) is a
+    caption however short; a longer line that is no row stands as one too (“十四五”时期萍乡教育事业发展主要指标).
+
+    >>> [table_caption(x) for x in ("表1 主要指标", "主要指标完成情况表", "指标名称    2020年    2025年    属性", "95")]
+    ['表1 主要指标', '主要指标完成情况表', '', '']
+    """
+    text = line.strip()
+    if "\t" in text or is_row_line(text) or len(SPACED_CELLS_RE.split(text)) >= 2 or NUMERIC_CELL_RE.match(text):
+        return ""
+    return text if CAPTION_RE.search(text) or len(text) >= CAPTION_MIN else ""
+
+
 def is_plain_heading(par: Paragraph, following: Paragraph | None) -> bool:
     """An unnumbered stand-alone heading (发展基础): short, no punctuation, followed by prose."""
     t = par.text
@@ -339,7 +358,6 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
     """
     pars = body_paragraphs(text, body_start, body_end, masked or [])
     out = Structure()
-    tables = dict(find_tables(pars))
     numbered_ranks = [hit[0].rank for p in pars if (hit := match_heading(p.text)) and hit[0].kind == "heading"]
     top_rank = min(numbered_ranks) if numbered_ranks else 4
 
@@ -392,12 +410,15 @@ def structure(doc_id: str, text: str, body_start: int, body_end: int, title: str
             stack.pop().row["char_end"] = at
 
     i = 1 if title_hit else 0
+    # Tables are found after the title: a short title line is cell-like and would otherwise open a
+    # run that starts at the skipped paragraph 0, dropping a table that directly follows the title.
+    tables = {a + i: b + i for a, b in find_tables(pars[i:])}
     while i < len(pars):
         par = pars[i]
         if i in tables:
             j = tables[i]
             run = pars[i:j]
-            caption = run[0].text if len(run[0].text) >= 8 and not NUMERIC_CELL_RE.match(run[0].text) else ""
+            caption = table_caption(run[0].text)
             close_to(100, par.start)
             tab = new_section("table", "table", None, caption, par.start, 100, stack[-1])
             tab.row["char_end"] = run[-1].end
@@ -456,9 +477,12 @@ def sections_and_measures(documents: pd.DataFrame, boilerplate: pd.DataFrame,
     spans = {d: list(zip(g.char_start, g.char_end, strict=True)) for d, g in boilerplate.groupby("doc_id")}
     sections, measures = [], []
     for doc in documents.itertuples():
+        # The body prints the enclosed document's title under a cover notice, not the notice's own.
+        enclosed = getattr(doc, "enclosed_title_zh", None)
+        own_title = enclosed if isinstance(enclosed, str) else doc.title_zh
         result = structure(doc.doc_id, doc.text, int(doc.body_start), int(doc.body_end),
-                           None if pd.isna(doc.title_zh) else doc.title_zh, spans.get(doc.doc_id, []),
-                           is_title=lambda line, t=doc.title_zh: looks_like_title(line, types)
+                           None if pd.isna(own_title) else own_title, spans.get(doc.doc_id, []),
+                           is_title=lambda line, t=own_title: looks_like_title(line, types)
                            or (isinstance(t, str) and line.strip() == t.strip()))
         sections += result.sections
         measures += result.measures

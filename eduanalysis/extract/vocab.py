@@ -101,6 +101,8 @@ DURATION_INDICATOR_RE = re.compile(CUES["duration_indicator"])
 THRESHOLD_UNIT_RE = re.compile(rf"(?:{CUES['threshold_unit']})")
 CURRICULUM_NORM_RE = re.compile(CUES["curriculum_norm"])
 PER_UNIT_FREQUENCY_RE = re.compile(CUES["per_unit_frequency"])
+PER_UNIT_SUBJECT_RE = re.compile(CUES["per_unit_subject"])
+FREQUENCY_DUTY_RE = re.compile(CUES["frequency_duty"])
 
 # --- time words shared by clauses and tables --------------------------------------------
 
@@ -139,10 +141,11 @@ def period_years(text: str) -> tuple[int, int] | None:
 #: Words of a document type that is annual (doc_types.csv, the reader's vocabulary).
 ANNUAL_TYPES = frozenset(r["type_zh"] for r in read_csv("read/doc_types.csv") if r["annual"] == "yes")
 _TIME = {r["role"]: r["pattern"] for r in read_csv("extract/time_cues.csv")}
-#: One year next to an annual-document word in a title or opening line: 2020年工作要点,
+#: One year next to an annual-document word in a title or opening line (no bracket or dash between,
+#: so the end of a span (2021—2023年) does not count): 2020年工作要点,
 #: 2020年泉州市教育局承担市委、市政府为民办实事…, 关于下达2015年全区小学秋季招生计划的通知, 2022年度.
 ANNUAL_DOCUMENT_RE = re.compile(
-    rf"(?P<year>(?:19|20)\d{{2}})\s*年[^\d,;:。!?\n《》]{{0,24}}?(?:{_TIME['annual_document']}|{alternation(ANNUAL_TYPES)})"
+    rf"(?P<year>(?:19|20)\d{{2}})\s*年[^\d,;:。!?\n《》()—-]{{0,24}}?(?:{_TIME['annual_document']}|{alternation(ANNUAL_TYPES)})"
     rf"|(?P<year_du>(?:19|20)\d{{2}})\s*(?:{_TIME['annual_year_word']})"
 )
 #: A progress status as of now (截至9月, 截至目前) and the wording that ends it (至年底,将…).

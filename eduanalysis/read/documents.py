@@ -108,7 +108,7 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         record[fld], record[f"{fld}_origin"] = next(
             ((found[fld], origin) for origin, found in (*sources, *extra) if found.get(fld)), (None, None))
 
-    for fld in ("title_zh", "issuer_zh", "doc_number", "index_number", "written_date", "published_date"):
+    for fld in ("title_zh", "enclosed_title_zh", "issuer_zh", "doc_number", "index_number", "written_date", "published_date"):
         settle(fld)
     place = region_fields(record["issuer_zh"], record["title_zh"])
     settle("region_zh", ("inferred", place))
@@ -116,14 +116,16 @@ def document_record(source_file: str, raw: str, encoding: str, file_format: str,
         place = region_fields(record["region_zh"], None)
     for col in PLACE_COLUMNS:
         record[col] = manifest_row.get(col) or place.get(col)
-    type_zh, type_en = doc_type(record["title_zh"] or "", types)
+    # A cover notice's type is its enclosed document's (方案, 规划), as is its horizon.
+    plan_title = record["enclosed_title_zh"] or record["title_zh"] or ""
+    type_zh, type_en = doc_type(plan_title, types)
     title_origin = record["title_zh_origin"] if record["title_zh_origin"] in ("text", "properties") else "inferred"
     settle("doc_type_zh", (title_origin, {"doc_type_zh": type_zh}))
     if record["doc_type_zh_origin"] == "manifest":
         type_en = doc_type(record["doc_type_zh"], types)[1]
     record["doc_type_en"] = manifest_row.get("doc_type_en") or type_en
     issue_date = record["written_date"] or record["published_date"]
-    start, end = plan_horizon(record["title_zh"] or "", body, is_annual(record["doc_type_zh"], types),
+    start, end = plan_horizon(plan_title, body, is_annual(record["doc_type_zh"], types),
                               int(issue_date[:4]) if issue_date else None)
     record["plan_start_year"] = int(manifest_row.get("plan_start_year") or 0) or start
     settle("plan_end_year", ("inferred", {"plan_end_year": end}))

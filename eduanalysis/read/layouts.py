@@ -265,6 +265,14 @@ def separate_boilerplate(text: str) -> Header:
         elif notice_at is not None and i - notice_at <= 12 and (
                 _is_notice_line(t) or part in ("doc_number", "title_date") or same_title(t, head.notice_title)):
             _keep_number(head, hit)
+            lead = nonblank[i].start + len(nonblank[i].text) - len(nonblank[i].text.lstrip())
+            if (cut := notice_text_end(t)) is not None:
+                # 现将方案印发给你们。到2020年…达到50%…: only the notice's formula is boilerplate.
+                mark(nonblank[i], "cover_notice", lead + cut)
+                body_from = lead + cut
+                while body_from < nonblank[i].end and text[body_from].isspace():
+                    body_from += 1
+                break
             mark(nonblank[i], "cover_notice")
         elif part in ("letterhead", "doc_number", "title_date", "addressee") and notice_at is None:
             _keep_number(head, hit)
@@ -439,6 +447,32 @@ def _attachment_list(nonblank: list[Line], first: int, k: int, mark) -> int:
         if len(t) > 80 or "。" in t:
             break
     return k
+
+
+#: A sentence of a paragraph, up to and with its closing stop.
+SENTENCE_RE = re.compile(r"[^。;!?]+[。;!?]*")
+#: A number in a sentence: content (a level to reach, a date), never a notice's formula.
+DIGIT_RE = re.compile(r"\d")
+
+
+def notice_text_end(t: str) -> int | None:
+    """Where a cover notice's formula ends when the paragraph goes on with content holding a number,
+    else None (the whole paragraph is the notice's text).
+
+    The formula is everything up to the last sentence matching ``notice_text``; what follows is the
+    body when it holds a number (a target such as 优良率达到50%).
+
+    >>> notice_text_end("现将方案印发给你们。到2020年,学生体质健康优良率达到50%。")
+    10
+    >>> notice_text_end("现将《方案》印发给你们,请认真贯彻执行。") is None
+    True
+    """
+    sentences = list(SENTENCE_RE.finditer(t))
+    last = max((k for k, m in enumerate(sentences) if match_part(m.group(), "notice_text")), default=None)
+    if last is None or last == len(sentences) - 1:
+        return None
+    cut = sentences[last].end()
+    return cut if DIGIT_RE.search(t[cut:]) else None
 
 
 def _is_notice_line(t: str) -> bool:

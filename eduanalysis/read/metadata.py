@@ -364,10 +364,12 @@ def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
 def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, str]:
     """Metadata the text itself states: header fields, the title block, the 文号, signature and dates.
 
-    Title: for a cover notice the enclosed document's title as the body prints it, else the notice's
-    own title; otherwise a database listing title, the body's title (over one or two lines), a page
-    title kept above the metadata line, or the 标题 field. Issuer: the signature block, else the
-    title's ``XX关于…`` prefix (or the organ a title opens with), else header lines.
+    Title: a database listing title, the body's title (over one or two lines), a page title kept
+    above the metadata line, or the 标题 field — but a cover notice (…关于印发…的通知) is titled by
+    its own title, as the gold convention takes it; the document it issues goes to
+    ``enclosed_title_zh`` (the body's title, else the notice title's ``enclosed`` group). Issuer: the
+    signature block, else the title's ``XX关于…`` prefix (or the organ a title opens with), else
+    header lines.
     """
     stated: dict[str, str] = {}
     fields, parts = head.fields, head.parts
@@ -379,12 +381,15 @@ def stated_metadata(text: str, head: Header, types: pd.DataFrame) -> dict[str, s
     else:
         titles = [parts.get("listing_title"), own, parts.get("own_title")]
         if fields.get("title_zh"):
-            title = fields["title_zh"]
-            if m := notice_title(title):
-                title = m.group("enclosed").strip("《》")
-            titles.append(DOC_NUMBER_RE.sub("", title).strip())
+            titles.append(DOC_NUMBER_RE.sub("", fields["title_zh"]).strip())
     titles = [t for t in titles if t]
-    if titles:
+    notice = next((t for t in titles if notice_title(t)), None)
+    if notice:
+        stated["title_zh"] = notice
+        enclosed = own if own and not notice_title(own) else notice_title(notice).group("enclosed").strip("《》")
+        stated["enclosed_title_zh"] = enclosed
+        titles = [enclosed] + [t for t in titles if t != enclosed]  # issuers: the enclosed title's first, as before
+    elif titles:
         stated["title_zh"] = titles[0]
     issuers = [parts.get("notice_signature"), parts.get("signature")]
     if head.notice_title and (m := notice_title(head.notice_title)):

@@ -66,11 +66,14 @@ def test_flattened_tables_of_pingxiang(built, docs_by_prefix):
 STATED = {
     "000": {"issuer_zh": "盘锦市人民政府办公室", "written_date": "2019-05-30", "published_date": "2019-05-31",
             "doc_number": "盘政办发〔2019〕24号", "index_number": "pjsrmzf-2019-000657",
-            "title_zh": "盘锦市推进教育高质量发展行动计划"},
+            # a cover notice is titled by its own title (dev gold convention); the plan it issues is enclosed
+            "title_zh": "盘锦市人民政府办公室关于印发盘锦市推进教育高质量发展行动计划的通知",
+            "enclosed_title_zh": "盘锦市推进教育高质量发展行动计划"},
     "001": {"issuer_zh": "保山市教育体育局", "published_date": "2024-03-18", "index_number": "01525537-2/20240318-00001"},
     "003": {"issuer_zh": "威海市教育局(中共威海市委教育工委)", "written_date": "2019-02-15",
             "index_number": "113710000043592137/2019-01140",
-            "title_zh": "威海市教育局(中共威海市委教育工委)2019年工作要点"},
+            "title_zh": "威海市教育局(中共威海市委教育工委)关于印发2019年工作要点的通知",
+            "enclosed_title_zh": "威海市教育局(中共威海市委教育工委)2019年工作要点"},
     "004": {"title_zh": "萍乡市“十四五”教育事业发展规划"},
 }
 

@@ -28,8 +28,14 @@ def row(text: str = "", **meta) -> dict:
     pytest.param("各区县教育局,市属学校: 根据湖州市教育事业发展的要求,各区县教育局和市属学校要认真做好2022年教育事业计划的编报工作",
                  2022, id="opening-line-huzhou"),
     pytest.param("威海市教育局(中共威海市委教育工委)2019年工作要点", 2019, id="work-plan-seed-003"),
+    pytest.param("各区市教育局:\n 《威海市教育局(中共威海市委教育工委)2019年工作要点》已经研究通过,现予印发", 2019,
+                 id="enclosed-title-is-the-document-seed-003"),
+    pytest.param("关于印发《福建省学校美育指导专家库管理办法(试行)》的通知", None, id="enclosed-non-annual-meiyu"),
     pytest.param("贯彻《中共福建省委福建省人民政府关于开展2017年为民办实事工作的通知》,全面加强学校美育", None,
                  id="cited-title-is-not-the-document-meiyu"),
+    pytest.param("2020年全市教育工作总体要求:以习近平新时代中国特色社会主义思想为指导", 2020, id="work-requirements-seed-002"),
+    pytest.param("关于对泽库县教育局“三区三州”脱贫攻坚项目建设情况的公示\n\n时间:2020-04-28 |浏览:16124", None,
+                 id="notice-with-a-date-line-is-not-annual-zeku"),
     pytest.param("山东省人民政府办公厅关于贯彻国办发〔2015〕71号文件全面加强和改进学校美育工作的实施意见", None,
                  id="opinion-is-not-annual-shandong"),
 ])
@@ -56,6 +62,13 @@ def test_annual_frame_dates_commitments_to_its_year_and_metadata_wins():
 def test_plan_period_from_the_title_when_metadata_has_none(title, period):
     frame = document_frame(row(title_zh=title))
     assert (frame.plan_start_year, frame.plan_end_year) == period
+
+
+def test_plan_period_from_the_first_line_when_no_title_is_known():
+    first_line = document_frame(row("会昌县“十四五”教育科技体育事业发展规划\n\n来源: 访问量: 发布日期:2022-12-13 18:50:37"))
+    assert (first_line.plan_start_year, first_line.plan_end_year) == (2021, 2025)
+    no_period = document_frame(row("盘锦市推进教育高质量发展行动计划\n\n发布日期:2019-05-31"))
+    assert (no_period.plan_start_year, no_period.plan_end_year) == (None, None)
 
 
 def build(raw: str, **manifest) -> pd.DataFrame:
@@ -128,15 +141,21 @@ def test_vision_year_governs_only_the_sentence_that_states_it(vision, plan_end):
     assert [c.horizon_year for c in contexts([vision, after], base)] == [None, None]
 
 
-def test_status_block_reports_the_document_year_until_the_text_turns_forward():
-    raw = ("2022年学位建设情况\n\n"
-           "  2022年度学位建设任务同时纳入年度市政府重点任务分工。全年将新改扩建幼儿园、中小学校178所,新增基础教育学位20万个。"
-           "截至9月,学位建设进展整体顺利,秋季将新开办中小学校、幼儿园共 93 所,新增各类学位超 15 万个。"
-           "其中龙岗高中园、坪山高中园、光明高中园等18所公办普高,新增学位4.35万个。\n")
-    out = years(build(raw))
-    assert out == [(178, "target", 2022, "annual"), (20, "target", 2022, "annual"), (93, "baseline", 2022, "document_year"),
-                   (15, "baseline", 2022, "document_year"), (18, "baseline", 2022, "document_year"),
-                   (4.35, "baseline", 2022, "document_year")]
+@pytest.mark.parametrize(("raw", "expected"), [
+    # 深圳 (民生实事 report) and 泉州 (1-4月进展情况, dev set): the year's plan, then a 截至N月 progress status
+    pytest.param("2022年学位建设情况\n\n  全年将新改扩建幼儿园、中小学校178所。"
+                 "截至9月,学位建设进展整体顺利,秋季将新开办中小学校、幼儿园共 93 所,新增各类学位超 15 万个。\n",
+                 [(178, "target", 2022, "annual"), (93, "baseline", 2022, "document_year"),
+                  (15, "baseline", 2022, "document_year")], id="jiezhi-9-yue-shenzhen"),
+    pytest.param("2020年泉州市教育局承担市委、市政府为民办实事公办幼儿园建设项目1-4月进展情况\n\n  预计建成后可新增学位约5400个。"
+                 "截至4月,已推动开工建设7所,开工率35%;完成投资3212万元,占年度投资计划的32.12%,各建设项目按序时推进。\n",
+                 [(5400, "target", 2020, "annual"), (7, "baseline", 2020, "document_year"), (35, "baseline", 2020, "document_year"),
+                  (3212, "baseline", 2020, "document_year"), (32.12, "baseline", 2020, "document_year")], id="jiezhi-4-yue-quanzhou"),
+])
+def test_status_clause_reports_the_document_year(raw, expected):
+    """A progress status as of a month (截至N月) turns its numbers, and those after it, into baselines of the
+    document's year; the plan figures before it stay the year's targets."""
+    assert years(build(raw)) == expected
 
 
 def test_review_section_reports_the_year_before_the_plan():

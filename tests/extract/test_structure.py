@@ -177,3 +177,53 @@ def test_inline_heading_split():
     assert segment.split_inline("指导思想。以习近平新时代中国特色社会主义思想为指导") == ("指导思想", 5)
     assert segment.split_inline("优化布局结构,有效增加资源供给") == ("优化布局结构,有效增加资源供给", 15)
     assert segment.split_inline("落实" + "很长的句子" * 20 + "。") == ("", 0)
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        # real captions: short ones named by 表 are kept (重庆 meiyu 附表1; 福建 meiyu 申报汇总表)
+        pytest.param("附表1", "附表1", id="short-fubiao-chongqing"),
+        pytest.param("农村中小学美育课堂教学设备申报汇总表", "农村中小学美育课堂教学设备申报汇总表", id="huizongbiao-fujian"),
+        pytest.param("“十四五”教育事业发展主要指标表", "“十四五”教育事业发展主要指标表", id="zhibiaobiao-devset"),
+        pytest.param("“十四五”时期萍乡教育事业发展主要指标", "“十四五”时期萍乡教育事业发展主要指标", id="long-no-biao-pingxiang"),
+        # rows are never captions: a tab row (福建 meiyu), the spaced header cells of a stub (指  标, devset and
+        # 萍乡), and the header row printed on one line from those real cells
+        pytest.param("填表人：\t\t联系电话：\t\t\t填表日期：", "", id="tab-row-fujian"),
+        pytest.param("指  标", "", id="spaced-stub-cell"),
+        pytest.param("指  标    2020年    2025年    属性", "", id="spaced-header-row"),
+        pytest.param("99%以上", "", id="value-cell"),
+    ],
+)
+def test_table_caption_is_never_a_row(line, caption):
+    assert segment.table_caption(line) == caption
+
+
+HEADER_FIRST_TABLE = ("一、主要指标\n指  标    2020年    2025年    属性\n学前教育毛入园率(%)    99%    99%以上    约束性\n"
+                      "义务教育巩固率(%)    100%    100%    约束性\n二、主要任务\n")
+
+
+def test_table_without_caption_keeps_its_header_row():
+    result = _structure(HEADER_FIRST_TABLE)
+    tables = [s for s in result.sections if s["kind"] == "table"]
+    assert len(tables) == 1 and tables[0]["heading"] == ""
+    cells = [m["text"] for m in result.measures if m["kind"] == "table_cell"]
+    assert cells[0].startswith("指  标") and len(cells) == 3
+    _check_coverage(HEADER_FIRST_TABLE, result)
+
+
+@pytest.mark.parametrize(
+    ("title", "caption"),
+    [
+        # real titles directly followed by a real indicator-table caption and header cells (萍乡 seed; devset county plan)
+        pytest.param("萍乡市“十四五”教育事业发展规划", "“十四五”时期萍乡教育事业发展主要指标", id="pingxiang"),
+        pytest.param("2020年大连市教育工作要点", "“十四五”教育事业发展主要指标表", id="dalian-devset-caption"),
+    ],
+)
+def test_table_directly_after_the_title_is_kept(title, caption):
+    body = f"{title}\n{caption}\n指  标\n2020年\n2025年\n属性\n毛入园率(%)\n90\n95\n巩固率(%)\n99\n99.5\n一、主要任务\n"
+    result = _structure(body, title=title)
+    tables = [s for s in result.sections if s["kind"] == "table"]
+    assert len(tables) == 1 and tables[0]["heading"] == caption
+    assert [m["kind"] for m in result.measures].count("table_cell") == 11
+    _check_coverage(body, result)

@@ -64,7 +64,9 @@ def test_normalise_keeps_circled_numbers():
 
 def test_document_record_states_metadata_and_origins():
     record, spans = corpus.document_record("sub/某市.txt", HEADER, "utf-8", "txt")
-    assert record["title_zh"] == "某市教育行动计划" and record["title_zh_origin"] == "text"
+    # a cover notice keeps its own title; the plan it issues is the enclosed title
+    assert record["title_zh"] == "某市人民政府办公室关于印发某市教育行动计划的通知" and record["title_zh_origin"] == "text"
+    assert record["enclosed_title_zh"] == "某市教育行动计划"
     assert record["issuer_zh"] == "某市人民政府办公室"
     assert record["doc_number"] == "某政办发〔2019〕24号"
     assert record["written_date"] == "2019-05-30" and record["published_date"] == "2019-05-31"

@@ -349,10 +349,13 @@ EXPECTED = {
                                         "issuer_zh": "山东省人民政府办公厅", "doc_number": "鲁政办发〔2016〕36号",
                                         "written_date": "2016-08-05", "plan_end_year": 2020,
                                         "region_zh": "山东省", "admin_level": "province"}),
-    "cover-notice-enclosed-title": (SHANXI, {"title_zh": "山西省全面加强和改进学校美育工作实施方案",
+    # a cover notice is titled by its own title (gold convention); the document it issues is enclosed_title_zh
+    "cover-notice-enclosed-title": (SHANXI, {"title_zh": "山西省人民政府办公厅关于印发山西省全面加强和改进学校美育工作实施方案的通知",
+                                             "enclosed_title_zh": "山西省全面加强和改进学校美育工作实施方案",
                                              "issuer_zh": "山西省人民政府办公厅", "doc_number": "晋政办发〔2017〕85号",
                                              "written_date": "2017-07-22", "doc_type_zh": "实施方案", "plan_end_year": 2020}),
-    "notice-without-guanyu": (JINGDEZHEN, {"title_zh": "关于全面加强和改进学校美育工作的实施意见",
+    "notice-without-guanyu": (JINGDEZHEN, {"title_zh": "景德镇市人民政府办公室印发关于全面加强和改进学校美育工作实施意见的通知",
+                                           "enclosed_title_zh": "关于全面加强和改进学校美育工作的实施意见",
                                            "issuer_zh": "景德镇市人民政府办公室", "doc_number": "景府办发〔2018〕17号",
                                            "written_date": "2018-12-12"}),
     "forwarding-notice-own-title": (NANCHANG, {
@@ -636,3 +639,30 @@ def test_coverage_invariant_of_records_and_issued_documents(text):
 )
 def test_plan_start_and_end_from_the_body(body, issue_year, horizon):
     assert metadata.plan_horizon("某市关于全面加强和改进学校美育工作的实施意见", body, False, issue_year) == horizon
+
+
+# A cover notice whose text runs on into content: only the notice's formula is boilerplate. Real notice formulas
+# (呼和浩特 and 福建 meiyu notices) followed by real target sentences (南京, 江苏 meiyu opinions).
+NOTICE_RUNS_ON = [
+    pytest.param("呼和浩特市人民政府办公厅关于印发呼和浩特市全面加强和改进学校美育工作的实施方案的通知\n各旗县区人民政府:\n"
+                 "　　经市人民政府同意，现将《呼和浩特市全面加强和改进学校美育工作的实施方案》印发给你们，请认真组织实施。",
+                 "到2020年，全市艺术专职教师比例小学和初中分别不低于65%和85%。", id="huhehaote-nanjing"),
+    pytest.param("福建省教育厅关于印发福建省学校美育指导专家库管理办法（试行）的通知\n各设区市教育局:\n"
+                 "　　《福建省学校美育指导专家库管理办法（试行）》已经厅领导同意，现印发给你们，请认真贯彻执行。",
+                 "到2020年，全省小学和初中艺术教师中，专职教师比例分别不低于60%和80%。", id="fujian-jiangsu"),
+]
+
+
+@pytest.mark.parametrize(("notice", "content"), NOTICE_RUNS_ON)
+def test_notice_text_running_on_into_targets_keeps_them_in_the_body(notice, content):
+    text = f"{notice}{content}\n"
+    record, boiler = _record(text)
+    body = record["text"][record["body_start"]:record["body_end"]]
+    assert body == corpus.normalise(content)
+    assert [b["kind"] for b in boiler] == ["cover_notice"] * 3
+    test_coverage_invariant_with_document_parts(text)
+
+
+@pytest.mark.parametrize(("notice", "content"), NOTICE_RUNS_ON)
+def test_notice_text_alone_is_all_boilerplate(notice, content):
+    assert layouts.notice_text_end(corpus.normalise(notice.splitlines()[-1]).strip()) is None
