@@ -317,6 +317,9 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
             write_workbook(stage_analysis)
         (stage_analysis / RUN_RECORD).write_text(_run_record(params), encoding="utf-8", newline="\n")
         figures = site.figure_names(stage_figures)
+        # Every folder is checked before anything is published: the index, thumbnails and font are
+        # written into out_dir after the figures, so their names are checked here too.
+        _check_publishable(stage_out, out_dir, also=("index.html", site.THUMBS, Path(site.FONT_FILE).parts[0]))
         _check_publishable(stage_figures, params.figures_dir)
         _check_publishable(stage_analysis, params.analysis_dir)
     except NotebookFailed as exc:
@@ -338,7 +341,6 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
     site.write_index(stage_out, done, params, params.figures_dir, params.analysis_dir, figures,
                      site.table_files(params.analysis_dir, params.figures_dir))
     site.write_font(out_dir, sorted(stage_out.glob("*.html")))
-    _check_publishable(stage_out, out_dir)
     published[0] = _publish(stage_out, out_dir)
     for failed in _owned_failed_dirs(out_dir):
         shutil.rmtree(failed, ignore_errors=True)
@@ -421,11 +423,12 @@ def _owned_failed_dirs(out_dir: Path) -> list[Path]:
             and (p.name == FAILED_DIR or p.name.removeprefix(f"{FAILED_DIR}-").isdigit())]
 
 
-def _check_publishable(staging: Path, target: Path) -> None:
-    """Refuse to publish over files the report did not write: ``target`` must be the report's, or hold none of the names."""
+def _check_publishable(staging: Path, target: Path, also: tuple[str, ...] = ()) -> None:
+    """Refuse to publish over files the report did not write: ``target`` must be the report's, or hold none of
+    the names (those in ``staging`` and ``also``)."""
     if _owned(target):
         return
-    clash = sorted(p.name for p in staging.iterdir() if (target / p.name).exists())
+    clash = sorted(n for n in {p.name for p in staging.iterdir()} | set(also) if (target / n).exists())
     if clash:
         shown = ", ".join(clash[:5]) + (" …" if len(clash) > 5 else "")
         raise EduAnalysisError(f"{target} already holds {shown}, which eduanalysis report did not write there (no "

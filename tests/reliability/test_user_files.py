@@ -18,9 +18,12 @@ def _notebooks(folder: Path) -> Path:
     folder.mkdir()
     for name in ("00_a", "10_b"):
         nb = nbformat.v4.new_notebook()
-        cell = nbformat.v4.new_code_cell("x = 1")
+        # the parameters every notebook of a report declares (report.COMMON), as the real ones do
+        cell = nbformat.v4.new_code_cell('processed_dir = ""\nfigures_dir = ""\nanalysis_dir = ""\nregions = "all"\n'
+                                         'lang = "zh"\nseed = 1\nmax_labels = 40\nuser_dictionaries = {}')
         cell.metadata["tags"] = ["parameters"]
         nb.cells = [cell]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, folder / f"{name}.ipynb")
     return folder
 
@@ -31,7 +34,7 @@ def setup(tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path / "corpus", {"a.txt": GOOD})
     notebooks = _notebooks(tmp_path / "nb")
 
-    def fake_run(path, out_dir, parameters, kernel, fail_at=None):
+    def fake_run(path, out_dir, parameters, kernel, replace=None, fail_at=None):
         Path(parameters["figures_dir"], f"{path.stem}.svg").write_text("new", encoding="utf-8")
         out = out_dir / path.name
         out.write_text("new", encoding="utf-8")
@@ -42,7 +45,8 @@ def setup(tmp_path, monkeypatch):
 
     monkeypatch.setattr(report, "run_notebook", fake_run)
     params = report.validate_params({"corpus_dir": str(corpus), "processed_dir": str(tmp_path / "processed"),
-                                     "figures_dir": str(tmp_path / "figures"), "notebooks_dir": str(notebooks)})
+                                     "figures_dir": str(tmp_path / "figures"), "notebooks_dir": str(notebooks),
+                                     "analysis_dir": str(tmp_path / "analysis")})
     return params, tmp_path / "reports", fake_run, corpus
 
 
