@@ -225,13 +225,18 @@ def test_transposition_notebook_on_a_citing_fixture(tmp_path):
     papermill.execute_notebook(str(NOTEBOOKS / "50_transposition.ipynb"), str(out), cwd=str(NOTEBOOKS),
                                kernel_name=report.kernel_name(), progress_bar=False,
                                parameters={"processed_dir": str(processed), "figures_dir": str(tmp_path / "fig"),
+                                           "analysis_dir": str(tmp_path / "analysis"),
                                            "lang": "en", "seed": 7, "n_labels": 2})
+    from eduanalysis.build.pipeline import read_table
+
     t = eduanalysis.load(processed)
+    transposition = read_table(tmp_path / "analysis", "transposition")
+    transposition_pairs = read_table(tmp_path / "analysis", "transposition_pairs")
     ids = t.documents.set_index("source_file")["doc_id"]
     assert t.citations["cited_doc_id"].notna().all() and sorted(t.citations["match"]) == ["number", "title"]
-    tab = t.transposition.set_index(["doc_id", "reference_id"])["reuse_share"]
+    tab = transposition.set_index(["doc_id", "reference_id"])["reuse_share"]
     assert tab[(ids["city.txt"], ids["province.txt"])] > tab[(ids["city.txt"], ids["national.txt"])]
-    assert set(t.transposition_pairs["class"]) == {"verbatim", "adapted", "new", "dropped"}
+    assert set(transposition_pairs["class"]) == {"verbatim", "adapted", "new", "dropped"}
     added = pd.read_csv(tmp_path / "fig" / "50_added_targets.csv")
     assert sorted(added["status"]) == ["added", "added", "added", "added", "tightened"]
     printed = "".join(o.get("text", "") for c in nbformat.read(out, as_version=4).cells
