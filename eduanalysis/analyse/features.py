@@ -39,16 +39,17 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
+from eduanalysis import resources
 from eduanalysis.build.executors import default_workers
-from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.text import REGION_SUFFIX_RE
 
 #: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
 #: Characters the character n-gram analyser ignores: everything but Han characters and letters.
 NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 #: Administrative suffixes stripped from region names to get the bare place name (盘锦市 → 盘锦).
-REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|新区|省|市|县|区|州|盟|旗)$")
+REGION_SUFFIX = REGION_SUFFIX_RE
 
 #: A Han character (a token without one may be re-split, see :class:`RJiebaTokenizer`).
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -57,8 +58,6 @@ NOT_ALNUM = re.compile(r"[^a-zA-Z0-9]")
 #: How jieba's HMM step (``jieba.finalseg``, its ``re_skip``) cuts a run of non-Han characters: letters
 #: and digits (with one decimal part and a percent sign) apart from everything else.
 HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
-#: A user dictionary line as jieba's ``load_userdict`` reads it: word, optional frequency, optional tag.
-USERDICT_LINE = re.compile(r"^(.+?)(?: ([0-9]+))?(?: ([a-z]+))?$")
 
 USERDICT = "analyse/userdict.txt"
 STOPWORDS = "analyse/stopwords.txt"
@@ -81,17 +80,11 @@ PARALLEL_MIN_TEXTS = 200
 
 
 def read_word_list(name: str | Path) -> list[str]:
-    """Read a one-word-a-line file (a packaged resource name or a path), skipping blank lines and ``#`` comments."""
-    path = Path(name) if Path(name).is_absolute() else resource_path(name)
-    if not path.is_file():
-        raise EduAnalysisError(f"word list {path} is missing; reinstall eduanalysis (pip install -e .) "
-                               "or fix the path in the report's parameters")
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            words.append(line.split()[0])
-    return words
+    """The words of a one-word-a-line list: a packaged resource (``analyse/stopwords.txt``) or a user's file
+    (an absolute path), read and checked by the one resource loader (blank lines and ``#`` comments skipped)."""
+    if Path(name).is_absolute():
+        return list(resources.words(STOPWORDS, path=name))
+    return list(resources.words(str(name)))
 
 
 def _user_file(env: str) -> tuple[Path | None, bool]:
@@ -129,7 +122,7 @@ def userdict_files() -> list[Path]:
     """The user dictionaries every tokenizer loads, in order: the packaged one (unless the user's
     replaces it, :data:`REPLACE_ENV`), then the user's (:data:`USERDICT_ENV`)."""
     user, replace = _user_file(USERDICT_ENV)
-    files = [] if user and replace else [resource_path(USERDICT)]
+    files = [] if user and replace else [resources.path_of(USERDICT)]
     if user:
         if not user.is_file():
             raise EduAnalysisError(f"jieba user dictionary {user} is missing; fix the path in the report's parameters")
@@ -146,20 +139,15 @@ def user_dictionary(path: str | Path | None = None) -> list[tuple[str, int | Non
     >>> ("立德树人", 2000, "n") in user_dictionary()
     True
     """
-    path = Path(path) if path else resource_path(USERDICT)
-    if not path.is_file():
-        raise EduAnalysisError(f"jieba user dictionary {path} is missing; reinstall eduanalysis (pip install -e .) "
-                               "or fix the path in the report's parameters")
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        m = USERDICT_LINE.match(line)
-        if m is None:
-            raise EduAnalysisError(f"{path} line {number}: {line!r} is not 'word [freq] [tag]'")
-        word, freq, tag = m.groups()
-        rows.append((word, int(freq) if freq else None, tag))
+    for entry in resources.entries(USERDICT, path):
+        freq, tag = (entry.fields + (None, None))[:2]
+        if len(entry.fields) > 2 or (freq is not None and not freq.isdigit() and tag is None and not freq.isalpha()):
+            raise EduAnalysisError(f"{path or resources.path_of(USERDICT)} line {entry.line}: "
+                                   f"{' '.join((entry.word, *entry.fields))!r} is not 'word [freq] [tag]'")
+        if freq is not None and not freq.isdigit():  # 'word tag': jieba reads a lone letter field as the tag
+            freq, tag = None, freq
+        rows.append((entry.word, int(freq) if freq else None, tag))
     return rows
 
 
@@ -189,6 +177,7 @@ def _rjieba():
 def reload_dictionaries() -> None:
     """Forget the loaded dictionaries and stopwords, so the next tokenizer reads the files named now
     (:func:`eduanalysis.analyse.dictionaries.use` changes them)."""
+    resources.reload()
     for cached in (stopwords, _jieba, _rjieba):
         cached.cache_clear()
 
