@@ -35,6 +35,7 @@ def snapshot(out: Path) -> None:
         subprocess.run([*cli, "build", "--quiet", "--no-cache", "--corpus", DEVSET, "--out", out / "dev"], **run)
     params = out / "params.yml"
     params.write_text(f"processed_dir: {out / 'report-processed'}\nfigures_dir: {out / 'figures'}\n"
+                      f"analysis_dir: {out / 'analysis'}\n"
                       f"corpus_dir: {ROOT / 'data' / 'raw'}\n", encoding="utf-8")
     subprocess.run([*cli, "report", "--params", params, "--out", out / "reports"], **run)
 

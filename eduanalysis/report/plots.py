@@ -207,6 +207,17 @@ def row_font(row: float) -> float:
     return float(np.clip(row * 72 * 0.72, 6.0, 8.0))
 
 
+def _square_ticks(ax, names, n: int, side: float, fs: float) -> list[int]:
+    """Label a square heatmap's rows and columns (every k-th when they do not fit); no ticks, no frame."""
+    shown = sparse_ticks(n, side, fs)
+    ax.set_xticks(shown, [names[i] for i in shown], rotation=90, fontsize=fs)
+    ax.set_yticks(shown, [names[i] for i in shown], fontsize=fs)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return shown
+
+
 def sparse_ticks(n: int, length_in: float, fontsize: float, lines: int = 1) -> list[int]:
     """Positions of the tick labels to draw on an axis of ``n`` items ``length_in`` inches long.
 
@@ -412,12 +423,7 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     im = ax.imshow(off, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
     if n <= ANNOTATE_MAX:
         _annotate(ax, off, cmap, norm, size=7 if n <= 8 else 5.5)
-    shown = sparse_ticks(n, side, fs)
-    ax.set_xticks(shown, [names[i] for i in shown], rotation=90, fontsize=fs)
-    ax.set_yticks(shown, [names[i] for i in shown], fontsize=fs)
-    ax.tick_params(length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
+    shown = _square_ticks(ax, names, n, side, fs)
     cb = fig.colorbar(im, cax=cax)
     cb.set_label(bilingual("余弦相似度", "Cosine similarity", lang))
     cb.outline.set_visible(False)
@@ -494,12 +500,7 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
         for i, v in enumerate(diag):
             if np.isfinite(v):
                 ax.text(i, i, fmt.format(v), ha="center", va="center", fontsize=7, color="0.25", style="italic")
-    shown = sparse_ticks(n, side, fs)
-    ax.set_xticks(shown, [names[i] for i in shown], rotation=90, fontsize=fs)
-    ax.set_yticks(shown, [names[i] for i in shown], fontsize=fs)
-    ax.tick_params(length=0)
-    for sp in ax.spines.values():
-        sp.set_visible(False)
+    _square_ticks(ax, names, n, side, fs)
     cb = fig.colorbar(im, ax=ax, shrink=0.8)
     cb.set_label(colorbar_label)
     cb.outline.set_visible(False)
