@@ -136,13 +136,16 @@ def period_years(text: str) -> tuple[int, int] | None:
 
 
 #: Words of a document type that is annual (doc_types.csv, the reader's vocabulary).
+#: Words that, next to one year in a title or an opening line, make a document annual (工作要点, 招生计划,
+#: 为民办实事 …): the annual cues of ``resources/read/horizon_cues.csv``, which the reader's horizon uses too.
+ANNUAL_WORDS = frozenset(r["cue"] for r in read_csv("read/horizon_cues.csv") if r["role"] == "annual")
 ANNUAL_TYPES = frozenset(r["type_zh"] for r in read_csv("read/doc_types.csv") if r["annual"] == "yes")
 _TIME = {r["role"]: r["pattern"] for r in read_csv("extract/time_cues.csv")}
 #: One year next to an annual-document word in a title or opening line (no bracket or dash between,
 #: so the end of a span (2021—2023年) does not count): 2020年工作要点,
 #: 2020年泉州市教育局承担市委、市政府为民办实事…, 关于下达2015年全区小学秋季招生计划的通知, 2022年度.
 ANNUAL_DOCUMENT_RE = re.compile(
-    rf"(?P<year>(?:19|20)\d{{2}})\s*年[^\d,;:。!?\n《》()—-]{{0,24}}?(?:{_TIME['annual_document']}|{alternation(ANNUAL_TYPES)})"
+    rf"(?P<year>(?:19|20)\d{{2}})\s*年[^\d,;:。!?\n《》()—-]{{0,24}}?(?:{alternation(ANNUAL_WORDS)}|{alternation(ANNUAL_TYPES)})"
     rf"|(?P<year_du>(?:19|20)\d{{2}})\s*(?:{_TIME['annual_year_word']})"
 )
 #: A progress status as of now (截至9月, 截至目前) and the wording that ends it (至年底,将…).
