@@ -311,7 +311,9 @@ def separate_boilerplate(text: str) -> Header:
             kind = _title_role(nonblank, i)
             if kind is None:
                 break
-            if kind == "copy":  # a listing/page title printed before the document's own copy
+            if kind == "chrome":
+                mark(nonblank[i], "furniture")
+            elif kind == "copy":  # a listing/page title printed before the document's own copy
                 head.parts.setdefault("listing_title", re.sub(r"^《(.+)》$", r"\1", t))
                 mark(nonblank[i], "listing_title")
             else:
@@ -390,8 +392,11 @@ TITLE_LOOKAHEAD = 14
 
 def _title_role(nonblank: list[Line], i: int) -> str | None:
     """Whether the title candidate at ``i`` is a listing/page copy ("copy"), the document's title kept in
-    the body ("own", header lines follow it) or not a header title at all (None: the body starts here)."""
+    the body ("own", header lines follow it), the site's name above a breadcrumb ("chrome") or not a
+    header title at all (None: the body starts here)."""
     t = nonblank[i].stripped
+    if i + 1 < len(nonblank) and (hit := _head_part(nonblank[i + 1].stripped)) and hit[0].part == "breadcrumb":
+        return "chrome"  # the site's name above its breadcrumb, not a title
     j = i + 1
     while j < len(nonblank) and j - i <= TITLE_LOOKAHEAD:
         nxt = nonblank[j].stripped

@@ -631,3 +631,16 @@ def test_coverage_invariant_of_records_and_issued_documents(text):
 )
 def test_plan_start_and_end_from_the_body(body, issue_year, horizon):
     assert metadata.plan_horizon("某市关于全面加强和改进学校美育工作的实施意见", body, False, issue_year) == horizon
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        pytest.param("珠晖区人民政府门户网站\n" + ZHUHUI, "关于下达2015年全区小学秋季招生计划的通知", id="site-name-hunan"),
+        pytest.param("深圳市教育局\n" + SHENZHEN.removeprefix("菜单\n"), "2022年学位建设情况", id="site-name-guangdong"),
+    ],
+)
+def test_site_name_above_the_breadcrumb_is_no_title(text, title):
+    record, boiler = _record(text)
+    assert record["title_zh"] == title
+    assert boiler[0]["kind"] == "furniture"
