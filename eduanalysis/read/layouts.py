@@ -301,10 +301,10 @@ def separate_boilerplate(text: str) -> Header:
             mark(nonblank[i], hit[0].kind)
         elif (notice_at is None and title_at is None and "listing_title" not in head.parts
               and (m := match_part(t, "addressee_prefix"))):
-            mark(nonblank[i], "addressee", nonblank[i].start + len(nonblank[i].text) - len(nonblank[i].text.lstrip())
-                 + m[1].end("value"))
-            body_from = nonblank[i].start + len(nonblank[i].text) - len(nonblank[i].text.lstrip()) + m[1].end("value")
-            while body_from < nonblank[i].end and text[body_from].isspace():
+            ln = nonblank[i]
+            body_from = ln.start + len(ln.text) - len(ln.text.lstrip()) + m[1].end("value")
+            mark(ln, "addressee", body_from)
+            while body_from < ln.end and text[body_from].isspace():
                 body_from += 1
             break
         elif title_at is None and notice_at is None and is_title_candidate(t):
