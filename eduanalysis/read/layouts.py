@@ -279,17 +279,19 @@ def separate_boilerplate(text: str) -> Header:
             mark(nonblank[i], hit[0].kind)
         elif (notice_at is None and title_at is None and "listing_title" not in head.parts
               and (m := match_part(t, "addressee_prefix"))):
-            mark(nonblank[i], "addressee", nonblank[i].start + len(nonblank[i].text) - len(nonblank[i].text.lstrip())
-                 + m[1].end("value"))
-            body_from = nonblank[i].start + len(nonblank[i].text) - len(nonblank[i].text.lstrip()) + m[1].end("value")
-            while body_from < nonblank[i].end and text[body_from].isspace():
+            ln = nonblank[i]
+            body_from = ln.start + len(ln.text) - len(ln.text.lstrip()) + m[1].end("value")
+            mark(ln, "addressee", body_from)
+            while body_from < ln.end and text[body_from].isspace():
                 body_from += 1
             break
         elif title_at is None and notice_at is None and is_title_candidate(t):
             kind = _title_role(nonblank, i)
             if kind is None:
                 break
-            if kind == "copy":  # a listing/page title printed before the document's own copy
+            if kind == "chrome":
+                mark(nonblank[i], "furniture")
+            elif kind == "copy":  # a listing/page title printed before the document's own copy
                 head.parts.setdefault("listing_title", re.sub(r"^《(.+)》$", r"\1", t))
                 mark(nonblank[i], "listing_title")
             else:
@@ -368,8 +370,11 @@ TITLE_LOOKAHEAD = 14
 
 def _title_role(nonblank: list[Line], i: int) -> str | None:
     """Whether the title candidate at ``i`` is a listing/page copy ("copy"), the document's title kept in
-    the body ("own", header lines follow it) or not a header title at all (None: the body starts here)."""
+    the body ("own", header lines follow it), the site's name above a breadcrumb ("chrome") or not a
+    header title at all (None: the body starts here)."""
     t = nonblank[i].stripped
+    if i + 1 < len(nonblank) and (hit := _head_part(nonblank[i + 1].stripped)) and hit[0].part == "breadcrumb":
+        return "chrome"  # the site's name above its breadcrumb, not a title
     j = i + 1
     while j < len(nonblank) and j - i <= TITLE_LOOKAHEAD:
         nxt = nonblank[j].stripped

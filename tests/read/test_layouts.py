@@ -666,3 +666,16 @@ def test_notice_text_running_on_into_targets_keeps_them_in_the_body(notice, cont
 @pytest.mark.parametrize(("notice", "content"), NOTICE_RUNS_ON)
 def test_notice_text_alone_is_all_boilerplate(notice, content):
     assert layouts.notice_text_end(corpus.normalise(notice.splitlines()[-1]).strip()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        pytest.param("珠晖区人民政府门户网站\n" + ZHUHUI, "关于下达2015年全区小学秋季招生计划的通知", id="site-name-hunan"),
+        pytest.param("深圳市教育局\n" + SHENZHEN.removeprefix("菜单\n"), "2022年学位建设情况", id="site-name-guangdong"),
+    ],
+)
+def test_site_name_above_the_breadcrumb_is_no_title(text, title):
+    record, boiler = _record(text)
+    assert record["title_zh"] == title
+    assert boiler[0]["kind"] == "furniture"
