@@ -557,6 +557,8 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
                 for name, df in tables.items():
                     write_frame(schema.validate(df, name), name, staging)
                 tablefiles.install(staging, out)
+                if set(tables) & set(CORE_TABLES):  # the core set is no longer the one a build vouched for
+                    (out / STAMP_NAME).unlink(missing_ok=True)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:

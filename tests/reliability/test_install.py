@@ -239,3 +239,15 @@ def test_the_stamp_records_the_corpus(two_corpora, tmp_path):
     record = json.loads((tmp_path / "out" / STAMP_NAME).read_text(encoding="utf-8"))
     assert record["corpus"] == str(corpus.resolve()) and len(record["fingerprint"]) == 64
     assert pipeline.STAMP_NAME == STAMP_NAME
+
+
+def test_rewriting_a_core_table_by_hand_drops_the_stamp_so_the_next_build_rewrites_it(two_corpora, tmp_path):
+    corpus, _ = two_corpora
+    out = tmp_path / "out"
+    build(corpus, out, workers=1)
+    reference = _snapshot(out)
+    docs = load(out).documents
+    pipeline.write_table(docs.assign(title_zh="edited"), "documents", out)
+    assert not (out / STAMP_NAME).exists() and load(out).documents.title_zh.tolist() == ["edited"]
+    build(corpus, out, workers=1)
+    assert _snapshot(out) == reference
