@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from eduanalysis import resources
 from eduanalysis.analyse.compare import LOWER_IS_AMBITIOUS
 from eduanalysis.analyse.features import count_matrix, text_measures, tfidf
-from eduanalysis.config import resource_path
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.extract.citations import clean_title, document_keys, normalise_title, parse_number
 
@@ -62,17 +62,12 @@ LEVEL_ORDER = ("national", "province", "prefecture", "county")
 @functools.lru_cache(maxsize=1)
 def level_rules() -> pd.DataFrame:
     """``resources/analyse/levels.csv``: field, pattern, level, note — the first matching row wins."""
-    path = resource_path(LEVELS_FILE)
-    rules = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if list(rules.columns) != ["field", "pattern", "level", "note"] or (rules == "").any().any():
-        raise EduAnalysisError(f"{path}: columns must be field,pattern,level,note, every cell filled")
+    path = resources.path_of(LEVELS_FILE)
+    rules = resources.frame(LEVELS_FILE)  # columns, filled cells and compiling patterns checked by the loader
     bad = sorted(set(rules["level"]) - set(LEVEL_ORDER))
     if bad:
         raise EduAnalysisError(f"{path}: unknown levels {bad}; use {LEVEL_ORDER}")
-    try:
-        rules["regex"] = [re.compile(p) for p in rules["pattern"]]
-    except re.error as exc:
-        raise EduAnalysisError(f"{path}: a pattern does not compile: {exc}") from exc
+    rules["regex"] = [re.compile(p) for p in rules["pattern"]]
     return rules
 
 

@@ -38,8 +38,6 @@ from eduanalysis.errors import EduAnalysisError
 
 REGISTRY_FILE = "extract/indicators.csv"
 FAMILIES_FILE = "extract/indicator_families.csv"
-#: The registry's columns, as declared in the resource catalogue (a user's registry file needs them too).
-REGISTRY_COLUMNS = resources.spec_of(REGISTRY_FILE).columns
 #: The fuzzy fallback maps a phrase only at this bigram similarity or above (0-1). Chosen on the
 #: seed and dev gold phrases that no pattern names: below it most best candidates are wrong.
 FUZZY_THRESHOLD = 0.75

@@ -45,7 +45,6 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 #: Five-year plan ordinals: the Nth plan starts in 2001 + 5 * (N - 10) (十五 = 2001–2005).
 FIVE_YEAR_RE = re.compile(r"[“\"]?十([一二三四五六七八九]?)五[”\"]?(?:规划|时期|期间|计划|教育|$|[\u4e00-\u9fff])")
 YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[-—–~～至到]\s*(20\d{2})\s*年")
-BY_YEAR_RE = re.compile(r"(?:到|至|截至|截止到?)\s*(20\d{2})\s*年")
 #: A place name at the start of an issuer or title (not 全省/本市/各县/我区): up to nine characters and a suffix.
 REGION_RE = re.compile(rf"^(?:中共)?((?![全本各我])[\u4e00-\u9fff]{{1,9}}?(?:{'|'.join(REGION_SUFFIXES)}))")
 REGION_LEVEL_CHARS = "市县区盟旗"
