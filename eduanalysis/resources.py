@@ -72,7 +72,7 @@ CATALOGUE: dict[str, Spec] = {
         note="words that make a year in a title or heading a plan horizon, an annual year or a vision"),
     "read/admin_levels.csv": Spec(
         "csv", ("match", "kind", "admin_level", "note"), required=("match", "kind", "admin_level", "note"),
-        allowed={"kind": ("region", "suffix", "issuer"),
+        allowed={"kind": ("suffix", "issuer"),
                  "admin_level": ("national", "province", "prefecture", "county")},
         note="admin level of a place name the gazetteer does not know, from its suffix"),
     "extract/comparators.csv": Spec(

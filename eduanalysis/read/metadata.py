@@ -349,7 +349,7 @@ def region_fields(issuer: str | None, title: str | None) -> dict[str, str]:
     region = region_of(issuer, title)
     out = {"region_zh": region} if region else {}
     for row in _admin_levels().itertuples():
-        if region and (row.kind == "region" and region == row.match or row.kind == "suffix" and region.endswith(row.match)):
+        if region and row.kind == "suffix" and region.endswith(row.match):
             out["admin_level"] = row.admin_level
             break
         if not region and row.kind == "issuer" and any(n and n.startswith(row.match) for n in (issuer, title)):
