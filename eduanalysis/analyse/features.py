@@ -40,14 +40,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from eduanalysis import resources
+from eduanalysis.analyse.ngrams import char_counts, chars_only, supported
 from eduanalysis.build.executors import default_workers
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.text import REGION_SUFFIX_RE
 
 #: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
-#: Characters the character n-gram analyser ignores: everything but Han characters and letters.
-NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 #: Administrative suffixes stripped from region names to get the bare place name (盘锦市 → 盘锦).
 REGION_SUFFIX = REGION_SUFFIX_RE
 
@@ -350,15 +349,6 @@ class PreTokenized:
         return f"PreTokenized(extra_stopwords={list(self.extra_stopwords)!r})"
 
 
-def chars_only(text: str) -> str:
-    """Preprocessor for the character n-gram analyser: keep Han characters and letters only.
-
-    >>> chars_only("到2025年,毛入园率达95%")
-    '到年毛入园率达'
-    """
-    return NON_TEXT.sub("", text or "")
-
-
 def make_vectorizer(
     analyzer: str = "word",
     *,
@@ -458,12 +448,19 @@ def count_matrix(
     at least :data:`PARALLEL_MIN_TEXTS` texts and the Python jieba backend, tokenising runs in that
     many worker processes (jieba-rs is faster than sending texts and tokens between processes); the
     result does not depend on ``n_jobs``. ``analyzer="tokens"`` counts texts already tokenised.
+    Character n-grams are counted in numpy (:func:`eduanalysis.analyse.ngrams.char_counts`: the
+    vectoriser's matrix and terms, about ten times faster and in a fraction of the memory).
 
     >>> counts, terms = count_matrix(["学前教育 学前教育", "职业教育"])
     >>> terms.tolist(), counts.toarray().tolist()
     (['学前教育', '职业教育'], [[2, 0], [0, 1]])
     """
     vectorizer_args.pop("sublinear_tf", None)  # a TF-IDF setting: see tfidf()
+    ngram_range = vectorizer_args.get("ngram_range") or (2, 3)
+    if analyzer == "char" and set(vectorizer_args) <= {"ngram_range", "min_df", "max_df", "tokenizer"} \
+            and supported(ngram_range):
+        # The same matrix and terms as the vectoriser's, counted in numpy (eduanalysis.analyse.ngrams).
+        return char_counts(texts, ngram_range, vectorizer_args.get("min_df", 1), vectorizer_args.get("max_df", 1.0))
     analyze = make_vectorizer(analyzer, extra_stopwords=extra_stopwords, **vectorizer_args).build_analyzer()
     args = {k: v for k, v in vectorizer_args.items() if k in ("min_df", "max_df")}
     texts = list(texts)

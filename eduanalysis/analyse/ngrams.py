@@ -1,0 +1,237 @@
+"""Character n-gram counts computed with numpy: the matrix scikit-learn's character analyser gives, without its loop.
+
+``CountVectorizer(analyzer="char", preprocessor=chars_only)`` builds every n-gram as a Python
+string and looks it up in a dict: at 10,000 documents (90 M characters, 180 M n-grams) that
+is minutes and gigabytes. :func:`char_counts` gives the **identical** matrix (same terms,
+values, dtypes and the same order of the entries inside each row, which later floating-point
+sums follow) and the identical terms:
+
+- a text becomes an array of character codes (:func:`chars_only` first, as the vectoriser's
+  preprocessor); the characters it can keep are numbered 1, 2, … in code-point order, so an
+  n-gram is one integer in base ``B`` (its codes, shorter n-grams padded with 0 at the end) and
+  integer order is the vectoriser's term order (Python string order: 学前 < 学前教);
+- documents are counted a chunk at a time: one stable sort of (document, n-gram) keys gives each
+  document's distinct n-grams, their counts and first positions;
+- scikit-learn stores a row's entries in the order the corpus first met each term (its
+  vocabulary is built as it reads, then renumbered alphabetically): terms get that ordinal as
+  they are first met, rows are sorted by it, and columns are renumbered alphabetically at the end,
+  after ``min_df``/``max_df`` (document frequencies, as the vectoriser counts them).
+
+``tests/analyse/test_ngrams.py`` checks the equality on the seed corpus and on inline texts
+(letters, mixed scripts, empty texts, ``min_df``/``max_df``, 1-grams).
+
+>>> counts, terms = char_counts(["学前教育", "学前"], ngram_range=(2, 2))
+>>> terms.tolist(), counts.toarray().tolist()
+(['前教', '学前', '教育'], [[1, 1, 1], [0, 1, 0]])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from numbers import Integral
+
+import numpy as np
+from scipy import sparse
+
+#: Characters the character n-gram analyser ignores: everything but Han characters and letters.
+NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
+#: Characters of text counted at once (memory: about 60 bytes per character for n-grams of 2–3).
+CHUNK_CHARS = 2_000_000
+#: One past the largest code point.
+UNICODE = 0x110000
+#: The largest key (document in a chunk × n-gram) that fits a signed 64-bit integer.
+MAX_KEY = np.iinfo(np.int64).max
+
+
+def chars_only(text: str) -> str:
+    """Preprocessor for the character n-gram analyser: keep Han characters and letters only.
+
+    >>> chars_only("到2025年,毛入园率达95%")
+    '到年毛入园率达'
+    """
+    return NON_TEXT.sub("", text or "")
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+@lru_cache(maxsize=1)
+def alphabet() -> tuple[np.ndarray, np.ndarray]:
+    """The characters :func:`chars_only` keeps: (rank + 1 of each code point, 0 where dropped; kept code points).
+
+    Ranks follow code points, so comparing rank sequences compares the strings.
+    """
+    kept = _codes(chars_only("".join(map(chr, range(1, UNICODE))))).astype(np.int64)
+    rank = np.zeros(UNICODE, dtype=np.int64)
+    rank[kept] = np.arange(1, len(kept) + 1)
+    return rank, kept
+
+
+def supported(ngram_range: tuple[int, int]) -> bool:
+    """Whether n-grams of this length fit 64-bit keys (with at least one document per chunk)."""
+    base = len(alphabet()[1]) + 1
+    return 1 <= ngram_range[0] <= ngram_range[1] and base ** ngram_range[1] < MAX_KEY // 2
+
+
+def _document(doc) -> str:
+    """A document as the vectoriser decodes it (bytes as UTF-8, NaN refused) and then :func:`chars_only`."""
+    if isinstance(doc, bytes):
+        doc = doc.decode("utf-8")
+    if doc is np.nan:
+        raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
+    return chars_only(doc)
+
+
+def _chunks(texts: Iterable, max_docs: int, chunk_chars: int):
+    """Lists of cleaned texts of at most ``max_docs`` documents and about ``chunk_chars`` characters."""
+    chunk, size = [], 0
+    for doc in texts:
+        text = _document(doc)
+        chunk.append(text)
+        size += len(text)
+        if size >= chunk_chars or len(chunk) >= max_docs:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tuple[int, int]):
+    """The n-grams of a chunk in the vectoriser's order (document, then length, then position): (doc, id)."""
+    min_n, max_n = ngram_range
+    lens = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+    r = rank[_codes("".join(chunk))]
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    per_n = [np.maximum(lens - n + 1, 0) for n in range(min_n, max_n + 1)]
+    sizes = np.sum(per_n, axis=0)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    total = int(sizes.sum())
+    ids = np.zeros(total, dtype=np.int64)
+    doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
+    before = np.zeros(len(chunk), dtype=np.int64)  # n-grams of shorter lengths in each document
+    for n, count in zip(range(min_n, max_n + 1), per_n, strict=True):
+        if len(r) >= n:
+            value = np.zeros(len(r) - n + 1, dtype=np.int64)
+            for j in range(n):
+                value += r[j:len(r) - n + 1 + j] * base ** (max_n - 1 - j)
+            d = doc_of[:len(value)]
+            local = np.arange(len(value), dtype=np.int64) - starts[d]
+            ok = local < count[d]
+            ids[(offsets[d] + before[d] + local)[ok]] = value[ok]
+        before += count
+    return np.repeat(np.arange(len(chunk), dtype=np.int64), sizes), ids
+
+
+class _Vocabulary:
+    """Terms (n-gram ids) in the order the corpus first met them: ``ordinal`` of each id, new ids appended."""
+
+    def __init__(self):
+        self.ids = np.zeros(0, dtype=np.int64)  # sorted
+        self.ordinals = np.zeros(0, dtype=np.int64)  # of self.ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def ordinal(self, uid: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Ordinals of the sorted distinct ids ``uid``; unknown ones numbered in order of ``first`` (their
+        first position in the corpus) and added."""
+        pos = np.searchsorted(self.ids, uid)
+        known = pos < len(self.ids)
+        known[known] = self.ids[pos[known]] == uid[known]
+        out = np.empty(len(uid), dtype=np.int64)
+        out[known] = self.ordinals[pos[known]]
+        new = np.flatnonzero(~known)
+        out[new[np.argsort(first[new], kind="stable")]] = np.arange(len(self), len(self) + len(new))
+        ids = np.concatenate([self.ids, uid[new]])
+        order = np.argsort(ids, kind="stable")  # two sorted runs: a merge
+        self.ids, self.ordinals = ids[order], np.concatenate([self.ordinals, out[new]])[order]
+        return out
+
+
+def _count_chunk(doc: np.ndarray, ids: np.ndarray, span: int, vocab: _Vocabulary):
+    """One chunk's rows: entries per document, and each entry's term ordinal and count, rows in ordinal order."""
+    order = np.argsort(doc * span + ids, kind="stable")  # equal keys keep their order: first occurrence first
+    key = doc[order] * span + ids[order]
+    head = np.ones(len(key), dtype=bool)
+    head[1:] = key[1:] != key[:-1]
+    start = np.flatnonzero(head)
+    counts = np.diff(np.append(start, len(key)))
+    first = order[start]  # position of each (document, term)'s first occurrence in the chunk
+    pair_doc, pair_id = doc[first], ids[first]
+    by_id = np.argsort(pair_id, kind="stable")  # within an id, documents in order: its first pair is its first
+    sid = pair_id[by_id]
+    head = np.ones(len(sid), dtype=bool)
+    head[1:] = sid[1:] != sid[:-1]
+    group = np.empty(len(sid), dtype=np.int64)
+    group[by_id] = np.cumsum(head) - 1
+    ordinals = vocab.ordinal(sid[head], first[by_id][head])[group]
+    row_order = np.argsort(pair_doc * len(vocab) + ordinals)
+    return ordinals[row_order], counts[row_order], pair_doc[row_order]
+
+
+def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarray:
+    """The n-gram ids as strings (object array)."""
+    codes = np.zeros((len(ids), max_n), dtype="<u4")
+    for j in range(max_n):
+        digit = (ids // base ** (max_n - 1 - j)) % base
+        codes[:, j] = np.where(digit > 0, kept[np.maximum(digit - 1, 0)], 0)
+    return codes.view(f"<U{max_n}").ravel().astype(object)
+
+
+def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: int | float = 1,
+                max_df: int | float = 1.0, chunk_chars: int = CHUNK_CHARS) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Character n-gram counts of ``texts`` (rows in order) and the terms (columns), as scikit-learn gives them.
+
+    Equal to ``CountVectorizer(analyzer="char", preprocessor=chars_only, ngram_range=ngram_range,
+    min_df=min_df, max_df=max_df)``'s ``fit_transform(texts)`` (same entries, dtypes and order
+    within rows) and ``get_feature_names_out()``, with the same ValueErrors for an empty
+    vocabulary or one that ``min_df``/``max_df`` empty. ``ngram_range`` must be
+    :func:`supported` (n-grams of up to 4 characters are).
+    """
+    min_n, max_n = ngram_range
+    if not supported(ngram_range):
+        raise ValueError(f"ngram_range {ngram_range} is not supported by char_counts: use 1 <= min_n <= max_n <= 4")
+    rank, kept = alphabet()
+    base = len(kept) + 1
+    span = base ** max_n
+    vocab = _Vocabulary()
+    ordinals, values, row_lengths = [], [], []
+    for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
+        doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
+        o, c, d = _count_chunk(doc, ids, span, vocab)
+        ordinals.append(o)
+        values.append(c)
+        row_lengths.append(np.bincount(d, minlength=len(chunk)))
+    n_docs = int(sum(len(r) for r in row_lengths))
+    if not len(vocab):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    ordinal = np.concatenate(ordinals)
+    data = np.concatenate(values)
+    lengths = np.concatenate(row_lengths)
+    del ordinals, values
+    high = max_df if isinstance(max_df, Integral) else max_df * n_docs
+    low = min_df if isinstance(min_df, Integral) else min_df * n_docs
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    df = np.bincount(ordinal, minlength=len(vocab))
+    keep_sorted = (df[vocab.ordinals] <= high) & (df[vocab.ordinals] >= low)  # in term (alphabetical) order
+    if not keep_sorted.any():
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    column = np.full(len(vocab), -1, dtype=np.int64)
+    column[vocab.ordinals[keep_sorted]] = np.arange(int(keep_sorted.sum()))
+    indices = column[ordinal]
+    del ordinal
+    if not keep_sorted.all():
+        rows = np.repeat(np.arange(n_docs), lengths)
+        keep = indices >= 0
+        indices, data = indices[keep], data[keep]
+        lengths = np.bincount(rows[keep], minlength=n_docs)
+        del rows, keep
+    index_dtype = np.int32 if len(indices) <= np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(index_dtype)
+    counts = sparse.csr_matrix((data.astype(np.int64, copy=False), indices.astype(index_dtype), indptr),
+                               shape=(n_docs, int(keep_sorted.sum())))
+    return counts, _terms(vocab.ids[keep_sorted], kept, base, max_n)

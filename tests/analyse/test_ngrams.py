@@ -1,0 +1,90 @@
+"""Character n-gram counts in numpy equal scikit-learn's CountVectorizer (matrix, terms, order inside rows)."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+from eduanalysis.analyse.features import count_matrix, document_texts, text_measures, tfidf
+from eduanalysis.analyse.ngrams import char_counts, chars_only, supported
+
+
+def reference(texts, ngram_range=(2, 3), **limits):
+    vec = CountVectorizer(analyzer="char", preprocessor=chars_only, ngram_range=ngram_range, **limits)
+    return vec.fit_transform(texts), vec.get_feature_names_out()
+
+
+def assert_same(texts, ngram_range=(2, 3), chunk_chars=None, **limits):
+    expected, expected_terms = reference(texts, ngram_range, **limits)
+    got, terms = char_counts(texts, ngram_range, **limits, **({"chunk_chars": chunk_chars} if chunk_chars else {}))
+    assert type(got) is type(expected) and got.shape == expected.shape
+    assert terms.dtype == expected_terms.dtype and terms.tolist() == expected_terms.tolist()
+    for part in ("data", "indices", "indptr"):  # same dtype and the same entry order inside each row
+        a, b = getattr(got, part), getattr(expected, part)
+        assert a.dtype == b.dtype, part
+        np.testing.assert_array_equal(a, b, err_msg=part)
+    # TF-IDF sums each row in its storage order: the weights are bit for bit the same.
+    np.testing.assert_array_equal(tfidf(got).data, tfidf(expected).data)
+
+
+INLINE = [
+    "到2025年，学前三年毛入园率达到95%以上",
+    "学前",
+    "",
+    None,
+    "加强STEM教育与AI课程，stem教育abcAbc；学前教育学前",
+    "ab",
+    "a",
+    "推进集团化办学。产教融合、校企合作！",
+    "ＡＢＣ全角字母与ｆｕｌｌ",  # full-width letters: dropped by chars_only, as by the vectoriser
+    "学前学前学前",
+]
+
+
+@pytest.mark.parametrize("ngram_range, limits", [
+    pytest.param((2, 3), {}, id="default-2-3"),
+    pytest.param((1, 1), {}, id="unigrams"),
+    pytest.param((1, 2), {}, id="1-2"),
+    pytest.param((3, 3), {}, id="trigrams-only"),
+    pytest.param((2, 4), {}, id="2-4"),
+    pytest.param((2, 3), {"min_df": 2}, id="min_df-count"),
+    pytest.param((2, 3), {"max_df": 0.3}, id="max_df-share"),
+    pytest.param((2, 3), {"min_df": 0.2, "max_df": 3}, id="min_df-share-max_df-count"),
+    pytest.param((2, 3), {"min_df": 1, "max_df": 1}, id="only-terms-of-one-document"),
+])
+def test_char_counts_equal_the_vectorizer_on_inline_texts(ngram_range, limits):
+    assert_same(INLINE, ngram_range, **limits)
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 7, 40])
+def test_char_counts_do_not_depend_on_the_chunk_size(chunk_chars):
+    assert_same(INLINE, chunk_chars=chunk_chars)
+    assert_same(INLINE, (1, 3), chunk_chars=chunk_chars, min_df=2)
+
+
+def test_char_counts_equal_the_vectorizer_on_the_seed_corpus(built):
+    measures = built.tables["measures"]
+    docs = document_texts(measures).tolist()
+    clauses = text_measures(measures)["text"].tolist()
+    assert_same(docs)
+    assert_same(docs, min_df=2, max_df=0.9)
+    assert_same(clauses, chunk_chars=5_000)
+    assert_same(clauses, (1, 4), min_df=3)
+
+
+def test_char_counts_raise_what_the_vectorizer_raises():
+    for texts, limits in ((["", None, "123，。"], {}), (["学前教育", "学前"], {"min_df": 3}),
+                          (["学前教育", "学前"], {"min_df": 2, "max_df": 1})):
+        with pytest.raises(ValueError) as ours:
+            char_counts(texts, **limits)
+        with pytest.raises(ValueError) as theirs:
+            reference(texts, **limits)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_count_matrix_counts_characters_in_numpy_only_where_supported():
+    assert supported((2, 3)) and supported((1, 4)) and not supported((2, 8)) and not supported((3, 2))
+    counts, terms = count_matrix(INLINE, "char", ngram_range=(2, 8))  # through the vectoriser
+    expected, expected_terms = reference(INLINE, (2, 8))
+    assert terms.tolist() == expected_terms.tolist() and (counts != expected).nnz == 0
+    with pytest.raises(ValueError, match="not supported"):
+        char_counts(INLINE, (2, 8))
