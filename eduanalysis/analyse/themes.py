@@ -17,12 +17,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from eduanalysis import resources
 
 THEMES = "analyse/themes.csv"
 TAXONOMY_COLUMNS = ["theme_id", "name_zh", "name_en", "keywords"]
+#: Columns of :func:`measure_themes`.
+TAGGED_COLUMNS = ["measure_id", "theme_id", "doc_id", "n_hits", "keywords"]
 
 
 @lru_cache(maxsize=4)
@@ -60,7 +63,12 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
     """Tag measures with themes: one row per (measure, theme) with the keywords that matched.
 
     Columns: ``measure_id, theme_id, doc_id, n_hits, keywords`` (matched keywords,
-    ``|``-joined in taxonomy order). Measures with no theme get no row.
+    ``|``-joined in taxonomy order; ``n_hits`` adds each one's non-overlapping occurrences, as
+    ``str.count``). Measures with no theme get no row.
+
+    Each distinct text is searched once (policy documents repeat clauses word for word), and
+    each keyword once over all of them (:func:`keyword_counts`), so the cost grows with the
+    distinct text and the keywords, not with measures × themes.
 
     >>> m = pd.DataFrame({"measure_id": ["m1", "m2"], "doc_id": ["d", "d"],
     ...                   "text": ["扩大普惠性幼儿园覆盖面", "加强安全管理"]})
@@ -73,18 +81,53 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
     patterns = {
         r.theme_id: [kw.strip() for kw in r.keywords.split("|") if kw.strip()] for r in tax.itertuples()
     }
-    compiled = {t: re.compile("|".join(re.escape(k) for k in kws)) for t, kws in patterns.items()}
-    rows = []
-    for m in measures[["measure_id", "doc_id", "text"]].itertuples(index=False):
-        text = m.text or ""
-        for theme_id, kws in patterns.items():
-            if not compiled[theme_id].search(text):
-                continue
-            hits = [k for k in kws if k in text]
-            n = sum(text.count(k) for k in hits)
-            rows.append((m.measure_id, theme_id, m.doc_id, n, "|".join(hits)))
-    df = pd.DataFrame(rows, columns=["measure_id", "theme_id", "doc_id", "n_hits", "keywords"])
+    m = measures[["measure_id", "doc_id", "text"]]
+    codes, texts = pd.factorize(m["text"].astype(object).where(m["text"].notna(), ""), sort=False)
+    found = keyword_counts(list(texts), sorted({k for kws in patterns.values() for k in kws}))
+    ids, docs = m["measure_id"].to_numpy(dtype=object), m["doc_id"].to_numpy(dtype=object)
+    parts = []
+    for theme_id, kws in patterns.items():
+        # A theme without keywords compiled to an empty pattern, which matches every text.
+        rows = (np.unique(np.concatenate([found[k][0] for k in kws])) if kws
+                else np.arange(len(texts)))  # the texts the theme tags
+        counts = np.zeros((len(rows), len(kws)), dtype=np.int64)
+        for j, k in enumerate(kws):
+            where, n = found[k]
+            counts[np.searchsorted(rows, where), j] = n
+        tagged, n_hits = np.zeros(len(texts), dtype=bool), np.zeros(len(texts), dtype=np.int64)
+        tagged[rows], n_hits[rows] = True, counts.sum(axis=1)
+        label = np.full(len(texts), "", dtype=object)
+        if kws and len(rows):
+            patterns_seen, which = np.unique(counts > 0, axis=0, return_inverse=True)
+            names = ["|".join(k for k, h in zip(kws, p, strict=True) if h) for p in patterns_seen]
+            label[rows] = np.array(names, dtype=object)[which.ravel()]
+        chosen = np.flatnonzero(tagged[codes])
+        if len(chosen):
+            parts.append(pd.DataFrame({"measure_id": ids[chosen], "theme_id": theme_id, "doc_id": docs[chosen],
+                                       "n_hits": n_hits[codes[chosen]],
+                                       "keywords": label[codes[chosen]]}))
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TAGGED_COLUMNS)
     return df.sort_values(["measure_id", "theme_id"], kind="mergesort").reset_index(drop=True)
+
+
+def keyword_counts(texts: list[str], keywords: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each keyword, the texts it occurs in (positions in ``texts``) and ``text.count(keyword)`` there.
+
+    One search per keyword over the texts joined by a character no keyword contains, so no
+    occurrence spans two texts and the non-overlapping occurrences are those of ``str.count``.
+
+    >>> {k: (w.tolist(), n.tolist()) for k, (w, n) in keyword_counts(["学前学前", "前学", ""], ["学前", "前学"]).items()}
+    {'学前': ([0], [2]), '前学': ([0, 1], [1, 1])}
+    """
+    sep = next(c for c in ("\n", "\x00", "\x1e", "\x1f") if not any(c in k for k in keywords))
+    joined = sep.join(texts)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.int64)
+    out = {}
+    for k in keywords:
+        pos = np.fromiter((hit.start() for hit in re.finditer(re.escape(k), joined)), dtype=np.int64)
+        where, n = np.unique(np.searchsorted(starts, pos, side="right") - 1, return_counts=True)
+        out[k] = (where, n)
+    return out
 
 
 def theme_shares(
