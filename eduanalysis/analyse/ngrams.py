@@ -33,6 +33,7 @@ from functools import lru_cache
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 #: Characters the character n-gram analyser ignores: everything but Han characters and letters.
@@ -104,29 +105,25 @@ def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tu
     min_n, max_n = ngram_range
     lens = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
     r = rank[_codes("".join(chunk))]
-    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
+    local = np.arange(len(r), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)  # position in its text
+    left = lens[doc_of] - local  # characters from here to the end of the text
     per_n = [np.maximum(lens - n + 1, 0) for n in range(min_n, max_n + 1)]
     sizes = np.sum(per_n, axis=0)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    total = int(sizes.sum())
-    ids = np.zeros(total, dtype=np.int64)
-    doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
-    before = np.zeros(len(chunk), dtype=np.int64)  # n-grams of shorter lengths in each document
-    for n, count in zip(range(min_n, max_n + 1), per_n, strict=True):
-        if len(r) >= n:
-            value = np.zeros(len(r) - n + 1, dtype=np.int64)
-            for j in range(n):
-                value += r[j:len(r) - n + 1 + j] * base ** (max_n - 1 - j)
-            d = doc_of[:len(value)]
-            local = np.arange(len(value), dtype=np.int64) - starts[d]
-            ok = local < count[d]
-            ids[(offsets[d] + before[d] + local)[ok]] = value[ok]
-        before += count
+    first = np.cumsum(sizes) - sizes  # where each document's n-grams start
+    ids = np.zeros(int(sizes.sum()), dtype=np.int64)
+    value = np.zeros(len(r), dtype=np.int64)  # the n-gram starting at each position, grown one character a time
+    for n in range(1, max_n + 1):
+        value[:len(r) - n + 1] += r[n - 1:] * base ** (max_n - n)
+        if n >= min_n:
+            ok = left >= n
+            ids[(first[doc_of] + local)[ok]] = value[ok]
+            first += per_n[n - min_n]
     return np.repeat(np.arange(len(chunk), dtype=np.int64), sizes), ids
 
 
 class _Vocabulary:
-    """Terms (n-gram ids) in the order the corpus first met them: ``ordinal`` of each id, new ids appended."""
+    """Terms (n-gram ids) in the order the corpus first met them: each id's ``ordinal``, new ids appended."""
 
     def __init__(self):
         self.ids = np.zeros(0, dtype=np.int64)  # sorted
@@ -135,41 +132,39 @@ class _Vocabulary:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def ordinal(self, uid: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Ordinals of the sorted distinct ids ``uid``; unknown ones numbered in order of ``first`` (their
-        first position in the corpus) and added."""
+    def ordinal(self, uid: np.ndarray) -> np.ndarray:
+        """Ordinals of the distinct ids ``uid``, given in the order the corpus first met them (unknown ones added)."""
         pos = np.searchsorted(self.ids, uid)
         known = pos < len(self.ids)
         known[known] = self.ids[pos[known]] == uid[known]
         out = np.empty(len(uid), dtype=np.int64)
         out[known] = self.ordinals[pos[known]]
         new = np.flatnonzero(~known)
-        out[new[np.argsort(first[new], kind="stable")]] = np.arange(len(self), len(self) + len(new))
+        out[new] = np.arange(len(self), len(self) + len(new))
         ids = np.concatenate([self.ids, uid[new]])
-        order = np.argsort(ids, kind="stable")  # two sorted runs: a merge
+        order = np.argsort(ids, kind="stable")
         self.ids, self.ordinals = ids[order], np.concatenate([self.ordinals, out[new]])[order]
         return out
 
 
-def _count_chunk(doc: np.ndarray, ids: np.ndarray, span: int, vocab: _Vocabulary):
-    """One chunk's rows: entries per document, and each entry's term ordinal and count, rows in ordinal order."""
-    order = np.argsort(doc * span + ids, kind="stable")  # equal keys keep their order: first occurrence first
-    key = doc[order] * span + ids[order]
-    head = np.ones(len(key), dtype=bool)
-    head[1:] = key[1:] != key[:-1]
-    start = np.flatnonzero(head)
-    counts = np.diff(np.append(start, len(key)))
-    first = order[start]  # position of each (document, term)'s first occurrence in the chunk
-    pair_doc, pair_id = doc[first], ids[first]
-    by_id = np.argsort(pair_id, kind="stable")  # within an id, documents in order: its first pair is its first
-    sid = pair_id[by_id]
-    head = np.ones(len(sid), dtype=bool)
-    head[1:] = sid[1:] != sid[:-1]
-    group = np.empty(len(sid), dtype=np.int64)
-    group[by_id] = np.cumsum(head) - 1
-    ordinals = vocab.ordinal(sid[head], first[by_id][head])[group]
-    row_order = np.argsort(pair_doc * len(vocab) + ordinals)
-    return ordinals[row_order], counts[row_order], pair_doc[row_order]
+def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabulary):
+    """One chunk's rows: each entry's document, term ordinal and count, rows in ordinal order.
+
+    ``pd.factorize`` numbers the chunk's distinct n-grams in the order they first occur, which is
+    the order new terms take in the vocabulary; renumbered by ordinal, one sort of (document,
+    number) keys gives every row's entries, in ordinal order, with their counts.
+    """
+    codes, uid = pd.factorize(ids, sort=False)
+    ordinals = vocab.ordinal(uid)
+    by_ordinal = np.argsort(ordinals)
+    rank = np.empty(len(uid), dtype=np.int64)
+    rank[by_ordinal] = np.arange(len(uid))
+    key = doc * len(uid) + rank[codes]
+    if n_docs * len(uid) <= np.iinfo(np.int32).max:
+        key = key.astype(np.int32)  # sorts faster
+    key, counts = np.unique(key, return_counts=True)
+    key = key.astype(np.int64, copy=False)
+    return ordinals[by_ordinal][key % len(uid)], counts, key // len(uid)
 
 
 def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarray:
@@ -201,7 +196,7 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     ordinals, values, row_lengths = [], [], []
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
         doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
-        o, c, d = _count_chunk(doc, ids, span, vocab)
+        o, c, d = _count_chunk(doc, ids, len(chunk), vocab)
         ordinals.append(o)
         values.append(c)
         row_lengths.append(np.bincount(d, minlength=len(chunk)))

@@ -46,8 +46,9 @@ BLOCK_SIZE = 256
 DENSE_BYTES = 512 * 2**20
 #: Pairs of documents whose measures are aligned (the most similar first).
 ALIGNMENT_MAX_PAIRS = 50
-#: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side).
-PAIR_CHUNK = 2048
+#: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side; a character
+#: n-gram row of a long plan holds about 10,000 entries, so 2,048 pairs took about a gigabyte).
+PAIR_CHUNK = 256
 
 
 def similarity(texts: pd.Series, analyzer: str = "word", extra_stopwords=(), top_k: int = TOP_K,

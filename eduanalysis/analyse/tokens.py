@@ -51,8 +51,8 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     stopwords dropped, place names kept), ``tokenizer`` the tokenizer's version. ``tokenizer`` is a
     backend name or a :class:`~eduanalysis.analyse.features.Tokenizer` without extra stopwords
     (None: the default backend). Rows of ``previous`` with the same measure, text digest and
-    tokenizer version are taken as they are; only the other measures are tokenised (Python jieba in
-    ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.tokenize_all`).
+    tokenizer version are taken as they are; only the other measures are tokenised, each distinct
+    text once (Python jieba in ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.tokenize_all`).
     """
     tok = make_tokenizer(tokenizer)
     if tok.extra_stopwords:
@@ -62,7 +62,8 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     if m["measure_id"].duplicated().any():
         raise EduAnalysisError(f"measure_id values repeat: {sorted(m.loc[m.measure_id.duplicated(), 'measure_id'])[:5]}")
     ids, texts = m["measure_id"].to_numpy(dtype=object), m["text"].to_numpy(dtype=object)
-    digests = [text_digest(t) for t in texts]
+    digest_of = {t: text_digest(t) for t in dict.fromkeys(texts)}
+    digests = [digest_of[t] for t in texts]
     version = tok.version
     reuse: dict[tuple[str, str], list] = {}
     if previous is not None and len(previous):
@@ -71,8 +72,11 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
                              strict=True), p["tokens"], strict=True))
     tokens = [reuse.get(key) for key in zip(ids, digests, strict=True)]
     todo = [i for i, t in enumerate(tokens) if t is None]
-    for i, toks in zip(todo, tokenize_all([texts[i] for i in todo], tok, n_jobs), strict=True):
-        tokens[i] = toks
+    # Each distinct text is tokenised once: policy documents repeat clauses word for word.
+    distinct = list(dict.fromkeys(texts[i] for i in todo))
+    tokenised = dict(zip(distinct, tokenize_all(distinct, tok, n_jobs), strict=True))
+    for i in todo:
+        tokens[i] = list(tokenised[texts[i]])
     tokens = [t if isinstance(t, list) else list(t) for t in tokens]
     return pd.DataFrame({"measure_id": m["measure_id"].to_numpy(), "doc_id": m["doc_id"].to_numpy(),
                          "text_digest": digests, "tokenizer": version, "tokens": tokens}, columns=TOKEN_COLUMNS)
