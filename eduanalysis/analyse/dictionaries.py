@@ -22,7 +22,6 @@ In a notebook (the report passes ``user_dictionaries`` from its parameters file)
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ class UserDictionaries:
         """``sel`` with its targets mapped to the user's indicator registry (unchanged without one)."""
         if self.indicators_file is None:
             return sel
-        return dataclasses.replace(sel, targets=remap_indicators(sel.targets, self.indicators_file,
+        return sel.replace(targets=remap_indicators(sel.targets, self.indicators_file,
                                                                  replace="indicators" in self.replace))
 
 

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
@@ -489,10 +491,39 @@ def text_measures(measures: pd.DataFrame) -> pd.DataFrame:
     return measures.loc[measures["kind"] == "text"].reset_index(drop=True)
 
 
+def text_order(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """The clause measures in text order without copying them: (row positions in ``measures``, sorted by
+    ``doc_id`` then ``char_start``, ties in row order; the documents, sorted; where each one's rows start).
+
+    >>> m = pd.DataFrame({"doc_id": ["b", "a", "a", "b"], "kind": ["text", "text", "heading", "text"],
+    ...                   "char_start": [5, 9, 0, 1]})
+    >>> rows, docs, starts = text_order(m)
+    >>> rows.tolist(), docs.tolist(), starts.tolist()
+    ([1, 3, 0], ['a', 'b'], [0, 1, 2])
+    """
+    rows = np.flatnonzero((measures["kind"] == "text").fillna(False).to_numpy(dtype=bool))
+    codes, docs = pd.factorize(measures["doc_id"].iloc[rows], sort=True)
+    start = measures["char_start"].iloc[rows].to_numpy(dtype="float64", na_value=np.inf)
+    order = np.lexsort((start, codes))  # stable: ties keep the table's order
+    starts = np.searchsorted(codes[order], np.arange(len(docs) + 1))
+    return rows[order], pd.Index(docs, name="doc_id"), starts
+
+
 def document_texts(measures: pd.DataFrame) -> pd.Series:
-    """One text per document: its clause measures joined in order, indexed by ``doc_id``."""
-    m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
-    return m.groupby("doc_id", sort=True)["text"].agg("\n".join)
+    """One text per document: its clause measures joined in order, indexed by ``doc_id``.
+
+    Joined in Arrow from the table's own text column (no copy of the measures as Python strings).
+    """
+    rows, docs, starts = text_order(measures)
+    column = measures["text"].array
+    data = column.__arrow_array__() if hasattr(column, "__arrow_array__") else pa.array(column, pa.large_string())
+    texts = pc.cast(data.take(pa.array(rows)), pa.large_string())
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    lists = pa.ListArray.from_arrays(pa.array(starts, pa.int32()), texts)
+    joined = pc.binary_join(lists, pa.scalar("\n", pa.large_string()))
+    return pd.Series(pd.array(joined, dtype=measures["text"].dtype), index=docs.astype(measures["doc_id"].dtype),
+                     name="text")
 
 
 def tokens_table(texts: pd.Series, tokenizer: str | Tokenizer | None = None) -> pd.DataFrame:

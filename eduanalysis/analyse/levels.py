@@ -7,8 +7,6 @@ display names of the groups are :func:`eduanalysis.report.labels.level_names`.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 
 from eduanalysis.analyse.selection import Selection, issue_year
@@ -45,7 +43,7 @@ def by_admin_level(sel: Selection) -> Selection:
     zh = [p if pd.isna(p) or s[0] is None else f"{p} · {s[0]}" for p, s in zip(d["province_zh"], suffix, strict=True)]
     en = [e if pd.isna(e) or s[1] is None else f"{e} ({s[1]})" for e, s in zip(d["province_en"], suffix, strict=True)]
     docs = d.assign(province_zh=pd.array(zh, dtype="string"), province_en=pd.array(en, dtype="string"))
-    return dataclasses.replace(sel, documents=docs)
+    return sel.replace(documents=docs)
 
 
 def label_level(documents: pd.DataFrame, max_labels: int = MAX_LABELS, levels: tuple[str, ...] = LEVELS) -> str:

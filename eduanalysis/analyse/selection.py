@@ -13,8 +13,9 @@ the files written are :mod:`eduanalysis.report`. This module keeps the notebooks
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +31,44 @@ UNREAD_COLUMNS = {"documents": ("raw_text", "text")}
 
 
 
+class Deferred:
+    """A table of a processed folder not read yet: read (restricted to the selected documents) when first used.
+
+    A notebook that never looks at a table does not pay for it (00_corpus_overview and 40_targets
+    read no measure text); :meth:`Selection.columns` reads just the columns a count needs.
+    """
+
+    def __init__(self, folder: Path, name: str, doc_ids: frozenset[str] | None):
+        self.folder, self.name, self.doc_ids = folder, name, doc_ids
+
+    def read(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The table (all columns, validated against the schema), or only ``columns`` as stored."""
+        from eduanalysis.build.pipeline import read_table
+
+        parquet = self.folder / f"{self.name}.parquet"
+        if columns is not None and parquet.exists():
+            df = pd.read_parquet(parquet, columns=list(dict.fromkeys(["doc_id", *columns])))
+            return _keep(df, self.doc_ids)[columns]
+        return _keep(read_table(self.folder, self.name), self.doc_ids)
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.name!r} of {self.folder})"
+
+
+def _keep(df: pd.DataFrame, doc_ids: frozenset[str] | None) -> pd.DataFrame:
+    """The rows of ``doc_ids`` (all, uncopied, when None), renumbered from 0."""
+    if doc_ids is None:
+        return df
+    return df.loc[df["doc_id"].isin(doc_ids)].reset_index(drop=True)
+
+
 @dataclass
 class Selection:
-    """The tables of a processed folder restricted to some regions (attributes as in :func:`eduanalysis.load`)."""
+    """The tables of a processed folder restricted to some regions (attributes as in :func:`eduanalysis.load`).
+
+    Tables other than ``documents`` are read when first used (:class:`Deferred`); derive a
+    selection with :meth:`replace`, which keeps them unread (``dataclasses.replace`` reads them).
+    """
 
     processed_dir: Path
     regions: list[str]
@@ -41,11 +77,31 @@ class Selection:
     measures: pd.DataFrame
     targets: pd.DataFrame
     responsibilities: pd.DataFrame
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        if type(value) is Deferred:
+            value = value.read()
+            object.__setattr__(self, name, value)
+        return value
+
+    def replace(self, **changes) -> Selection:
+        """A copy with ``changes`` (e.g. ``documents=``), tables not read yet left unread."""
+        raw = {f.name: object.__getattribute__(self, f.name) for f in dataclasses.fields(self) if f.init}
+        return Selection(**{**raw, **changes})
+
+    def columns(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """``columns`` of table ``name``: from the table when it is read, else only they are read."""
+        value = object.__getattribute__(self, name)
+        return value.read(columns) if type(value) is Deferred else value[columns]
 
     @property
     def text_measures(self) -> pd.DataFrame:
-        """Clause measures only (``kind == "text"``)."""
-        return text_measures(self.measures)
+        """Clause measures only (``kind == "text"``), selected once."""
+        if "text_measures" not in self._derived:
+            self._derived["text_measures"] = text_measures(self.measures)
+        return self._derived["text_measures"]
 
     @property
     def place_names(self) -> frozenset[str]:
@@ -84,26 +140,24 @@ def load(processed_dir: str | Path, regions="all") -> Selection:
 
     Only the tables the analyses read are loaded, so an analysis table left by
     an older version (with other columns) cannot stop a notebook; the
-    notebooks rewrite those tables anyway.
+    notebooks rewrite those tables anyway. Documents are read at once, the other tables
+    when first used (:class:`Deferred`).
     """
-    from eduanalysis.build.pipeline import read_table
-
     folder = Path(processed_dir)
     if not (folder / "documents.parquet").exists() and not (folder / "documents.csv").exists():
         raise EduAnalysisError(f"{folder} holds no built tables; run `eduanalysis build --out {folder}` first")
-    tables = {name: _read(folder, name) if name in UNREAD_COLUMNS else read_table(folder, name)
-              for name in ANALYSIS_INPUTS}
-    docs = tables["documents"]
+    docs = _read(folder, "documents")
     unplaced = docs.loc[docs["region_zh"].isna(), "source_file"].tolist()
     if unplaced:
         warnings.warn(f"{len(unplaced)} documents have no region and are left out of the analyses: "
                       f"{', '.join(unplaced[:5])}{' …' if len(unplaced) > 5 else ''}; give their region_zh in the "
                       f"corpus's {config.MANIFEST_NAME}", stacklevel=2)
     chosen = resolve_regions(docs, regions)
-    keep = set(docs.loc[docs["region_zh"].isin(chosen), "doc_id"])
-    picked = {name: df.loc[df["doc_id"].isin(keep)].reset_index(drop=True) for name, df in tables.items()}
-    return Selection(folder, chosen, picked["documents"], picked["sections"], picked["measures"],
-                     picked["targets"], picked["responsibilities"])
+    picked = docs["region_zh"].isin(chosen).fillna(False).to_numpy(dtype=bool)
+    keep = None if picked.all() else frozenset(docs.loc[picked, "doc_id"])
+    later = {name: Deferred(folder, name, keep) for name in ANALYSIS_INPUTS if name != "documents"}
+    return Selection(folder, chosen, _keep(docs, keep), later["sections"], later["measures"], later["targets"],
+                     later["responsibilities"])
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -147,15 +201,26 @@ def sample_measures(measures: pd.DataFrame, max_measures: int | None, seed: int)
 
 
 def corpus_stats(sel: Selection) -> pd.DataFrame:
-    """Per document: characters, sections, structure depth, clause measures, targets, responsibilities."""
+    """Per document: characters, sections, structure depth, clause measures, targets, responsibilities.
+
+    Reads only the columns it counts (:meth:`Selection.columns`), not the measure texts.
+    """
     d = sel.documents.set_index("doc_id")
-    m = sel.measures
+    sections = sel.columns("sections", ["doc_id", "level"])
+    measures = sel.columns("measures", ["doc_id", "kind"])
+    targets = sel.columns("targets", ["doc_id", "kind"])
     out = pd.DataFrame(index=d.index)
     out["n_chars"] = d["n_chars"].astype("Int64")
-    out["n_sections"] = sel.sections.groupby("doc_id").size().reindex(d.index, fill_value=0)
-    out["max_depth"] = sel.sections.groupby("doc_id")["level"].max().reindex(d.index).fillna(0).astype(int)
-    out["n_measures"] = m.loc[m["kind"] == "text"].groupby("doc_id").size().reindex(d.index, fill_value=0)
-    t = sel.targets
-    out["n_targets"] = t.loc[t["kind"] == "target"].groupby("doc_id").size().reindex(d.index, fill_value=0)
-    out["n_responsibilities"] = sel.responsibilities.groupby("doc_id").size().reindex(d.index, fill_value=0)
+    out["n_sections"] = sections.groupby("doc_id").size().reindex(d.index, fill_value=0)
+    out["max_depth"] = sections.groupby("doc_id")["level"].max().reindex(d.index).fillna(0).astype(int)
+    out["n_measures"] = _per_document(measures["doc_id"], measures["kind"] == "text", d.index)
+    out["n_targets"] = _per_document(targets["doc_id"], targets["kind"] == "target", d.index)
+    out["n_responsibilities"] = sel.columns("responsibilities", ["doc_id"]).groupby("doc_id").size().reindex(
+        d.index, fill_value=0)
     return out
+
+
+def _per_document(doc_ids: pd.Series, mask: pd.Series, index: pd.Index) -> pd.Series:
+    """Rows per document where ``mask`` holds, 0 for the others."""
+    return doc_ids[mask.fillna(False).to_numpy(dtype=bool)].to_frame().groupby("doc_id").size().reindex(
+        index, fill_value=0)

@@ -24,10 +24,12 @@ same text and the same tokenizer (:func:`measure_tokens` with ``previous``);
 from __future__ import annotations
 
 import hashlib
+import itertools
 
+import numpy as np
 import pandas as pd
 
-from eduanalysis.analyse.features import Tokenizer, make_tokenizer, text_measures, tokenize_all
+from eduanalysis.analyse.features import Tokenizer, make_tokenizer, text_order, tokenize_all
 from eduanalysis.errors import EduAnalysisError
 
 #: Columns of the ``measure_tokens`` table, in order.
@@ -85,13 +87,18 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
 def tokens_for(tokens: pd.DataFrame, measure_ids) -> list[list[str]]:
     """The token lists of ``measure_ids``, in that order (for :class:`~eduanalysis.analyse.clustering.MeasureClusterer`
     and :func:`~eduanalysis.analyse.similarity.alignments` with ``analyzer="tokens"``)."""
+    return [list(t) for t in _lists_for(tokens, measure_ids)]
+
+
+def _lists_for(tokens: pd.DataFrame, measure_ids) -> np.ndarray:
+    """The stored token lists of ``measure_ids`` (an object array of the table's own lists, not copies)."""
     by_id = pd.Series(tokens["tokens"].to_numpy(), index=tokens["measure_id"].to_numpy())
     ids = pd.Index(measure_ids)
     missing = ids.difference(by_id.index)
     if len(missing):
         raise EduAnalysisError(f"{len(missing)} measures have no tokens (e.g. {list(missing[:3])}); tokenise the "
                                "measures the analysis reads (measure_tokens of the same selection)")
-    return [list(t) for t in by_id.reindex(ids)]
+    return by_id.reindex(ids).to_numpy()
 
 
 def document_tokens(tokens: pd.DataFrame, measures: pd.DataFrame) -> pd.Series:
@@ -100,9 +107,8 @@ def document_tokens(tokens: pd.DataFrame, measures: pd.DataFrame) -> pd.Series:
     Equal to tokenising :func:`eduanalysis.analyse.features.document_texts`: the texts are joined by
     line breaks, where jieba cuts anyway.
     """
-    m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
-    lists = tokens_for(tokens, m["measure_id"])
-    out: dict[str, list[str]] = {}
-    for doc_id, toks in zip(m["doc_id"], lists, strict=True):
-        out.setdefault(doc_id, []).extend(toks)
+    rows, docs, starts = text_order(measures)
+    lists = _lists_for(tokens, measures["measure_id"].to_numpy(dtype=object)[rows])
+    out = {doc_id: list(itertools.chain.from_iterable(lists[a:b]))
+           for doc_id, a, b in zip(docs.tolist(), starts[:-1], starts[1:], strict=True)}
     return pd.Series(out, dtype=object, name="tokens").rename_axis("doc_id").sort_index()
