@@ -499,7 +499,7 @@ def text_order(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray
     ...                   "char_start": [5, 9, 0, 1]})
     >>> rows, docs, starts = text_order(m)
     >>> rows.tolist(), docs.tolist(), starts.tolist()
-    ([1, 3, 0], ['a', 'b'], [0, 1, 2])
+    ([1, 3, 0], ['a', 'b'], [0, 1, 3])
     """
     rows = np.flatnonzero((measures["kind"] == "text").fillna(False).to_numpy(dtype=bool))
     codes, docs = pd.factorize(measures["doc_id"].iloc[rows], sort=True)
