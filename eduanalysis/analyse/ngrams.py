@@ -193,40 +193,43 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     base = len(kept) + 1
     span = base ** max_n
     vocab = _Vocabulary()
-    ordinals, values, row_lengths = [], [], []
+    chunks, df = [], np.zeros(0, dtype=np.int64)  # per chunk (ordinals, counts, entries per row); documents per term
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
         doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
         o, c, d = _count_chunk(doc, ids, len(chunk), vocab)
-        ordinals.append(o)
-        values.append(c)
-        row_lengths.append(np.bincount(d, minlength=len(chunk)))
-    n_docs = int(sum(len(r) for r in row_lengths))
+        del doc, ids
+        df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + np.bincount(o, minlength=len(vocab))
+        small = np.int32 if len(vocab) <= np.iinfo(np.int32).max and c.max(initial=0) <= np.iinfo(np.int32).max \
+            else np.int64  # compact while the other chunks are counted
+        chunks.append((o.astype(small), c.astype(small), np.bincount(d, minlength=len(chunk))))
+    n_docs = int(sum(len(r) for _, _, r in chunks))
     if not len(vocab):
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    ordinal = np.concatenate(ordinals)
-    data = np.concatenate(values)
-    lengths = np.concatenate(row_lengths)
-    del ordinals, values
     high = max_df if isinstance(max_df, Integral) else max_df * n_docs
     low = min_df if isinstance(min_df, Integral) else min_df * n_docs
     if high < low:
         raise ValueError("max_df corresponds to < documents than min_df")
-    df = np.bincount(ordinal, minlength=len(vocab))
     keep_sorted = (df[vocab.ordinals] <= high) & (df[vocab.ordinals] >= low)  # in term (alphabetical) order
     if not keep_sorted.any():
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-    column = np.full(len(vocab), -1, dtype=np.int64)
+    nnz = int(df[vocab.ordinals[keep_sorted]].sum())
+    index_dtype = np.int32 if nnz <= np.iinfo(np.int32).max else np.int64
+    column = np.full(len(vocab), -1, dtype=index_dtype)
     column[vocab.ordinals[keep_sorted]] = np.arange(int(keep_sorted.sum()))
-    indices = column[ordinal]
-    del ordinal
-    if not keep_sorted.all():
-        rows = np.repeat(np.arange(n_docs), lengths)
-        keep = indices >= 0
-        indices, data = indices[keep], data[keep]
-        lengths = np.bincount(rows[keep], minlength=n_docs)
-        del rows, keep
-    index_dtype = np.int32 if len(indices) <= np.iinfo(np.int32).max else np.int64
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(index_dtype)
-    counts = sparse.csr_matrix((data.astype(np.int64, copy=False), indices.astype(index_dtype), indptr),
-                               shape=(n_docs, int(keep_sorted.sum())))
+    # The matrix is filled chunk by chunk, each chunk freed once copied (np.empty takes memory as it is written).
+    indices, data = np.empty(nnz, dtype=index_dtype), np.empty(nnz, dtype=np.int64)
+    lengths, at = [], 0
+    while chunks:
+        o, c, rows = chunks.pop(0)
+        col = column[o]
+        if not keep_sorted.all():
+            keep = col >= 0
+            rows = np.bincount(np.repeat(np.arange(len(rows)), rows)[keep], minlength=len(rows))
+            col, c = col[keep], c[keep]
+        indices[at:at + len(col)], data[at:at + len(col)] = col, c
+        at += len(col)
+        lengths.append(rows)
+        del o, c, col
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(index_dtype)
+    counts = sparse.csr_matrix((data, indices, indptr), shape=(n_docs, int(keep_sorted.sum())))
     return counts, _terms(vocab.ids[keep_sorted], kept, base, max_n)

@@ -84,8 +84,7 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
     m = measures[["measure_id", "doc_id", "text"]]
     codes, texts = pd.factorize(m["text"].astype(object).where(m["text"].notna(), ""), sort=False)
     found = keyword_counts(list(texts), sorted({k for kws in patterns.values() for k in kws}))
-    ids, docs = m["measure_id"].to_numpy(dtype=object), m["doc_id"].to_numpy(dtype=object)
-    parts = []
+    parts = []  # per theme, in taxonomy order: (theme, positions of its measures, hits, keywords)
     for theme_id, kws in patterns.items():
         # A theme without keywords compiled to an empty pattern, which matches every text.
         rows = (np.unique(np.concatenate([found[k][0] for k in kws])) if kws
@@ -103,11 +102,24 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
             label[rows] = np.array(names, dtype=object)[which.ravel()]
         chosen = np.flatnonzero(tagged[codes])
         if len(chosen):
-            parts.append(pd.DataFrame({"measure_id": ids[chosen], "theme_id": theme_id, "doc_id": docs[chosen],
-                                       "n_hits": n_hits[codes[chosen]],
-                                       "keywords": label[codes[chosen]]}))
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TAGGED_COLUMNS)
-    return df.sort_values(["measure_id", "theme_id"], kind="mergesort").reset_index(drop=True)
+            parts.append((theme_id, chosen, n_hits[codes[chosen]], label[codes[chosen]]))
+    if not parts:
+        return pd.DataFrame(columns=TAGGED_COLUMNS)
+    # Rows by measure_id, then theme_id (ties, i.e. repeated ids, in taxonomy then table order), as a
+    # stable sort of the rows measure by measure would give.
+    measure_rank = pd.factorize(m["measure_id"], sort=True)[0]
+    theme_rank = {t: i for i, t in enumerate(sorted(patterns))}
+    pos = np.concatenate([c for _, c, _, _ in parts])
+    theme = np.concatenate([np.full(len(c), theme_rank[t], dtype=np.int64) for t, c, _, _ in parts])
+    order = np.argsort(measure_rank[pos].astype(np.int64) * len(theme_rank) + theme, kind="stable")
+    pos = pos[order]
+    names = np.array(sorted(patterns), dtype=object)
+    return pd.DataFrame({
+        "measure_id": m["measure_id"].to_numpy(dtype=object)[pos], "theme_id": names[theme[order]],
+        "doc_id": m["doc_id"].to_numpy(dtype=object)[pos],
+        "n_hits": np.concatenate([n for _, _, n, _ in parts])[order],
+        "keywords": np.concatenate([k for _, _, _, k in parts])[order],
+    })
 
 
 def keyword_counts(texts: list[str], keywords: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

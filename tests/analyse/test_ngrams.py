@@ -88,3 +88,24 @@ def test_count_matrix_counts_characters_in_numpy_only_where_supported():
     assert terms.tolist() == expected_terms.tolist() and (counts != expected).nnz == 0
     with pytest.raises(ValueError, match="not supported"):
         char_counts(INLINE, (2, 8))
+
+
+@pytest.mark.parametrize("sublinear_tf", [True, False])
+@pytest.mark.parametrize("copy", [True, False])
+def test_tfidf_in_blocks_equals_the_transformer_bit_for_bit(built, monkeypatch, sublinear_tf, copy):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from eduanalysis.analyse import features
+
+    counts, _ = char_counts(text_measures(built.tables["measures"])["text"].tolist())
+    expected = TfidfTransformer(sublinear_tf=sublinear_tf).fit_transform(counts).tocsr()
+    monkeypatch.setattr(features, "TFIDF_BLOCK", 5_000)  # many blocks
+    given = counts.copy()
+    got = tfidf(given, sublinear_tf, copy=copy)
+    assert type(got) is type(expected) and got.shape == expected.shape
+    for part in ("data", "indices", "indptr"):
+        a, b = getattr(got, part), getattr(expected, part)
+        assert a.dtype == b.dtype, part
+        np.testing.assert_array_equal(a, b, err_msg=part)
+    if copy:
+        np.testing.assert_array_equal(given.data, counts.data)  # left as it was
