@@ -122,7 +122,7 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
         product = (x[start:stop] @ xt).toarray() if dense is None else dense[start:stop] @ xt
         block = np.clip(np.round(product, 12), 0.0, 1.0)
         block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not its own neighbour
-        best = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        best = _top_k_columns(block, k)
         rows_a.append(np.repeat(np.arange(start, stop), k))
         rows_b.append(best.ravel())
         scores.append(np.take_along_axis(block, best, axis=1).ravel())
@@ -130,6 +130,27 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
                         "doc_b": ids[np.concatenate(rows_b)] if n else [],
                         "similarity": np.concatenate(scores) if n else []})
     return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
+
+
+def _top_k_columns(block: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the columns of the ``k`` largest values, largest first, ties by column: what
+    ``np.argsort(-block, axis=1, kind="stable")[:, :k]`` gives, in time linear in the row length.
+
+    >>> _top_k_columns(np.array([[0.2, 0.9, 0.2, 0.5], [0.1, 0.1, 0.1, 0.1]]), 2).tolist()
+    [[1, 3], [0, 1]]
+    """
+    if k >= block.shape[1]:
+        return np.argsort(-block, axis=1, kind="stable")[:, :k]
+    kth = -np.partition(-block, k - 1, axis=1)[:, k - 1:k]  # each row's k-th largest value
+    above = block > kth
+    # All values above the k-th, then as many equal to it as are needed, the first columns first.
+    tied = block == kth
+    needed = k - above.sum(axis=1, keepdims=True)
+    chosen = above | (tied & (np.cumsum(tied, axis=1) <= needed))
+    rows, cols = np.nonzero(chosen)  # k per row, in column order
+    cols = cols.reshape(len(block), k)
+    values = np.take_along_axis(block, cols, axis=1)
+    return np.take_along_axis(cols, np.argsort(-values, axis=1, kind="stable"), axis=1)
 
 
 def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int = PAIR_CHUNK) -> pd.DataFrame:
