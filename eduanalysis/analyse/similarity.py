@@ -214,12 +214,22 @@ def group_similarity(x: sparse.spmatrix, doc_ids, groups: pd.Series) -> pd.DataF
     sums = member @ x
     n = np.asarray(member.sum(axis=1)).ravel()
     dots = (sums @ sums.T).toarray() if sparse.issparse(sums) else sums @ sums.T
-    sq_norms = member @ np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    sq_norms = member @ _squared_norms(x)
     mean = dots / np.outer(n, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         within = np.where(n > 1, (np.diag(dots) - sq_norms) / (n * (n - 1)), np.nan)
     np.fill_diagonal(mean, within)
     return pd.DataFrame(np.round(mean, 12), index=names, columns=names)
+
+
+def _squared_norms(x: sparse.csr_matrix, rows: int = PAIR_CHUNK) -> np.ndarray:
+    """Each row's squared norm, ``x.multiply(x).sum(axis=1)`` computed ``rows`` rows at a time (the same
+    sums, without a copy of a matrix that can hold a gigabyte)."""
+    out = np.empty(x.shape[0])
+    for a in range(0, x.shape[0], rows):
+        block = x[a:a + rows]
+        out[a:a + rows] = np.asarray(block.multiply(block).sum(axis=1)).ravel()
+    return out
 
 
 def top_pairs(sim: pd.DataFrame, n: int) -> pd.DataFrame:
