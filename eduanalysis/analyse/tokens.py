@@ -63,22 +63,31 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort")
     if m["measure_id"].duplicated().any():
         raise EduAnalysisError(f"measure_id values repeat: {sorted(m.loc[m.measure_id.duplicated(), 'measure_id'])[:5]}")
-    ids, texts = m["measure_id"].to_numpy(dtype=object), m["text"].to_numpy(dtype=object)
-    digest_of = {t: text_digest(t) for t in dict.fromkeys(texts)}
-    digests = [digest_of[t] for t in texts]
+    # Each distinct text is digested and tokenised once: policy documents repeat clauses word for word.
+    codes, distinct = pd.factorize(m["text"], use_na_sentinel=False)
+    distinct = np.asarray(distinct, dtype=object)
+    digests = np.array([text_digest(t) for t in distinct], dtype=object)[codes]
     version = tok.version
-    reuse: dict[tuple[str, str], list] = {}
+    tokens = np.full(len(m), None, dtype=object)
     if previous is not None and len(previous):
         p = previous.loc[previous["tokenizer"] == version]
-        reuse = dict(zip(zip(p["measure_id"].to_numpy(dtype=object), p["text_digest"].to_numpy(dtype=object),
-                             strict=True), p["tokens"], strict=True))
-    tokens = [reuse.get(key) for key in zip(ids, digests, strict=True)]
-    todo = [i for i, t in enumerate(tokens) if t is None]
-    # Each distinct text is tokenised once: policy documents repeat clauses word for word.
-    distinct = list(dict.fromkeys(texts[i] for i in todo))
-    tokenised = dict(zip(distinct, tokenize_all(distinct, tok, n_jobs), strict=True))
+        ids = m["measure_id"].to_numpy(dtype=object)
+        if p["measure_id"].is_unique:
+            pos = pd.Index(p["measure_id"].to_numpy(dtype=object)).get_indexer(ids)
+            same = pos >= 0
+            same[same] = p["text_digest"].to_numpy(dtype=object)[pos[same]] == digests[same]
+            tokens[same] = p["tokens"].to_numpy(dtype=object)[pos[same]]
+        else:  # a store with repeated rows: the last one of a measure and text counts
+            reuse = dict(zip(zip(p["measure_id"].to_numpy(dtype=object), p["text_digest"].to_numpy(dtype=object),
+                                 strict=True), p["tokens"], strict=True))
+            for i, key in enumerate(zip(ids, digests, strict=True)):
+                tokens[i] = reuse.get(key)
+    todo = np.flatnonzero([t is None for t in tokens])
+    wanted = pd.unique(codes[todo])
+    tokenised = dict(zip(wanted.tolist(), tokenize_all(distinct[wanted].tolist(), tok, n_jobs), strict=True))
     for i in todo:
-        tokens[i] = list(tokenised[texts[i]])
+        tokens[i] = list(tokenised[codes[i]])
+    digests = digests.tolist()
     tokens = [t if isinstance(t, list) else list(t) for t in tokens]
     return pd.DataFrame({"measure_id": m["measure_id"].to_numpy(), "doc_id": m["doc_id"].to_numpy(),
                          "text_digest": digests, "tokenizer": version, "tokens": tokens}, columns=TOKEN_COLUMNS)
