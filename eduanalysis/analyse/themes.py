@@ -152,9 +152,20 @@ def theme_shares(
     heatmaps show absence rather than a gap.
     """
     tax = taxonomy() if tax is None else tax
-    totals = measures.groupby(by, sort=True)["measure_id"].nunique().rename("n_total")
-    joined = tagged[["measure_id", "theme_id"]].merge(measures[["measure_id", by]], on="measure_id")
-    counts = joined.groupby([by, "theme_id"])["measure_id"].nunique().rename("n_measures")
+    ids = measures["measure_id"]
+    if ids.notna().all() and ids.is_unique and not tagged.duplicated(["measure_id", "theme_id"]).any():
+        # Keys unique (as the tables' schemas make them): distinct measures are rows, counted without
+        # a merge of every tag with its measure.
+        totals = measures.groupby(by, sort=True).size().rename("n_total")
+        pos = pd.Index(ids).get_indexer(tagged["measure_id"])
+        found = pos >= 0
+        joined = pd.DataFrame({by: measures[by].iloc[pos[found]].reset_index(drop=True),
+                               "theme_id": tagged["theme_id"][found].reset_index(drop=True)})
+        counts = joined.groupby([by, "theme_id"]).size().rename("n_measures")
+    else:
+        totals = measures.groupby(by, sort=True)["measure_id"].nunique().rename("n_total")
+        joined = tagged[["measure_id", "theme_id"]].merge(measures[["measure_id", by]], on="measure_id")
+        counts = joined.groupby([by, "theme_id"])["measure_id"].nunique().rename("n_measures")
     grid = pd.MultiIndex.from_product([totals.index, tax["theme_id"]], names=[by, "theme_id"])
     out = counts.reindex(grid, fill_value=0).reset_index()
     out = out.merge(totals.reset_index(), on=by)
