@@ -522,6 +522,13 @@ def text_measures(measures: pd.DataFrame) -> pd.DataFrame:
     return measures.loc[measures["kind"] == "text"].reset_index(drop=True)
 
 
+def release_arrow_memory() -> None:
+    """Give back to the system what Arrow's allocator keeps after large temporaries (reading and
+    sorting a table of millions of rows): mimalloc and jemalloc hold on to it, a third of a
+    gigabyte after reading the measures of 10,000 documents."""
+    pa.default_memory_pool().release_unused()
+
+
 def text_order(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     """The clause measures in text order without copying them: (row positions in ``measures``, sorted by
     ``doc_id`` then ``char_start``, ties in row order; the documents, sorted; where each one's rows start).
@@ -553,8 +560,11 @@ def document_texts(measures: pd.DataFrame) -> pd.Series:
         texts = texts.combine_chunks()
     lists = pa.ListArray.from_arrays(pa.array(starts, pa.int32()), texts)
     joined = pc.binary_join(lists, pa.scalar("\n", pa.large_string()))
-    return pd.Series(pd.array(joined, dtype=measures["text"].dtype), index=docs.astype(measures["doc_id"].dtype),
-                     name="text")
+    out = pd.Series(pd.array(joined, dtype=measures["text"].dtype), index=docs.astype(measures["doc_id"].dtype),
+                    name="text")
+    del texts, lists, joined
+    release_arrow_memory()
+    return out
 
 
 def tokens_table(texts: pd.Series, tokenizer: str | Tokenizer | None = None) -> pd.DataFrame:

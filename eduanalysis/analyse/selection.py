@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import config
-from eduanalysis.analyse.features import region_stopwords, text_measures
+from eduanalysis.analyse.features import region_stopwords, release_arrow_memory, text_measures
 from eduanalysis.errors import EduAnalysisError
 
 #: The built tables the analyses read (each restricted to the selected documents).
@@ -48,8 +48,11 @@ class Deferred:
         parquet = self.folder / f"{self.name}.parquet"
         if columns is not None and parquet.exists():
             df = pd.read_parquet(parquet, columns=list(dict.fromkeys(["doc_id", *columns])))
-            return _keep(df, self.doc_ids)[columns]
-        return _keep(read_table(self.folder, self.name), self.doc_ids)
+            df = _keep(df, self.doc_ids)[columns]
+        else:
+            df = _keep(read_table(self.folder, self.name), self.doc_ids)
+        release_arrow_memory()
+        return df
 
     def __repr__(self) -> str:
         return f"Deferred({self.name!r} of {self.folder})"
