@@ -159,6 +159,9 @@ def kwic(measures: pd.DataFrame, keyword: str, window: int = 20, documents: pd.D
         pattern = re.compile(keyword)
     except re.error as exc:
         raise EduAnalysisError(f"keyword {keyword!r} is not a valid regular expression: {exc}") from exc
+    if keyword and re.escape(keyword) == keyword:  # a plain string: only the measures holding it can match
+        measures = measures.loc[measures["text"].str.contains(keyword, regex=False).fillna(False).to_numpy(dtype=bool),
+                                ["measure_id", "doc_id", "text"]]
     rows = []
     for m in measures.sort_values("measure_id", kind="mergesort").itertuples(index=False):
         for hit in pattern.finditer(m.text or ""):
