@@ -161,6 +161,17 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
     return out.sort_values(["doc_id", "reference_id"], kind="mergesort").reset_index(drop=True)
 
 
+def han_count(texts: pd.Series) -> np.ndarray:
+    """Han characters in each text (missing: 0), counted once per distinct text (clauses repeat).
+
+    >>> han_count(pd.Series(["2016年4月28日", "加强美育", None, "加强美育"])).tolist()
+    [3, 4, 0, 4]
+    """
+    codes, distinct = pd.factorize(texts, use_na_sentinel=False)
+    counts = np.array([len(HAN.findall(t if isinstance(t, str) else "")) for t in distinct], dtype=np.int64)
+    return counts[codes]
+
+
 def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Text measures of the documents with at least :data:`MIN_CLAUSE_CHARS` Han characters (a date line,
     2016年4月28日, would match any other date), without what precedes each document's title line.
@@ -171,7 +182,7 @@ def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     document whose title stands in no measure keeps every measure.
     """
     m = text_measures(measures).sort_values(["doc_id", "char_start"], kind="mergesort")
-    m = m.loc[m["text"].map(lambda t: len(HAN.findall(t or ""))) >= MIN_CLAUSE_CHARS]
+    m = m.loc[han_count(m["text"]) >= MIN_CLAUSE_CHARS]
     docs = documents.set_index("doc_id")
     # Under a cover notice the body's title line is the enclosed document's title, not the notice's own.
     own = docs["enclosed_title_zh"].fillna(docs["title_zh"]) if "enclosed_title_zh" in docs else docs["title_zh"]
@@ -259,7 +270,8 @@ def added_targets(targets: pd.DataFrame, pairs_table: pd.DataFrame, pairs: pd.Da
             "sentence"]
     t = targets.loc[targets["kind"] == "target"].reset_index(drop=True)
     doc_rows, measure_rows = t.groupby("doc_id").indices, t.groupby("measure_id").indices
-    by_doc = {d: t.iloc[i] for d, i in doc_rows.items()}
+    involved = set(pairs["doc_id"]) | set(pairs["reference_id"])  # only their targets are looked at
+    by_doc = {d: t.iloc[i] for d, i in doc_rows.items() if d in involved}
     matched = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
         ["doc_id", "reference_id", "measure_id"])["matched_measure_id"]
     cls = pairs_table.loc[pairs_table["class"] != "dropped"].set_index(
