@@ -176,5 +176,22 @@ def theme_shares(
 def region_theme_shares(tagged: pd.DataFrame, measures: pd.DataFrame, documents: pd.DataFrame,
                         tax: pd.DataFrame | None = None, by: str = "region_zh") -> pd.DataFrame:
     """:func:`theme_shares` by region (or ``by="province_zh"``): ``region_zh, theme_id, n_measures, share``."""
-    m = measures[["measure_id", "doc_id"]].merge(documents[["doc_id", by]], on="doc_id")
-    return theme_shares(tagged, m, by=by, tax=tax)
+    return theme_shares(tagged, with_document_column(measures[["measure_id", "doc_id"]], documents, by), by=by,
+                        tax=tax)
+
+
+def with_document_column(frame: pd.DataFrame, documents: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``frame.merge(documents[["doc_id", column]], on="doc_id")``, by position when doc_ids are unique
+    (as the documents table's key makes them): rows of unknown documents dropped, order kept.
+
+    >>> m = pd.DataFrame({"measure_id": ["m1", "m2", "m3"], "doc_id": ["b", "x", "a"]})
+    >>> with_document_column(m, pd.DataFrame({"doc_id": ["a", "b"], "region_zh": ["甲", "乙"]}), "region_zh").values.tolist()
+    [['m1', 'b', '乙'], ['m3', 'a', '甲']]
+    """
+    if not documents["doc_id"].is_unique:
+        return frame.merge(documents[["doc_id", column]], on="doc_id")
+    pos = pd.Index(documents["doc_id"]).get_indexer(frame["doc_id"])
+    found = pos >= 0
+    out = frame.loc[found].reset_index(drop=True)
+    out[column] = documents[column].iloc[pos[found]].reset_index(drop=True)
+    return out

@@ -62,3 +62,30 @@ def test_keyword_counts_are_str_count_per_text():
     for k, (where, n) in got.items():
         assert dict(zip(where.tolist(), n.tolist(), strict=True)) == {i: t.count(k) for i, t in enumerate(texts)
                                                                        if t.count(k)}
+
+
+def shares_by_merging(tagged, measures, documents, tax, by):
+    """The definition: tags merged with their measures' documents, distinct measures counted."""
+    m = measures[["measure_id", "doc_id"]].merge(documents[["doc_id", by]], on="doc_id")
+    totals = m.groupby(by, sort=True)["measure_id"].nunique().rename("n_total")
+    joined = tagged[["measure_id", "theme_id"]].merge(m[["measure_id", by]], on="measure_id")
+    counts = joined.groupby([by, "theme_id"])["measure_id"].nunique().rename("n_measures")
+    grid = pd.MultiIndex.from_product([totals.index, tax["theme_id"]], names=[by, "theme_id"])
+    out = counts.reindex(grid, fill_value=0).reset_index().merge(totals.reset_index(), on=by)
+    out["share"] = out["n_measures"] / out["n_total"]
+    return out.drop(columns="n_total")
+
+
+@pytest.mark.parametrize("by", ["region_zh", "province_zh"])
+def test_region_theme_shares_equal_merging_tags_with_measures(built, by):
+    measures = text_measures(built.tables["measures"])
+    documents = built.tables["documents"]
+    tax = themes.taxonomy()
+    tagged = themes.measure_themes(measures, tax)
+    expected = shares_by_merging(tagged, measures, documents, tax, by)
+    assert_frame_equal(themes.region_theme_shares(tagged, measures, documents, tax, by=by), expected)
+    # A measure of a document the table does not know, and a tag of a measure the selection lacks, count nowhere.
+    extra = pd.concat([measures, measures.head(1).assign(measure_id="X-m0001", doc_id="X")], ignore_index=True)
+    stray = pd.concat([tagged, tagged.head(1).assign(measure_id="Y-m0001")], ignore_index=True)
+    assert_frame_equal(themes.region_theme_shares(stray, extra, documents, tax, by=by),
+                       shares_by_merging(stray, extra, documents, tax, by))
