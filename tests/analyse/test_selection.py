@@ -517,3 +517,21 @@ def test_label_level_skips_a_level_some_documents_lack():
     d = pd.DataFrame({"doc_id": list("abc"), "region_zh": ["甲", "乙", "丙"], "province_zh": [None, None, None]})
     assert label_level(d, 1) == "region_zh"
     assert label_level(d.assign(province_zh=["P", None, "Q"]), 1, ("region_zh", "province_zh")) == "region_zh"
+
+
+def test_load_reads_tables_when_first_used_and_replace_keeps_them_unread(built):
+    from eduanalysis.analyse.selection import Deferred, corpus_stats, load
+
+    sel = levels.by_admin_level(load(built.out_dir))  # derived with replace: still unread
+    assert all(type(object.__getattribute__(sel, n)) is Deferred
+               for n in ("sections", "measures", "targets", "responsibilities"))
+    stats = corpus_stats(sel)  # reads only the columns it counts
+    assert type(object.__getattribute__(sel, "measures")) is Deferred
+    m = built.tables["measures"]
+    assert sel.measures.equals(m) and type(object.__getattribute__(sel, "measures")) is pd.DataFrame
+    expected = m.loc[m["kind"] == "text"].groupby("doc_id").size().reindex(stats.index, fill_value=0)
+    assert stats["n_measures"].tolist() == expected.tolist() and stats["n_measures"].sum() > 100
+    assert stats["n_sections"].sum() == len(built.tables["sections"])
+    one = built.tables["documents"]["region_zh"].iloc[0]
+    picked = load(built.out_dir, [one])
+    assert set(picked.measures["doc_id"]) == set(picked.documents["doc_id"]) < set(m["doc_id"])
