@@ -40,6 +40,8 @@ from scipy import sparse
 NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 #: Characters of text counted at once (memory: about 60 bytes per character for n-grams of 2–3).
 CHUNK_CHARS = 2_000_000
+#: Entries converted at once when the counts are assembled.
+BLOCK = 4_000_000
 #: One past the largest code point.
 UNICODE = 0x110000
 #: The largest key (document in a chunk × n-gram) that fits a signed 64-bit integer.
@@ -189,20 +191,26 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     min_n, max_n = ngram_range
     if not supported(ngram_range):
         raise ValueError(f"ngram_range {ngram_range} is not supported by char_counts: use 1 <= min_n <= max_n <= 4")
-    rank, kept = alphabet()
-    base = len(kept) + 1
+    rank, kept_chars = alphabet()
+    base = len(kept_chars) + 1
     span = base ** max_n
-    vocab = _Vocabulary()
-    chunks, df = [], np.zeros(0, dtype=np.int64)  # per chunk (ordinals, counts, entries per row); documents per term
+    texts = list(texts)
+    # Every text's n-grams bound the entries (a text only loses characters to chars_only): the entries
+    # are written straight into arrays of that size, of which only the used part ever takes memory.
+    bound = sum(max(len(t) - n + 1, 0) for t in texts if isinstance(t, str | bytes) for n in range(min_n, max_n + 1))
+    wide = bound > np.iinfo(np.int32).max
+    indices = np.empty(max(bound, 1), dtype=np.int64 if wide else np.int32)  # term ordinals, then columns
+    data = np.empty(max(bound, 1), dtype=np.int64)
+    vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
         doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
         o, c, d = _count_chunk(doc, ids, len(chunk), vocab)
         del doc, ids
         df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + np.bincount(o, minlength=len(vocab))
-        small = np.int32 if len(vocab) <= np.iinfo(np.int32).max and c.max(initial=0) <= np.iinfo(np.int32).max \
-            else np.int64  # compact while the other chunks are counted
-        chunks.append((o.astype(small), c.astype(small), np.bincount(d, minlength=len(chunk))))
-    n_docs = int(sum(len(r) for _, _, r in chunks))
+        indices[at:at + len(o)], data[at:at + len(o)] = o, c
+        at += len(o)
+        lengths.append(np.bincount(d, minlength=len(chunk)))
+    n_docs = len(texts)
     if not len(vocab):
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     high = max_df if isinstance(max_df, Integral) else max_df * n_docs
@@ -212,24 +220,22 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     keep_sorted = (df[vocab.ordinals] <= high) & (df[vocab.ordinals] >= low)  # in term (alphabetical) order
     if not keep_sorted.any():
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-    nnz = int(df[vocab.ordinals[keep_sorted]].sum())
-    index_dtype = np.int32 if nnz <= np.iinfo(np.int32).max else np.int64
-    column = np.full(len(vocab), -1, dtype=index_dtype)
+    column = np.full(len(vocab), -1, dtype=indices.dtype)
     column[vocab.ordinals[keep_sorted]] = np.arange(int(keep_sorted.sum()))
-    # The matrix is filled chunk by chunk, each chunk freed once copied (np.empty takes memory as it is written).
-    indices, data = np.empty(nnz, dtype=index_dtype), np.empty(nnz, dtype=np.int64)
-    lengths, at = [], 0
-    while chunks:
-        o, c, rows = chunks.pop(0)
-        col = column[o]
-        if not keep_sorted.all():
-            keep = col >= 0
-            rows = np.bincount(np.repeat(np.arange(len(rows)), rows)[keep], minlength=len(rows))
-            col, c = col[keep], c[keep]
-        indices[at:at + len(col)], data[at:at + len(col)] = col, c
-        at += len(col)
-        lengths.append(rows)
-        del o, c, col
-    indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(index_dtype)
-    counts = sparse.csr_matrix((data, indices, indptr), shape=(n_docs, int(keep_sorted.sum())))
-    return counts, _terms(vocab.ids[keep_sorted], kept, base, max_n)
+    lengths = np.concatenate(lengths)
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    new_lengths, written = np.zeros(n_docs, dtype=np.int64), 0
+    for a in range(0, at, BLOCK):  # ordinals to columns in place; dropped terms squeezed out, order kept
+        b = min(a + BLOCK, at)
+        col = column[indices[a:b]]
+        keep = col >= 0
+        rows = np.searchsorted(starts, np.arange(a, b), side="right") - 1
+        new_lengths += np.bincount(rows[keep], minlength=n_docs)
+        kept, values = col[keep], data[a:b][keep]
+        indices[written:written + len(kept)], data[written:written + len(kept)] = kept, values
+        written += len(kept)
+    index_dtype = np.int32 if written <= np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate([[0], np.cumsum(new_lengths)]).astype(index_dtype)
+    counts = sparse.csr_matrix((data[:written], indices[:written].astype(index_dtype, copy=False), indptr),
+                               shape=(n_docs, int(keep_sorted.sum())))
+    return counts, _terms(vocab.ids[keep_sorted], kept_chars, base, max_n)
