@@ -105,9 +105,8 @@ def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: in
 
 def theme_by_year(tagged: pd.DataFrame, measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Share of measures carrying each theme by issue year: ``year, theme_id, n_measures, share``."""
-    from eduanalysis.analyse.themes import theme_shares
+    from eduanalysis.analyse.themes import theme_shares, with_document_column
 
-    years = issue_year(documents).rename("year")
-    m = measures[["measure_id", "doc_id"]].merge(years, left_on="doc_id", right_index=True)
-    m = m.dropna(subset=["year"])
+    years = pd.DataFrame({"doc_id": documents["doc_id"].to_numpy(), "year": issue_year(documents).array})
+    m = with_document_column(measures[["measure_id", "doc_id"]], years, "year").dropna(subset=["year"])
     return theme_shares(tagged, m, by="year")

@@ -89,3 +89,17 @@ def test_region_theme_shares_equal_merging_tags_with_measures(built, by):
     stray = pd.concat([tagged, tagged.head(1).assign(measure_id="Y-m0001")], ignore_index=True)
     assert_frame_equal(themes.region_theme_shares(stray, extra, documents, tax, by=by),
                        shares_by_merging(stray, extra, documents, tax, by))
+
+
+def test_theme_by_year_equals_merging_measures_with_issue_years(built):
+    from eduanalysis.analyse.selection import issue_year
+    from eduanalysis.analyse.timeline import theme_by_year
+
+    measures = text_measures(built.tables["measures"])
+    documents = built.tables["documents"]
+    tagged = themes.measure_themes(measures)
+    m = measures[["measure_id", "doc_id"]].merge(issue_year(documents).rename("year"), left_on="doc_id",
+                                                 right_index=True).dropna(subset=["year"])
+    expected = themes.theme_shares(tagged, m, by="year")
+    assert len(expected) >= len(themes.taxonomy())
+    assert_frame_equal(theme_by_year(tagged, measures, documents), expected)
