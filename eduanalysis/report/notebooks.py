@@ -248,9 +248,16 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str,
 
     out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
+    # papermill's cwd= changes this process's working directory while the notebook runs, which two
+    # notebooks running at once (threads) must not do: the paths are made absolute and the kernel is
+    # started in the notebook's folder by nbclient (resources.metadata.path), the process's cwd untouched.
+    # Once the last cell's outputs are in, the kernel is stopped at once ("immediate"): a graceful
+    # shutdown waits about 0.7 s for an interpreter that has nothing left to do.
     try:
-        papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, kernel_name=kernel,
-                                   cwd=str(path.parent), progress_bar=False, log_output=False)
+        papermill.execute_notebook(str(path.resolve()), str(out_nb.resolve()), parameters=parameters,
+                                   kernel_name=kernel, progress_bar=False, log_output=False,
+                                   resources={"metadata": {"path": str(path.parent.resolve())}},
+                                   shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         number, first_line = _source_cell(out_nb, exc.cell_index)
         raise NotebookFailed(

@@ -147,10 +147,8 @@ def params_rows(params) -> list[tuple[str, str]]:
         out.append((key, str(Path(getattr(params, key)).resolve())))
     for key in ("regions", "lang", "seed", "max_labels", "user_dictionaries", "notebooks"):
         out.append((key, str(getattr(params, key))))
-    for key in ("formats", "jobs"):  # not every caller's params have them (a run record of an older report)
-        if hasattr(params, key):
-            value = getattr(params, key)
-            out.append((key, str(list(value)) if isinstance(value, tuple) else str(value)))
+    if hasattr(params, "formats"):  # jobs is left out: it changes how fast a report is made, not what it holds
+        out.append(("formats", str(list(params.formats))))
     return out
 
 
