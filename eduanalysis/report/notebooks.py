@@ -66,7 +66,14 @@ from pathlib import Path
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report import site
-from eduanalysis.report.params import FIGURE_FORMATS, check_formats, check_knob, check_regions, safe_yaml, show
+from eduanalysis.report.params import (
+    FIGURE_FORMATS,
+    check_formats,
+    check_knob,
+    check_regions,
+    safe_yaml,
+    show,
+)
 
 PREFERRED_KERNEL = "eduanalysis"
 FALLBACK_KERNEL = "python3"
@@ -412,10 +419,12 @@ def run_all(paths: list[Path], run, jobs: int, say, kernel: str = "") -> list[Pa
     results: dict[int, Path] = {}
     failures: dict[int, BaseException] = {}
 
+    stop = threading.Event()  # set when this thread is interrupted: no further notebook starts
+
     def worker() -> None:
         while True:
             with lock:
-                if failures or not queue:
+                if failures or not queue or stop.is_set():
                     return
                 i, path = queue.pop(0)
             try:
@@ -430,9 +439,13 @@ def run_all(paths: list[Path], run, jobs: int, say, kernel: str = "") -> list[Pa
     threads = [threading.Thread(target=worker, name=f"notebook-{k}", daemon=True) for k in range(min(jobs, n))]
     for t in threads:
         t.start()
-    for t in threads:
-        while t.is_alive():
-            t.join(0.2)  # short waits: KeyboardInterrupt reaches the main thread at once
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)  # short waits: KeyboardInterrupt reaches the main thread at once
+    except BaseException:
+        stop.set()
+        raise
     if failures:
         raise failures[min(failures)]
     return [results[i] for i in range(1, n + 1)]

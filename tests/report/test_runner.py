@@ -330,7 +330,6 @@ def test_a_failure_while_another_notebook_runs_stops_new_starts_and_names_the_fi
 
 def test_failed_parallel_report_keeps_the_previous_one_and_moves_every_executed_copy_to_failed(tmp_path, monkeypatch):
     import dataclasses
-
     import time
 
     params, figures, reports = _atomic_setup(tmp_path, monkeypatch, fail_at="00_a")
