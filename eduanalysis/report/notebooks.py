@@ -348,6 +348,12 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
     if _owned(params.analysis_dir):  # the last report's stored tokens and theme tags, checked on use
         steps.carry_over(params.analysis_dir, stage_analysis)
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
+    if params.jobs > 1:
+        # jupyter_client keeps the ports it hands to kernels in a process-wide singleton; made here, before
+        # two threads start kernels at once, so both use the one cache and never get the same port.
+        from jupyter_client.connect import LocalPortCache
+
+        LocalPortCache.instance()
     replace = {str(stage_figures): str(params.figures_dir.resolve()),
                str(stage_analysis): str(params.analysis_dir.resolve()), str(stage_out): str(out_dir.resolve())}
     try:
