@@ -44,7 +44,6 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.colors import to_rgb
-from scipy.cluster.hierarchy import dendrogram
 
 from eduanalysis import resources
 from eduanalysis.analyse.selection import issue_year
@@ -599,6 +598,8 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     ax = fig.add_subplot(gs[1, 0])
     cax = fig.add_subplot(gs[1, 1])
     if len(z):
+        from scipy.cluster.hierarchy import dendrogram  # here: notebooks without a dendrogram need no scipy
+
         dendrogram(z, ax=ax_d, no_labels=True, color_threshold=0, above_threshold_color="0.35")
     # Leaves sit at 5, 15, 25 … in dendrogram units: match them to the heatmap's column centres.
     ax_d.set_xlim(0, 10 * n)
