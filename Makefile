@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build report report-meiyu report-check test lab lint dictionary bench bench-quick score clean
+.PHONY: setup build report report-draft report-meiyu report-check test lab lint dictionary bench bench-quick bench-report score clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ build: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/eduanalysis report
+
+# PNG figures only (no SVG or PDF): a quicker report while drafting.
+report-draft: $(STAMP)
+	$(BIN)/eduanalysis report --formats png
 
 # The example corpus of 94 real documents (data/examples/meiyu): its own tables, figures and reports.
 report-meiyu: $(STAMP)
@@ -46,6 +50,10 @@ dictionary: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_targets.py
 	$(BIN)/python benchmarks/bench_scale.py
+
+# A warm `make report` on data/raw with jobs 1 and 2 (scratch folders; reports/ untouched).
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py
 
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_targets.py

@@ -27,12 +27,26 @@ anchors or aliases, no tags beyond plain YAML) and names every input of a run on
     notebooks:              # knobs of single notebooks, and overrides of max_labels, lang, seed
       20_themes: {n_clusters: 8, max_labels: 60}
 
+Two settings shape the run, not its tables::
+
+    jobs: 2                 # notebooks run at once (default: min(2, cores)); 1 runs them one after the other
+    formats: [png]          # figure files written (default [png, svg, pdf]); png is required
+
+With ``jobs`` above 1 the notebooks start in name order as soon as a slot is free, each
+papermill execution driven by a thread of this process in its own kernel; progress lines
+(``[i/n] name done in x s``) come as notebooks finish, and the executed notebooks, pages and
+index are the same as with ``jobs: 1``. The steps several notebooks share (tokens, theme tags;
+:mod:`eduanalysis.report.steps`) are locked, so two notebooks at once never compute one twice.
+``formats: [png]`` is a draft run: no SVG or PDF is written (those of an earlier run beside a
+rewritten PNG are removed, so no figure file is older than its PNG).
+
 Command-line flags of ``eduanalysis report`` (``--corpus``, ``--processed``, ``--figures``,
-``--analysis``, ``--notebooks``, ``--regions``, ``--lang``, ``--seed``, ``--max-labels``)
-override the file's values.
+``--analysis``, ``--notebooks``, ``--regions``, ``--lang``, ``--seed``, ``--max-labels``,
+``--jobs``, ``--formats``) override the file's values.
 Relative paths are taken from the working directory. A notebook that fails
 stops the run with exit status 1 and a message naming the notebook and the
-cell.
+cell; with ``jobs`` above 1 no further notebook starts, those running finish (their executed
+copies join the failed one in ``failed/``), and the first failed notebook in name order is named.
 """
 
 from __future__ import annotations
@@ -44,6 +58,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +66,14 @@ from pathlib import Path
 from eduanalysis import config
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report import site
-from eduanalysis.report.params import check_knob, check_regions, safe_yaml, show
+from eduanalysis.report.params import (
+    FIGURE_FORMATS,
+    check_formats,
+    check_knob,
+    check_regions,
+    safe_yaml,
+    show,
+)
 
 PREFERRED_KERNEL = "eduanalysis"
 FALLBACK_KERNEL = "python3"
@@ -70,10 +92,12 @@ DEFAULTS: dict[str, object] = {
     "max_labels": 40,
     "user_dictionaries": {},
     "notebooks": {},
+    "jobs": None,  # None: default_jobs()
+    "formats": list(FIGURE_FORMATS),
 }
 #: The parameters every notebook takes (the others are per-notebook knobs).
 COMMON = ("processed_dir", "figures_dir", "analysis_dir", "regions", "lang", "seed", "max_labels",
-          "user_dictionaries")
+          "user_dictionaries", "formats")
 #: Report-wide knobs a single notebook may override under ``notebooks:`` (folders, regions and
 #: dictionaries define the run and are set once).
 OVERRIDABLE = ("lang", "seed", "max_labels")
@@ -92,6 +116,8 @@ class ReportParams:
     analysis_dir: Path = config.DEFAULT_ANALYSIS_DIR
     max_labels: int = 40
     user_dictionaries: dict = field(default_factory=dict)
+    jobs: int = 1
+    formats: tuple[str, ...] = FIGURE_FORMATS
 
     def for_notebook(self, name: str) -> dict:
         """Parameters passed to notebook ``name`` (paths absolute, as the kernel runs in notebooks_dir)."""
@@ -99,9 +125,19 @@ class ReportParams:
                   "analysis_dir": str(self.analysis_dir.resolve()), "regions": self.regions, "lang": self.lang,
                   "seed": self.seed, "max_labels": self.max_labels,
                   "user_dictionaries": {k: v if k == "replace" else str(Path(v).resolve())
-                                        for k, v in self.user_dictionaries.items()}}
+                                        for k, v in self.user_dictionaries.items()},
+                  "formats": list(self.formats)}
         params.update(self.notebooks.get(name, {}))
         return params
+
+
+def default_jobs() -> int:
+    """Notebooks run at once by default: two (a kernel each), or one on a one-core machine."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
 
 
 def load_params(path: str | Path | None, overrides: dict | None = None) -> ReportParams:
@@ -145,6 +181,9 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
         fail("max_labels", "a positive integer")
     if p["lang"] not in LANGS:
         fail("lang", f"one of {', '.join(LANGS)}")
+    if p["jobs"] is not None and (isinstance(p["jobs"], bool) or not isinstance(p["jobs"], int) or p["jobs"] < 1):
+        fail("jobs", "a positive integer (notebooks run at once; 1: one after the other)")
+    formats = check_formats(p["formats"], source)
     regions = p["regions"]
     if regions != "all" and not (isinstance(regions, list) and regions and all(isinstance(r, str) for r in regions)):
         fail("regions", '"all" or a non-empty list of region names')
@@ -163,7 +202,8 @@ def validate_params(raw: dict, source: str = "parameters") -> ReportParams:
     check(p["user_dictionaries"], f"{source}: user_dictionaries")
     return ReportParams(Path(p["corpus_dir"]), Path(p["processed_dir"]), Path(p["figures_dir"]),
                         Path(p["notebooks_dir"]), regions, p["lang"], p["seed"], dict(p["notebooks"]),
-                        Path(p["analysis_dir"]), p["max_labels"], dict(p["user_dictionaries"]))
+                        Path(p["analysis_dir"]), p["max_labels"], dict(p["user_dictionaries"]),
+                        default_jobs() if p["jobs"] is None else p["jobs"], formats)
 
 
 def notebook_paths(notebooks_dir: Path) -> list[Path]:
@@ -215,9 +255,16 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str,
 
     out_dir.mkdir(parents=True, exist_ok=True)
     out_nb = out_dir / path.name
+    # papermill's cwd= changes this process's working directory while the notebook runs, which two
+    # notebooks running at once (threads) must not do: the paths are made absolute and the kernel is
+    # started in the notebook's folder by nbclient (resources.metadata.path), the process's cwd untouched.
+    # Once the last cell's outputs are in, the kernel is stopped at once ("immediate"): a graceful
+    # shutdown waits about 0.7 s for an interpreter that has nothing left to do.
     try:
-        papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, kernel_name=kernel,
-                                   cwd=str(path.parent), progress_bar=False, log_output=False)
+        papermill.execute_notebook(str(path.resolve()), str(out_nb.resolve()), parameters=parameters,
+                                   kernel_name=kernel, progress_bar=False, log_output=False,
+                                   resources={"metadata": {"path": str(path.parent.resolve())}},
+                                   shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         number, first_line = _source_cell(out_nb, exc.cell_index)
         raise NotebookFailed(
@@ -301,16 +348,18 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
     if _owned(params.analysis_dir):  # the last report's stored tokens and theme tags, checked on use
         steps.carry_over(params.analysis_dir, stage_analysis)
     staged = dataclasses.replace(params, figures_dir=stage_figures, analysis_dir=stage_analysis)
+    if params.jobs > 1:
+        # jupyter_client keeps the ports it hands to kernels in a process-wide singleton; made here, before
+        # two threads start kernels at once, so both use the one cache and never get the same port.
+        from jupyter_client.connect import LocalPortCache
+
+        LocalPortCache.instance()
+    replace = {str(stage_figures): str(params.figures_dir.resolve()),
+               str(stage_analysis): str(params.analysis_dir.resolve()), str(stage_out): str(out_dir.resolve())}
     try:
-        done = []
-        for i, path in enumerate(paths, start=1):
-            start = time.monotonic()
-            say(f"[{i}/{len(paths)}] {path.stem} (kernel {kernel}) …")
-            done.append(run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel,
-                                     replace={str(stage_figures): str(params.figures_dir.resolve()),
-                                              str(stage_analysis): str(params.analysis_dir.resolve()),
-                                              str(stage_out): str(out_dir.resolve())}))
-            say(f"[{i}/{len(paths)}] {path.stem} done in {time.monotonic() - start:.1f} s")
+        done = run_all(paths, lambda path: run_notebook(path, stage_out, staged.for_notebook(path.stem), kernel,
+                                                        replace=replace),
+                       params.jobs, say, kernel)
         if any(stage_analysis.glob("*.parquet")):
             from eduanalysis.report.exports import write_workbook
 
@@ -337,6 +386,7 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
         shutil.rmtree(stage_analysis, ignore_errors=True)
         raise
     published = [0, _publish(stage_figures, params.figures_dir), _publish(stage_analysis, params.analysis_dir)]
+    _remove_other_formats(params.figures_dir, figures, params.formats)
     site.write_thumbnails(out_dir, params.figures_dir, figures)
     site.write_index(stage_out, done, params, params.figures_dir, params.analysis_dir, figures,
                      site.table_files(params.analysis_dir, params.figures_dir))
@@ -348,10 +398,83 @@ def _run_and_publish(params: ReportParams, out_dir: Path, paths: list[Path], ker
     return [out_dir / p.name for p in done]
 
 
+def run_all(paths: list[Path], run, jobs: int, say, kernel: str = "") -> list[Path]:
+    """``run(path)`` for every notebook, up to ``jobs`` at once, in name order; returns the results in that order.
+
+    ``jobs`` 1 runs each in this thread, one after the other. Above 1, worker threads take the
+    next notebook as they free up (each ``run`` drives its own kernel; papermill and nbclient keep
+    their state per call and their event loop per thread). The first failure stops new starts;
+    the notebooks running then finish, and the exception of the first failed notebook in name
+    order is raised. Progress lines are those of a sequential run, printed as notebooks start and end.
+    """
+    n = len(paths)
+    lock = threading.Lock()
+
+    def one(i: int, path: Path):
+        start = time.monotonic()
+        with lock:
+            say(f"[{i}/{n}] {path.stem} (kernel {kernel}) …")
+        out = run(path)
+        with lock:
+            say(f"[{i}/{n}] {path.stem} done in {time.monotonic() - start:.1f} s")
+        return out
+
+    if jobs <= 1 or n <= 1:
+        return [one(i, path) for i, path in enumerate(paths, start=1)]
+    queue = list(enumerate(paths, start=1))
+    results: dict[int, Path] = {}
+    failures: dict[int, BaseException] = {}
+
+    stop = threading.Event()  # set when this thread is interrupted: no further notebook starts
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if failures or not queue or stop.is_set():
+                    return
+                i, path = queue.pop(0)
+            try:
+                results[i] = one(i, path)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
+                with lock:
+                    failures[i] = exc
+                return
+
+    # Daemon threads: an interrupt of the main thread ends the process without waiting for the kernels
+    # (each exits with its parent); failures inside a notebook are waited for and raised below.
+    threads = [threading.Thread(target=worker, name=f"notebook-{k}", daemon=True) for k in range(min(jobs, n))]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)  # short waits: KeyboardInterrupt reaches the main thread at once
+    except BaseException:
+        stop.set()
+        raise
+    if failures:
+        raise failures[min(failures)]
+    return [results[i] for i in range(1, n + 1)]
+
+
+def _remove_other_formats(figures_dir: Path, names: list[str], formats: tuple[str, ...]) -> None:
+    """Delete, in a figures folder the report owns, the files of ``names`` in formats this run did not write.
+
+    A draft run (``formats: [png]``) after a full one would otherwise leave last run's SVG and PDF
+    beside this run's PNG.
+    """
+    if not _owned(figures_dir):
+        return
+    for name in names:
+        for fmt in FIGURE_FORMATS:
+            if fmt not in formats:
+                (figures_dir / f"{name}.{fmt}").unlink(missing_ok=True)
+
+
 #: The parameters of the run whose tables an analysis_dir holds.
 RUN_RECORD = "run.yaml"
 #: Parameters that do not change an analysis table (a rerun that differs only in them may reuse the folder).
-NOT_IN_TABLES = ("figures_dir", "notebooks_dir", "lang", "max_labels")
+NOT_IN_TABLES = ("figures_dir", "notebooks_dir", "lang", "max_labels", "jobs", "formats")
 
 
 def _run_record(params: ReportParams) -> str:
@@ -471,13 +594,16 @@ def check_processed_dir(params: ReportParams) -> None:
 
 #: ``eduanalysis report`` flags and the parameter each sets.
 FLAGS = {"corpus": "corpus_dir", "processed": "processed_dir", "figures": "figures_dir", "analysis": "analysis_dir",
-         "notebooks": "notebooks_dir", "regions": "regions", "lang": "lang", "seed": "seed", "max_labels": "max_labels"}
+         "notebooks": "notebooks_dir", "regions": "regions", "lang": "lang", "seed": "seed", "max_labels": "max_labels",
+         "jobs": "jobs", "formats": "formats"}
 
 
 def _cli(args: argparse.Namespace) -> int:
     overrides = {FLAGS[k]: getattr(args, k) for k in FLAGS}
     if overrides["regions"] is not None and overrides["regions"] != "all":
         overrides["regions"] = [r.strip() for r in overrides["regions"].split(",") if r.strip()]
+    if overrides["formats"] is not None:
+        overrides["formats"] = [f.strip() for f in overrides["formats"].split(",") if f.strip()]
     for key in ("corpus_dir", "processed_dir", "figures_dir", "analysis_dir", "notebooks_dir"):
         if overrides[key] is not None:
             overrides[key] = str(overrides[key])
@@ -504,5 +630,8 @@ def register_cli(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, help="label language")
     p.add_argument("--seed", type=int, help="random seed")
     p.add_argument("--max-labels", type=int, dest="max_labels", help="most rows a figure labels one by one")
+    p.add_argument("--jobs", type=int, help="notebooks run at once (default min(2, cores); 1: one after the other)")
+    p.add_argument("--formats", help="figure formats, comma-separated, png required (default png,svg,pdf; "
+                                     "png alone for a draft)")
     p.set_defaults(func=_cli)
     return p

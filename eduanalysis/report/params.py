@@ -7,6 +7,7 @@
   ``resources/report/knobs.csv`` (type, list element types, range, choices,
   whether ``null`` is allowed, file names that must stay inside their folder),
   or, for a knob without a rule, against the type of its default;
+- :func:`check_formats` checks the figure formats of a run (``formats: [png]`` for a draft);
 - :func:`check_regions` turns a region that is not in the corpus into an
   input error with "did you mean", before any notebook runs;
 - :func:`show` keeps error messages short whatever the value.
@@ -22,6 +23,11 @@ from pathlib import Path
 
 from eduanalysis import config, resources
 from eduanalysis.errors import EduAnalysisError
+
+#: The formats a figure can be written in, in the order they are written (``formats`` chooses among them).
+FIGURE_FORMATS = ("png", "svg", "pdf")
+#: The one format every run writes: the notebooks' pages and the gallery show it.
+REQUIRED_FORMAT = "png"
 
 #: The knob rules: one row per knob name, for every notebook that takes it.
 KNOBS_FILE = "report/knobs.csv"
@@ -198,6 +204,34 @@ def _same_shape(value, default) -> bool:
     if isinstance(default, dict):
         return isinstance(value, dict)
     return type(value) is type(default)
+
+
+def check_formats(formats, source: str = "parameters") -> tuple[str, ...]:
+    """``formats`` checked (a non-empty list of :data:`FIGURE_FORMATS` holding png), in writing order.
+
+    >>> check_formats(["pdf", "png"])
+    ('png', 'pdf')
+    >>> check_formats(["svg"])
+    Traceback (most recent call last):
+    ...
+    eduanalysis.errors.EduAnalysisError: parameters: formats must include 'png' (the notebooks' pages and the report's gallery show the PNG); e.g. formats: [png] for a draft run, [png, svg, pdf] for the paper
+    """
+    if not isinstance(formats, list | tuple) or not formats or not all(isinstance(f, str) for f in formats):
+        raise EduAnalysisError(f"{source}: formats must be a list of figure formats out of "
+                               f"{', '.join(FIGURE_FORMATS)}, got {show(formats)}; e.g. formats: [png]")
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0].lower(), FIGURE_FORMATS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise EduAnalysisError(f"{source}: formats {show(unknown)} are not figure formats{hint}; "
+                               f"choose among {', '.join(FIGURE_FORMATS)}")
+    if len(set(formats)) < len(formats):
+        raise EduAnalysisError(f"{source}: formats {show(list(formats))} names a format twice; name each once")
+    if REQUIRED_FORMAT not in formats:
+        raise EduAnalysisError(f"{source}: formats must include {REQUIRED_FORMAT!r} (the notebooks' pages and the "
+                               "report's gallery show the PNG); e.g. formats: [png] for a draft run, "
+                               "[png, svg, pdf] for the paper")
+    return tuple(f for f in FIGURE_FORMATS if f in formats)
 
 
 def check_regions(documents, regions, source: str = "parameters") -> None:

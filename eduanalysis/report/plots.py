@@ -7,10 +7,19 @@ a weight of a variable font, so on first use the Regular (400) instance is cut
 with fontTools and cached under matplotlib's cache folder (about 20 s, once per
 machine). TrueType outlines embed cleanly in PDF as Type 42 fonts.
 
-:func:`save` writes every figure as PNG (300 dpi), SVG and PDF with no
-timestamps and a fixed SVG hash salt, so the same input gives byte-identical
-SVG and PDF files. Colours are the Okabe–Ito palette (categorical) and viridis
-(sequential), both readable with colour-vision deficiencies.
+:func:`save` writes every figure as PNG (300 dpi), SVG and PDF (or the ``formats``
+asked for; PNG always) with no timestamps and a fixed SVG hash salt, so the same input
+gives byte-identical SVG and PDF files. Colours are the Okabe–Ito palette (categorical) and
+viridis (sequential), both readable with colour-vision deficiencies.
+
+Two things keep figure writing from repeating work, neither changing a file written:
+
+- in a notebook, a saved figure is shown from the PNG just written, reduced to the
+  notebook's 100 dpi (:func:`preview_png`), instead of being drawn a second time;
+- the subsets of the CJK font that PDFs embed are kept under the font cache
+  (``pdf-subsets/``, keyed by font, glyphs and the fontTools and matplotlib versions), so a
+  figure drawn with the same characters as in an earlier run is not subset again: cutting a
+  subset out of the 30,000-glyph font is most of a PDF's writing time.
 
 Every plotting function takes tidy frames and a ``lang`` of ``"zh"``, ``"en"``
 or ``"both"`` and returns a :class:`matplotlib.figure.Figure`.
@@ -20,7 +29,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import json
 import os
+import sys
 import tempfile
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -32,12 +44,12 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.colors import to_rgb
-from scipy.cluster.hierarchy import dendrogram
 
 from eduanalysis import resources
 from eduanalysis.analyse.selection import issue_year
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report.labels import bilingual, display_width, pick, wrap
+from eduanalysis.report.params import FIGURE_FORMATS, check_formats
 
 #: Where the variable Noto Sans SC sits inside the ``justmytype-intl-cjk`` wheel.
 FONT_PACKAGE = "justmytype_intl_cjk"
@@ -52,7 +64,7 @@ MANY_CATEGORIES = "tab20"
 #: The most groups a figure tells apart by colour; beyond, groups are facets or one neutral colour.
 MAX_HUES = 10
 SEQUENTIAL = "viridis"
-FORMATS = ("png", "svg", "pdf")
+FORMATS = FIGURE_FORMATS
 DPI = 300
 #: Display names of the normalised units.
 UNIT_NAMES = "report/unit_names.csv"
@@ -128,12 +140,101 @@ def cjk_font_path() -> Path:
     return out
 
 
+#: Most font subsets kept in ``pdf-subsets/`` (the oldest beyond are removed; each is a few kilobytes).
+SUBSET_CACHE_MAX = 2000
+
+
+def subset_cache_dir() -> Path:
+    """Where the PDF font subsets are kept: beside the cut Regular instance of the CJK font."""
+    return cjk_font_path().parent / "pdf-subsets"
+
+
+class _CachedSubset:
+    """A subset font as matplotlib's PDF writer uses it: saved as the bytes fontTools wrote when it was cut."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def save(self, file, reorderTables=None) -> None:  # noqa: N803 - fontTools' name
+        file.write(self._data)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _subset_key(fontfile, glyphs) -> str | None:
+    """The cache key of a subset of the package's CJK font, or None for any other font (never cached)."""
+    import fontTools
+
+    path = Path(str(fontfile))
+    if path != cjk_font_path() or getattr(fontfile, "face_index", 0) != 0:
+        return None
+    ids = ",".join(str(g) for g in sorted({int(g) for g in glyphs}))
+    return hashlib.sha1(f"{path.name}:{matplotlib.__version__}:{fontTools.version}:{ids}".encode()).hexdigest()
+
+
+def _install_subset_cache() -> None:
+    """Wrap matplotlib's font subsetter (3.10+, ``SubsetResults``) so subsets of the CJK font are cut once.
+
+    The bytes kept are those fontTools wrote for the subset, so a PDF written from the cache is
+    byte-identical to one written without it. Older matplotlib keeps its own subsetter.
+    """
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    original = getattr(pdf_ps, "get_glyphs_subset", None)
+    if original is None or getattr(original, "eduanalysis_cached", False) or not hasattr(pdf_ps, "SubsetResults"):
+        return
+
+    def get_glyphs_subset(fontfile, glyphs):
+        glyphs = list(glyphs)
+        key = _subset_key(fontfile, glyphs)
+        if key is None:
+            return original(fontfile, glyphs)
+        path = subset_cache_dir() / f"{key}.subset"
+        try:
+            blob = path.read_bytes()
+            size = int.from_bytes(blob[:4], "big")
+            index_map = {int(k): v for k, v in json.loads(blob[4:4 + size]).items()}
+            return pdf_ps.SubsetResults(_CachedSubset(blob[4 + size:]), index_map)._as_cm()
+        except (OSError, ValueError):
+            pass
+        with original(fontfile, glyphs) as cut:
+            data = pdf_ps.font_as_file(cut.font).getvalue()
+            index_map = dict(cut.glyph_index_map)
+        header = json.dumps({str(k): int(v) for k, v in index_map.items()}, sort_keys=True).encode()
+        _write_subset(path, len(header).to_bytes(4, "big") + header + data)
+        return pdf_ps.SubsetResults(_CachedSubset(data), index_map)._as_cm()
+
+    get_glyphs_subset.eduanalysis_cached = True
+    get_glyphs_subset.__wrapped__ = original
+    pdf_ps.get_glyphs_subset = get_glyphs_subset
+
+
+def _write_subset(path: Path, blob: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)  # atomic: kernels running at once may write the same subset
+        kept = sorted(path.parent.glob("*.subset"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:max(0, len(kept) - SUBSET_CACHE_MAX)]:
+            old.unlink(missing_ok=True)
+    except OSError:  # a read-only cache only costs time
+        return
+
+
 def setup() -> None:
-    """Register the CJK font and apply the house style (idempotent)."""
+    """Register the CJK font, apply the house style and cache PDF font subsets (idempotent)."""
     path = str(cjk_font_path())
     if path not in {f.fname for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
     plt.rcParams.update(STYLE)
+    _install_subset_cache()
 
 
 setup()
@@ -148,8 +249,11 @@ PAGE_HEIGHT = 10.0
 #: Row height (inches) a row-per-item figure prefers, and the least it shrinks to before splitting.
 ROW_HEIGHT = 0.24
 MIN_ROW_HEIGHT = 0.14
-#: Heatmap cells get their value printed only up to this many rows or columns.
+#: Square heatmaps (documents × documents, regions × regions) have room for a value in each cell up to this many rows.
 ANNOTATE_MAX = 12
+#: The one cap on per-cell text: no heatmap prints its values when it has more cells than this, whatever its
+#: geometry (thousands of texts take minutes to draw and are read by nobody; the tables hold the values).
+ANNOTATE_MAX_CELLS = 400
 
 
 #: Resolution of the pages shown in a notebook (and so in its HTML page).
@@ -170,11 +274,18 @@ class FigurePages(list):
 
         parts = []
         for k, fig in enumerate(self, start=1):
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=PAGE_PREVIEW_DPI, metadata=METADATA["png"])
+            saved = getattr(fig, PREVIEW_ATTR, None)
+            if saved is not None:  # the saved 300-dpi PNG, reduced: no second drawing
+                with Image.open(saved) as im:
+                    image = im.resize((round(im.width * PAGE_PREVIEW_DPI / DPI),
+                                       round(im.height * PAGE_PREVIEW_DPI / DPI)), Image.Resampling.LANCZOS)
+            else:
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", dpi=PAGE_PREVIEW_DPI, metadata=METADATA["png"])
+                image = Image.open(buf)
             # A palette of 256 colours keeps a page of many pages light (the 300-dpi files are the originals).
             small = io.BytesIO()
-            Image.open(buf).convert("RGB").quantize(256).save(small, format="png", optimize=True)
+            image.convert("RGB").quantize(256).save(small, format="png", optimize=True)
             data = base64.b64encode(small.getvalue()).decode()
             parts.append(f'<p>{k}/{len(self)}</p><img src="data:image/png;base64,{data}">')
         return "\n".join(parts)
@@ -239,30 +350,94 @@ def pages_or_one(figs: list) -> plt.Figure | FigurePages:
 
 # --- saving -----------------------------------------------------------------------
 
-def save(fig: plt.Figure | FigurePages, name: str, figures_dir: str | Path) -> dict[str, Path]:
+def save(fig: plt.Figure | FigurePages, name: str, figures_dir: str | Path,
+         formats: tuple[str, ...] | list[str] = FORMATS) -> dict[str, Path]:
     """Write ``fig`` as ``name.png`` (300 dpi), ``name.svg`` and ``name.pdf`` under ``figures_dir``.
 
+    ``formats`` (the report's ``formats``) chooses among them; PNG is always written, first.
     Pages (:class:`FigurePages`) are written as ``name-1``, ``name-2`` …; the paths returned are
-    those of the first page. Figures are closed afterwards.
+    those of the first page. Figures are closed afterwards; in a notebook, displaying one shows
+    its PNG (:func:`preview_png`).
     """
+    formats = check_formats(list(formats), f"plots.save({name!r})")
     if isinstance(fig, FigurePages):
         first = {}
         for k, page in enumerate(fig, start=1):
-            paths = save(page, f"{name}-{k}", figures_dir)
+            paths = save(page, f"{name}-{k}", figures_dir, formats)
             first = first or paths
         return first
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
-        for fmt in FORMATS:
+        for fmt in formats:
             path = folder / f"{name}.{fmt}"
             partial = folder / f".{name}.{fmt}.partial"  # moved into place whole: no half-written figure
             fig.savefig(partial, format=fmt, dpi=DPI, metadata=METADATA[fmt])
             os.replace(partial, path)
             paths[fmt] = path
     plt.close(fig)
+    if _shell() is not None:
+        setattr(fig, PREVIEW_ATTR, paths["png"])
+        _show_saved_png()
     return paths
+
+
+#: The attribute :func:`save` sets on a figure: the PNG it wrote (shown in place of a second drawing).
+PREVIEW_ATTR = "_eduanalysis_png"
+#: The notebook's resolution (``figure.dpi``): the 300-dpi file reduced by ``DPI // PREVIEW_DPI``.
+PREVIEW_DPI = 100
+
+
+def preview_png(path: str | Path) -> bytes:
+    """The PNG at ``path`` (300 dpi) reduced to :data:`PREVIEW_DPI`: what a notebook shows of a saved figure.
+
+    Each output pixel is the mean of a 3 × 3 block: the saved picture, at the size the notebook
+    shows figures, without drawing the figure again.
+    """
+    from PIL import Image
+
+    with Image.open(path) as im:
+        small = im.reduce(DPI // PREVIEW_DPI)
+    buf = io.BytesIO()
+    small.save(buf, format="png")
+    return buf.getvalue()
+
+
+def _shell():
+    """The IPython kernel shell when running in one (a notebook), else None."""
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "display_formatter") else None
+
+
+def _show_saved_png() -> None:
+    """Make the notebook's PNG formatter show a saved figure from its file (others as before); idempotent.
+
+    matplotlib's inline backend registers its formatter when the first figure is made, so this
+    runs after it, from :func:`save`.
+    """
+    import base64
+
+    formatter = _shell().display_formatter.formatters["image/png"]
+    try:
+        previous = formatter.lookup_by_type(plt.Figure)
+    except KeyError:
+        previous = None
+    if getattr(previous, "eduanalysis_saved", False):
+        return
+
+    def show(fig):
+        saved = getattr(fig, PREVIEW_ATTR, None)
+        if saved is not None and Path(saved).is_file():
+            return base64.b64encode(preview_png(saved)).decode("ascii")
+        return previous(fig) if previous is not None else None
+
+    show.eduanalysis_saved = True
+    formatter.for_type(plt.Figure, show)
 
 
 def unit_name(unit, lang: str = "zh") -> str:
@@ -286,7 +461,22 @@ def _text_colour(rgba) -> str:
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
+def annotate_values(shape: tuple[int, int], fits: bool = True) -> bool:
+    """Whether a heatmap of ``shape`` (rows, columns) prints its values: the one rule every heatmap follows.
+
+    Values are printed when the text fits the cells (``fits``: each figure's own geometry, e.g. at
+    most :data:`ANNOTATE_MAX` rows for a square heatmap) and the heatmap has at most
+    :data:`ANNOTATE_MAX_CELLS` cells.
+
+    >>> annotate_values((22, 14)), annotate_values((60, 14)), annotate_values((5, 5), fits=False)
+    (True, False, False)
+    """
+    return bool(fits) and shape[0] * shape[1] <= ANNOTATE_MAX_CELLS
+
+
 def _annotate(ax, values: np.ndarray, cmap, norm, fmt: str = "{:.2f}", size: float = 7) -> None:
+    if not annotate_values(values.shape):  # the cap holds whatever the caller decided
+        return
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             v = values[i, j]
@@ -408,6 +598,8 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     ax = fig.add_subplot(gs[1, 0])
     cax = fig.add_subplot(gs[1, 1])
     if len(z):
+        from scipy.cluster.hierarchy import dendrogram  # here: notebooks without a dendrogram need no scipy
+
         dendrogram(z, ax=ax_d, no_labels=True, color_threshold=0, above_threshold_color="0.35")
     # Leaves sit at 5, 15, 25 … in dendrogram units: match them to the heatmap's column centres.
     ax_d.set_xlim(0, 10 * n)
@@ -421,7 +613,7 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     hi = np.ceil(np.nanmax(off) * 10) / 10 if n > 1 else 1.0
     norm = matplotlib.colors.Normalize(lo, max(hi, lo + 0.1))
     im = ax.imshow(off, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    if n <= ANNOTATE_MAX:
+    if annotate_values((n, n), fits=n <= ANNOTATE_MAX):
         _annotate(ax, off, cmap, norm, size=7 if n <= 8 else 5.5)
     shown = _square_ticks(ax, names, n, side, fs)
     cb = fig.colorbar(im, cax=cax)
@@ -495,7 +687,8 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
     top = np.nanmax(off) if n > 1 and np.isfinite(off).any() else 1.0
     norm = matplotlib.colors.Normalize(0, max(top, 1e-9))
     im = ax.imshow(off, cmap=cmap, norm=norm, interpolation="none", aspect="auto")
-    if n <= ANNOTATE_MAX:
+    annotate = annotate_values((n, n), fits=n <= ANNOTATE_MAX)
+    if annotate:
         _annotate(ax, off, cmap, norm, fmt=fmt)
         for i, v in enumerate(diag):
             if np.isfinite(v):
@@ -504,7 +697,7 @@ def pair_heatmap(long: pd.DataFrame, value: str, labels: dict, lang: str = "zh",
     cb = fig.colorbar(im, ax=ax, shrink=0.8)
     cb.set_label(colorbar_label)
     cb.outline.set_visible(False)
-    if diagonal_label and n <= ANNOTATE_MAX:
+    if diagonal_label and annotate:
         ax.set_xlabel(wrap(diagonal_label, int(width * 14)), fontsize=7)
     return fig
 
@@ -531,7 +724,8 @@ def share_heatmap(shares: pd.DataFrame, group: str, group_labels: dict, theme_na
     theme_rows = [theme_names[t] for t in themes]
     groups = [str(group_labels.get(g, g)) for g in wide.columns]
     if len(groups) <= SHARE_COLUMNS_MAX:
-        return _share_grid(vals, theme_rows, [wrap(g, 10) for g in groups], norm, label, annotate=True)
+        return _share_grid(vals, theme_rows, [wrap(g, 10) for g in groups], norm, label,
+                           annotate=annotate_values(vals.shape))
     chunks, row = row_pages(len(groups), overhead=_column_labels_height(theme_rows) + 0.7, row=0.22, min_row=0.14)
     return pages_or_one([_share_grid(vals.T[c], groups[c], theme_rows, norm, label, annotate=False, row=row,
                                      rotate=True) for c in chunks])
@@ -612,7 +806,7 @@ def crosstab_heatmap(table: pd.DataFrame, row_labels: dict, col_labels: pd.Serie
     cmap = plt.get_cmap(SEQUENTIAL)
     norm = matplotlib.colors.Normalize(0, max(np.nanmax(vals) if vals.size else 1, 1))
     im = ax.imshow(vals, cmap=cmap, norm=norm, aspect="auto", interpolation="none")
-    if min(cell, 0.45) >= 0.2:
+    if annotate_values(vals.shape, fits=min(cell, 0.45) >= 0.2):
         _annotate(ax, vals, cmap, norm, fmt="{:.0f}", size=6)
     ax.set_xticks(range(len(cols)), [col_labels[c] for c in cols], rotation=90, fontsize=7)
     ax.set_yticks(range(len(rows)), rows, fontsize=row_font(row / max((len(r.splitlines()) for r in rows),
@@ -808,7 +1002,7 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
     label_width = max(display_width(line) for lab in row_labels for line in lab.splitlines())
     label_in = 0.075 * label_width + 0.4
     fit = max(1, int((PAGE_WIDTH - label_in) / MATRIX_CELL_WIDTH))
-    if len(regions) <= fit * MATRIX_TEXT_PAGES:
+    if len(regions) <= fit * MATRIX_TEXT_PAGES and annotate_values((len(inds), min(fit, len(regions)))):
         pages = [regions[a:a + fit] for a in range(0, len(regions), fit)]
         return pages_or_one([_matrix_text(m, inds, page, row_labels, reg_name, label_in, lang) for page in pages])
     # Few indicators leave room to print each target in its cell, labels across; else colour only, labels up.
@@ -821,7 +1015,8 @@ def target_matrix_heatmap(matrix: pd.DataFrame, lang: str = "zh", max_rows: int 
         col_labels = [wrap(ind_name[i], 24 if lang == "zh" else 32) for i in inds]
         col_h = 0.065 * max(display_width(line) for lab in col_labels for line in lab.splitlines()) + 0.4
     chunks, row = row_pages(len(regions), overhead=col_h + 1.1, row=0.2)
-    return pages_or_one([_matrix_grid(m, inds, regions[c], col_labels, reg_name, col_h, row, lang, printed)
+    return pages_or_one([_matrix_grid(m, inds, regions[c], col_labels, reg_name, col_h, row, lang,
+                                      printed and annotate_values((len(regions[c]), len(inds))))
                          for c in chunks])
 
 

@@ -3,7 +3,8 @@
 :func:`export_html` writes an executed notebook as a page of its outputs only (nbconvert's
 ``exclude_input``: no code cells), with a link back to the index and the report's font.
 :func:`write_index` writes ``index.html``: the run's parameters and corpus summary, every figure
-as a thumbnail linking to the notebook page that made it and to its PDF and SVG, and every
+as a thumbnail linking to the notebook page that made it and to its PDF and SVG (when the run wrote
+them: ``formats``), and every
 exported table. :func:`write_font` puts a subset of Noto Sans SC (SIL Open Font License) holding
 only the characters the pages use beside them, referenced by ``@font-face``, so Chinese renders on
 a machine without a CJK font; the CSS falls back to common system CJK fonts.
@@ -113,7 +114,8 @@ def write_index(out_dir: Path, pages: list[Path], params, figures_dir: Path, ana
     for name in figure_names:
         m = FIGURE_RE.match(name)
         page = by_number.get(m.group(1)) if m else None
-        links = [f'<a href="{rel(figures_dir / f"{name}.{fmt}")}">{fmt.upper()}</a>' for fmt in ("pdf", "svg", "png")]
+        links = [f'<a href="{rel(figures_dir / f"{name}.{fmt}")}">{fmt.upper()}</a>' for fmt in ("pdf", "svg", "png")
+                 if fmt == "png" or (figures_dir / f"{name}.{fmt}").is_file()]  # a draft run writes PNG only
         if page is not None:
             links.insert(0, f'<a href="{html.escape(page.stem)}.html">{html.escape(page.stem)}</a>')
         img = f'<img src="{THUMBS}/{html.escape(name)}.png" alt="{html.escape(name)}">'
@@ -145,6 +147,8 @@ def params_rows(params) -> list[tuple[str, str]]:
         out.append((key, str(Path(getattr(params, key)).resolve())))
     for key in ("regions", "lang", "seed", "max_labels", "user_dictionaries", "notebooks"):
         out.append((key, str(getattr(params, key))))
+    if hasattr(params, "formats"):  # jobs is left out: it changes how fast a report is made, not what it holds
+        out.append(("formats", str(list(params.formats))))
     return out
 
 

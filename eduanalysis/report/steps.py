@@ -11,13 +11,17 @@
   of the taxonomy) so a table tagged for other measures or another taxonomy is tagged afresh.
 
 Each notebook calls the step with its own selection; whichever runs first computes and writes,
-the others read. Files are replaced atomically, so notebooks running at once at worst compute a
-step twice. :func:`carry_over` starts a report run from the stores of the last published one, so
-an unchanged corpus is not tokenised again and a changed one only where its texts changed.
+the others read. A step holds an exclusive lock (:func:`step_lock`, an advisory ``flock`` on
+``.locks/<step>`` in the folder) from reading its file to writing it, so notebooks running at
+once (``eduanalysis report --jobs 2``) never compute a step twice: the second waits for the first
+and then finds every row it needs. Files are replaced atomically. :func:`carry_over` starts a
+report run from the stores of the last published one, so an unchanged corpus is not tokenised
+again and a changed one only where its texts changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -55,15 +59,44 @@ def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | 
     """
     path = Path(folder) / TOKENS_FILE
     tok = make_tokenizer(tokenizer)
-    stored = _read_tokens(path, tok.version)
-    table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
-    known = set(zip(stored["measure_id"].to_numpy(dtype=object), stored["text_digest"], strict=True))
-    if any(k not in known for k in zip(table["measure_id"].to_numpy(dtype=object), table["text_digest"], strict=True)):
-        kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
-        union = pd.concat([kept, table], ignore_index=True).sort_values("measure_id", kind="mergesort")
-        _atomic_write(path, lambda tmp: pq.write_table(
-            pa.Table.from_pandas(union, schema=TOKENS_SCHEMA, preserve_index=False), tmp))
+    with step_lock(folder, TOKENS_FILE):
+        stored = _read_tokens(path, tok.version)
+        table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
+        known = set(zip(stored["measure_id"].to_numpy(dtype=object), stored["text_digest"], strict=True))
+        if any(k not in known
+               for k in zip(table["measure_id"].to_numpy(dtype=object), table["text_digest"], strict=True)):
+            kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
+            union = pd.concat([kept, table], ignore_index=True).sort_values("measure_id", kind="mergesort")
+            _atomic_write(path, lambda tmp: pq.write_table(
+                pa.Table.from_pandas(union, schema=TOKENS_SCHEMA, preserve_index=False), tmp))
     return table
+
+
+#: Folder (inside the step's folder) of the steps' lock files; a folder, so publishing, which moves files, leaves it.
+LOCKS = ".locks"
+
+
+@contextlib.contextmanager
+def step_lock(folder: str | Path, step: str):
+    """Hold the exclusive lock of shared step ``step`` in ``folder``, waiting for another holder to finish.
+
+    An advisory ``flock`` on ``folder/.locks/<step>`` (each call opens the file anew, so threads of one
+    process exclude each other as processes do); released by the OS when a kernel dies. Without
+    ``fcntl`` (Windows) the step is not locked: notebooks running at once may then compute it twice.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    locks = Path(folder) / LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / step, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _read_tokens(path: Path, version: str) -> pd.DataFrame:
@@ -104,13 +137,14 @@ def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame
     folder = Path(folder)
     key = themes_key(measures, tax)
     key_path = folder / THEMES_KEY
-    if key_path.exists() and key_path.read_text(encoding="utf-8").strip() == key \
-            and (folder / f"{THEMES_TABLE}.parquet").exists():
+    with step_lock(folder, THEMES_TABLE):
+        if key_path.exists() and key_path.read_text(encoding="utf-8").strip() == key \
+                and (folder / f"{THEMES_TABLE}.parquet").exists():
+            return read_table(folder, THEMES_TABLE)
+        tagged = themes.measure_themes(measures, tax)
+        save_table(tagged, THEMES_TABLE, folder)
+        _atomic_write(key_path, lambda tmp: Path(tmp).write_text(key + "\n", encoding="utf-8", newline="\n"))
         return read_table(folder, THEMES_TABLE)
-    tagged = themes.measure_themes(measures, tax)
-    save_table(tagged, THEMES_TABLE, folder)
-    _atomic_write(key_path, lambda tmp: Path(tmp).write_text(key + "\n", encoding="utf-8", newline="\n"))
-    return read_table(folder, THEMES_TABLE)
 
 
 def themes_key(measures: pd.DataFrame, tax: pd.DataFrame) -> str:

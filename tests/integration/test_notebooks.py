@@ -77,12 +77,20 @@ def fixture_report(tmp_path_factory):
 
 
 def test_two_reports_give_identical_svg_and_pdf(fixture_report):
+    """The fixture report ran its notebooks two at once (jobs 2); this one runs them one after the other."""
+    import dataclasses
+
     tmp, _ = fixture_report
-    report.report(_params(tmp, "figures-again"), tmp / "reports-again", progress=False)
-    first = sorted(p for p in (tmp / "figures").iterdir() if p.suffix in (".svg", ".pdf"))
-    assert len(first) >= 20
+    assert _params(tmp).jobs == 2 or report.default_jobs() == 1
+    report.report(dataclasses.replace(_params(tmp, "figures-again"), jobs=1), tmp / "reports-again", progress=False)
+    first = sorted(p for p in (tmp / "figures").iterdir() if p.suffix in (".svg", ".pdf", ".png", ".csv", ".tex"))
+    assert len(first) >= 50
     for path in first:
         assert (tmp / "figures-again" / path.name).read_bytes() == path.read_bytes(), path.name
+    tables = sorted((tmp / "analysis").glob("*.csv"))
+    assert len(tables) >= len(TABLES)
+    for path in tables:
+        assert (tmp / "analysis-figures-again" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_report_builds_missing_tables_and_runs_every_notebook(fixture_report):
@@ -109,6 +117,29 @@ def _analysis(folder: Path) -> SimpleNamespace:
     """The analysis tables a report wrote into ``folder`` (its analysis_dir)."""
     return SimpleNamespace(**{name: read_table(folder, name) for name in TABLES
                               if (folder / f"{name}.parquet").exists()})
+
+
+def test_a_draft_report_writes_png_only_and_its_gallery_works(fixture_report, tmp_path):
+    """``formats: [png]``: no SVG or PDF written, last run's beside a new PNG removed, the index links PNGs."""
+    tmp, _ = fixture_report
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    shutil.copy(NOTEBOOKS / "00_corpus_overview.ipynb", notebooks)
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / report.OWNER_MARKER).write_text("", encoding="utf-8")  # an earlier report's folder …
+    for fmt in ("svg", "pdf"):
+        (figures / f"00_corpus_sizes.{fmt}").write_text("last run's", encoding="utf-8")  # … with its vector files
+    params = report.validate_params({**{k: str(getattr(_params(tmp), k)) for k in ("corpus_dir", "processed_dir")},
+                                     "figures_dir": str(figures), "analysis_dir": str(tmp_path / "analysis"),
+                                     "notebooks_dir": str(notebooks), "formats": ["png"]})
+    report.report(params, tmp_path / "reports", progress=False)
+    written = sorted(p.name for p in figures.iterdir() if not p.name.startswith("."))
+    assert written == ["00_corpus_sizes.png", "00_plan_horizons.png"]
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert ".png\">PNG</a>" in index and ".svg" not in index and ".pdf\"" not in index
+    assert all((tmp_path / "reports" / "thumbs" / name).is_file() for name in written)
+    assert "formats" in index and "[&#x27;png&#x27;]" in index
 
 
 def test_analysis_tables_stay_out_of_the_build_folder(fixture_report):

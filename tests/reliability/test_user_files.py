@@ -20,7 +20,8 @@ def _notebooks(folder: Path) -> Path:
         nb = nbformat.v4.new_notebook()
         # the parameters every notebook of a report declares (report.COMMON), as the real ones do
         cell = nbformat.v4.new_code_cell('processed_dir = ""\nfigures_dir = ""\nanalysis_dir = ""\nregions = "all"\n'
-                                         'lang = "zh"\nseed = 1\nmax_labels = 40\nuser_dictionaries = {}')
+                                         'lang = "zh"\nseed = 1\nmax_labels = 40\nuser_dictionaries = {}\n'
+                                         'formats = ["png", "svg", "pdf"]')
         cell.metadata["tags"] = ["parameters"]
         nb.cells = [cell]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

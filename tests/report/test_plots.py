@@ -139,3 +139,105 @@ def test_trajectories_beyond_ten_regions_are_one_grey_with_a_note():
     texts = [" ".join(t.get_text().split()) for t in fig.legends[0].get_texts()]
     plt.close(fig)
     assert not set(texts) & set(regions) and any("11: too many to tell apart by colour" in t for t in texts)
+
+
+# --- formats, font subsets cut once, the saved PNG shown, one text rule for heatmaps -----------------
+
+def test_save_writes_only_the_formats_asked_for_png_always_first(tmp_path):
+    paths = plots.save(_figure(), "heat", tmp_path, formats=["png"])
+    assert list(paths) == ["png"] and sorted(p.name for p in tmp_path.iterdir()) == ["heat.png"]
+    assert list(plots.save(_figure(), "heat2", tmp_path, formats=("pdf", "png"))) == ["png", "pdf"]
+    with pytest.raises(EduAnalysisError, match=r"plots.save\('heat3'\): formats must include 'png'"):
+        plots.save(_figure(), "heat3", tmp_path, formats=["svg"])
+
+
+def test_pdf_from_a_cached_font_subset_is_byte_identical(tmp_path, monkeypatch):
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+
+    cached = pdf_ps.get_glyphs_subset
+    if not getattr(cached, "eduanalysis_cached", False):
+        pytest.skip("this matplotlib has no SubsetResults: PDFs are subset by matplotlib itself")
+    monkeypatch.setattr(plots, "subset_cache_dir", lambda: tmp_path / "subsets")
+    fig = _figure()
+    monkeypatch.setattr(pdf_ps, "get_glyphs_subset", cached.__wrapped__)
+    fig.savefig(tmp_path / "plain.pdf", format="pdf", metadata=plots.METADATA["pdf"])
+    monkeypatch.setattr(pdf_ps, "get_glyphs_subset", cached)
+    fig.savefig(tmp_path / "cut.pdf", format="pdf", metadata=plots.METADATA["pdf"])  # cut, kept
+    assert len(list((tmp_path / "subsets").glob("*.subset"))) == 1
+    fig.savefig(tmp_path / "kept.pdf", format="pdf", metadata=plots.METADATA["pdf"])  # read back
+    plain = (tmp_path / "plain.pdf").read_bytes()
+    assert plain == (tmp_path / "cut.pdf").read_bytes() == (tmp_path / "kept.pdf").read_bytes()
+    fig.axes[0].set_title("另一组字")  # other characters: another subset
+    fig.savefig(tmp_path / "other.pdf", format="pdf", metadata=plots.METADATA["pdf"])
+    assert len(list((tmp_path / "subsets").glob("*.subset"))) == 2
+
+
+def test_a_saved_figure_is_shown_from_its_png(tmp_path):
+    from PIL import Image
+
+    paths = plots.save(_figure(), "heat", tmp_path)
+    with Image.open(paths["png"]) as im:
+        full = im.size
+    import io
+
+    with Image.open(io.BytesIO(plots.preview_png(paths["png"]))) as small:
+        assert small.size == (full[0] // 3, full[1] // 3)  # the notebook's 100 dpi
+    pages = plots.FigurePages([_figure(), _figure()])
+    for k, page in enumerate(pages, start=1):
+        setattr(page, plots.PREVIEW_ATTR, plots.save(page, f"p-{k}", tmp_path)["png"])
+    html = pages._repr_html_()
+    assert html.count("<img") == 2 and "<p>2/2</p>" in html
+
+
+def _cell_texts(fig) -> int:
+    """Texts drawn inside a heatmap's axes (cell values), not tick labels or titles."""
+    return sum(len(ax.texts) for ax in fig.axes)
+
+
+def _square(n):
+    rng = np.random.default_rng(0)
+    m = rng.uniform(0.1, 0.9, (n, n))
+    m = (m + m.T) / 2
+    np.fill_diagonal(m, 1.0)
+    ids = [f"d{i:03d}" for i in range(n)]
+    return pd.DataFrame(m, index=ids, columns=ids)
+
+
+def _shares(n_themes, n_groups):
+    themes = [f"t{i:02d}" for i in range(n_themes)]
+    rows = [{"theme_id": t, "region_zh": f"r{g:03d}", "share": (i + g) % 7 / 10} for i, t in enumerate(themes)
+            for g in range(n_groups)]
+    return pd.DataFrame(rows), pd.Series({t: f"主题{t}" for t in themes})
+
+
+@pytest.mark.parametrize("shape, printed", [
+    pytest.param((22, 14), True, id="themes-by-14-regions"),
+    pytest.param((40, 12), False, id="480-cells"),
+])
+def test_share_heatmap_follows_the_one_text_rule(shape, printed):
+    shares, names = _shares(*shape)
+    fig = plots.share_heatmap(shares, "region_zh", {}, names)
+    assert (_cell_texts(fig) == shape[0] * shape[1]) is printed and (_cell_texts(fig) == 0) is not printed
+    plt.close("all")
+
+
+def test_every_heatmap_prints_values_only_under_the_cap(monkeypatch):
+    square = _square(6)
+    order, z = similarity.cluster_order(square)
+    names = pd.Series({d: d for d in square.index})
+    long = square.stack().rename("n_shared").rename_axis(["region_a", "region_b"]).reset_index()
+    xtab = pd.DataFrame(np.arange(36).reshape(6, 6), index=range(6), columns=[f"t{i}" for i in range(6)])
+    col_names = pd.Series({c: c for c in xtab.columns})
+    draw = {
+        "similarity": lambda: plots.similarity_heatmap(square, order, z, names, "zh"),
+        "pair": lambda: plots.pair_heatmap(long, "n_shared", {}, "zh"),
+        "crosstab": lambda: plots.crosstab_heatmap(xtab, {}, col_names, "zh"),
+    }
+    assert not plots.annotate_values((12, 12), fits=False) and plots.annotate_values((20, 20))
+    assert not plots.annotate_values((20, 21))  # 420 cells > ANNOTATE_MAX_CELLS
+    for name, make in draw.items():  # 36 cells: values printed
+        assert _cell_texts(make()) >= 30, name
+    monkeypatch.setattr(plots, "ANNOTATE_MAX_CELLS", 35)
+    for name, make in draw.items():  # the same heatmaps above the cap: no cell text at all
+        assert _cell_texts(make()) == 0, name
+    plt.close("all")

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -272,3 +273,144 @@ def test_analysis_dir_of_another_run_is_never_overwritten(tmp_path):
     report.check_analysis_dir(report.validate_params({**base, "lang": "en"}))  # labels only: same tables
     with pytest.raises(EduAnalysisError, match="other parameters \\(seed: 1 -> 2\\).*--analysis DIR"):
         report.check_analysis_dir(report.validate_params({**base, "seed": 2}))
+
+
+# --- notebooks at once (jobs) ---------------------------------------------------------------
+
+def _paths(*names):
+    from pathlib import Path
+
+    return [Path(f"{n}.ipynb") for n in names]
+
+
+def test_run_all_keeps_name_order_and_runs_at_most_jobs_at_once():
+    import threading
+    import time
+
+    active, most, lock, said = [0], [0], threading.Lock(), []
+
+    def run(path):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep({"00_a": 0.3, "10_b": 0.05, "20_c": 0.1, "30_d": 0.05}[path.stem])
+        with lock:
+            active[0] -= 1
+        return path.stem
+
+    out = report.run_all(_paths("00_a", "10_b", "20_c", "30_d"), run, 2, said.append, "k")
+    assert out == ["00_a", "10_b", "20_c", "30_d"] and most[0] == 2
+    assert [m for m in said if m.endswith("…")] == [f"[{i}/4] {n} (kernel k) …" for i, n in
+                                                     enumerate(["00_a", "10_b", "20_c", "30_d"], start=1)]
+    done = [m for m in said if " done in " in m]
+    assert len(done) == 4 and done[-1].startswith("[1/4] 00_a done in ")  # the slow first one ends last
+    assert report.run_all(_paths("00_a", "10_b"), run, 1, said.append) == ["00_a", "10_b"]
+
+
+def test_a_failure_while_another_notebook_runs_stops_new_starts_and_names_the_first_failure():
+    import time
+
+    started, finished = [], []
+
+    def run(path):
+        started.append(path.stem)
+        if path.stem == "00_a":
+            time.sleep(0.4)  # still running when 10_b fails
+            finished.append(path.stem)
+            return path.stem
+        if path.stem in ("10_b", "20_c"):
+            raise report.NotebookFailed(f"notebook {path.name} failed in cell 3")
+        return path.stem
+
+    with pytest.raises(report.NotebookFailed, match="10_b.ipynb failed in cell 3"):
+        report.run_all(_paths("00_a", "10_b", "20_c", "30_d"), run, 2, lambda m: None)
+    assert finished == ["00_a"]  # the running notebook finished …
+    assert "30_d" not in started  # … and none started after the failure
+
+
+def test_failed_parallel_report_keeps_the_previous_one_and_moves_every_executed_copy_to_failed(tmp_path, monkeypatch):
+    import dataclasses
+    import time
+
+    params, figures, reports = _atomic_setup(tmp_path, monkeypatch, fail_at="00_a")
+    fake = report.run_notebook
+
+    def timed(path, *args, **kwargs):  # 10_b is still running when 00_a fails
+        time.sleep(0.5 if path.stem == "10_b" else 0.1)
+        return fake(path, *args, **kwargs)
+
+    monkeypatch.setattr(report, "run_notebook", timed)
+    before = _contents(figures, reports)
+    with pytest.raises(report.NotebookFailed, match=r"failed/00_a.ipynb; the previous report and figures are unchanged"):
+        report.report(dataclasses.replace(params, jobs=2), reports, progress=False, kernel="python3")
+    after = _contents(figures, reports)
+    assert {p: t for p, t in after.items() if "failed" not in p.parts} == before
+    assert (reports / "failed" / "00_a.ipynb").exists() and (reports / "failed" / "10_b.ipynb").exists()
+
+
+def test_parallel_report_publishes_what_a_sequential_one_does(tmp_path, monkeypatch):
+    import dataclasses
+
+    params, figures, reports = _atomic_setup(tmp_path, monkeypatch)
+
+    def files():
+        return {p.relative_to(tmp_path): p.read_bytes() for f in (figures, reports) for p in sorted(f.rglob("*"))
+                if p.is_file()}
+
+    report.report(dataclasses.replace(params, jobs=2), reports, progress=False, kernel="python3")
+    parallel = files()
+    report.report(dataclasses.replace(params, jobs=1), reports, progress=False, kernel="python3")
+    assert parallel == files() and b"10_b.html" in parallel[Path("reports/index.html")]
+
+
+def test_two_real_kernels_at_once_one_failing(tmp_path):
+    """papermill and nbclient driven from two threads: each kernel in its notebook's folder, the failure named."""
+    import time
+
+    (tmp_path / "nb").mkdir()
+    ok = _notebook(tmp_path / "nb" / "00_ok.ipynb",
+                   "import os, time\ntime.sleep(1)\nopen('ran.txt', 'w').write(str(x))\nprint(os.getcwd())")
+    broken = _notebook(tmp_path / "nb" / "10_broken.ipynb", "raise ValueError('no such region')")
+    cwd = os.getcwd()
+    start = time.monotonic()
+    with pytest.raises(report.NotebookFailed, match=r"10_broken.ipynb failed in cell 3 .*ValueError: no such region"):
+        report.run_all([ok, broken], lambda p: report.run_notebook(p, tmp_path / "out", {"x": 2}, report.FALLBACK_KERNEL),
+                       2, lambda m: None)
+    assert os.getcwd() == cwd  # the report process never changes its working directory
+    assert (tmp_path / "nb" / "ran.txt").read_text() == "2"  # 00_ok ran (in its folder) beside the failing one
+    executed = nbformat.read(tmp_path / "out" / "00_ok.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"].strip() == str(tmp_path / "nb")
+    assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize("raw, message", [
+    pytest.param({"jobs": 0}, "jobs must be a positive integer", id="jobs-zero"),
+    pytest.param({"jobs": "2"}, "jobs must be a positive integer", id="jobs-string"),
+    pytest.param({"formats": ["png", "jpg"]}, r"formats \['jpg'\] are not figure formats.*; choose among png, svg, pdf",
+                 id="format-unknown"),
+    pytest.param({"formats": ["PDF", "png"]}, r"\(did you mean 'pdf'\?\)", id="format-case"),
+    pytest.param({"formats": ["svg", "pdf"]}, "formats must include 'png' .*gallery show the PNG", id="no-png"),
+    pytest.param({"formats": []}, "formats must be a list of figure formats", id="formats-empty"),
+    pytest.param({"formats": "png"}, "formats must be a list of figure formats", id="formats-string"),
+    pytest.param({"formats": ["png", "png"]}, "names a format twice", id="formats-twice"),
+    pytest.param({"notebooks": {"20_themes": {"formats": ["png"]}}}, "set them at the top level", id="formats-per-notebook"),
+])
+def test_jobs_and_formats_are_checked(raw, message):
+    with pytest.raises(EduAnalysisError, match=message):
+        report.validate_params(raw)
+
+
+def test_jobs_default_and_formats_reach_every_notebook(monkeypatch):
+    p = report.validate_params({"formats": ["pdf", "png"]})
+    assert p.formats == ("png", "pdf") and p.jobs == report.default_jobs() and 1 <= p.jobs <= 2
+    assert all(p.for_notebook(n)["formats"] == ["png", "pdf"] for n in ("00_corpus_overview", "20_themes"))
+    assert report.validate_params({"jobs": 3}).jobs == 3
+    assert "formats" not in report._run_record(p) and "jobs" not in report._run_record(p)  # not in the tables
+    assert "jobs" not in dict(report.site.params_rows(p))  # the index is the same whatever jobs
+    sub = argparse.ArgumentParser().add_subparsers(dest="command")
+    report.register_cli(sub)
+    args = sub.choices["report"].parse_args(["--jobs", "1", "--formats", "png"])
+    seen = {}
+    monkeypatch.setattr(report, "report", lambda params, out, progress: seen.setdefault("p", params))
+    assert args.func(args) == 0
+    assert (seen["p"].jobs, seen["p"].formats) == (1, ("png",))

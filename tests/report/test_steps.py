@@ -94,3 +94,44 @@ def test_a_new_run_carries_over_the_published_stores_and_they_are_checked_on_use
     _plant(staging / steps.TOKENS_FILE, **{"D1-m0001": ["读自存储"]})
     assert steps.measure_tokens(MEASURES, staging, "jieba")["tokens"].tolist()[0] == ["读自存储"]
     assert steps.carry_over(tmp_path / "nothing-published", staging) == []
+
+
+def test_two_notebooks_at_once_tokenise_and_tag_once(tmp_path, monkeypatch):
+    """The steps' lock: with two callers at once (two kernels of ``report --jobs 2``), the second waits and reads."""
+    import threading
+    import time
+
+    from eduanalysis.analyse import tokens
+
+    tokenised, tagged = [], []
+    real_tokenize, real_tag = tokens.tokenize_all, themes.measure_themes
+
+    def slow_tokenize(texts, tok, n_jobs=1):
+        texts = list(texts)
+        tokenised.extend(texts)
+        time.sleep(0.3)  # long enough for the other caller to arrive while this one works
+        return real_tokenize(texts, tok, n_jobs)
+
+    def slow_tag(measures, tax):
+        tagged.append(len(measures))
+        time.sleep(0.3)
+        return real_tag(measures, tax)
+
+    monkeypatch.setattr(tokens, "tokenize_all", slow_tokenize)
+    monkeypatch.setattr(themes, "measure_themes", slow_tag)
+    out: dict[str, list] = {"tokens": [], "themes": []}
+
+    def notebook():
+        out["tokens"].append(steps.measure_tokens(MEASURES, tmp_path, "jieba"))
+        out["themes"].append(steps.measure_themes(MEASURES, tmp_path, TAX))
+
+    runs = [threading.Thread(target=notebook) for _ in range(2)]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join()
+    assert sorted(tokenised) == sorted(MEASURES["text"]) and tagged == [len(MEASURES)]
+    pd.testing.assert_frame_equal(out["tokens"][0], out["tokens"][1])
+    pd.testing.assert_frame_equal(out["themes"][0], out["themes"][1])
+    # The lock files sit in a folder, which publishing (it moves files) leaves behind.
+    assert {p.name for p in (tmp_path / steps.LOCKS).iterdir()} == {steps.TOKENS_FILE, steps.THEMES_TABLE}
