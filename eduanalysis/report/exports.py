@@ -62,7 +62,7 @@ def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
         s = df[col]
         if s.isna().all():
             out[col] = pd.Series(float("nan"), index=df.index, dtype="float64")
-        elif pd.api.types.is_bool_dtype(s.dtype) or s.dropna().map(type).eq(bool).all():
+        elif pd.api.types.is_bool_dtype(s.dtype) or (s.dtype == object and s.dropna().map(type).eq(bool).all()):
             out[col] = s.astype("float64") if s.isna().any() else s.astype("int8")
         elif pd.api.types.is_numeric_dtype(s.dtype):
             out[col] = s.astype("float64")
