@@ -33,19 +33,22 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from eduanalysis import resources
 from eduanalysis.analyse.ngrams import char_counts, chars_only, supported
 from eduanalysis.build.executors import default_workers
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.text import REGION_SUFFIX_RE
+
+if TYPE_CHECKING:  # scipy and sklearn are imported where vectors are made: other notebooks never load them
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 #: A token is kept only if it contains a Han character or is a Latin word of 2+ letters.
 KEEP_TOKEN = re.compile(r"[\u4e00-\u9fff]|^[A-Za-z][A-Za-z+\-]+$")
@@ -371,6 +374,8 @@ def make_vectorizer(
     the same matrix as ``"word"`` on the texts they came from. Character n-grams (default 2–3) need
     no dictionary and serve as a check that a similarity result does not hinge on segmentation choices.
     """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if analyzer == "tokens":
         return TfidfVectorizer(analyzer=PreTokenized(extra_stopwords), min_df=min_df, max_df=max_df,
                                sublinear_tf=sublinear_tf)
@@ -459,6 +464,8 @@ def count_matrix(
     >>> terms.tolist(), counts.toarray().tolist()
     (['学前教育', '职业教育'], [[2, 0], [0, 1]])
     """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer_args.pop("sublinear_tf", None)  # a TF-IDF setting: see tfidf()
     ngram_range = vectorizer_args.get("ngram_range") or (2, 3)
     if analyzer == "char" and set(vectorizer_args) <= {"ngram_range", "min_df", "max_df", "tokenizer"} \
@@ -493,6 +500,9 @@ def tfidf(counts: sparse.spmatrix, sublinear_tf: bool = True, copy: bool = True)
     which saves a matrix-sized copy (a character n-gram matrix at 10,000 documents is 1.2 GB);
     ``counts`` is unusable afterwards.
     """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     counts = counts.tocsr()
     model = TfidfTransformer(sublinear_tf=sublinear_tf)
     dtype = counts.dtype if counts.dtype in (np.float32, np.float64) else np.dtype(np.float64)

@@ -598,7 +598,8 @@ def similarity_heatmap(square: pd.DataFrame, order: list, z: np.ndarray, labels:
     ax = fig.add_subplot(gs[1, 0])
     cax = fig.add_subplot(gs[1, 1])
     if len(z):
-        from scipy.cluster.hierarchy import dendrogram  # here: notebooks without a dendrogram need no scipy
+        # Imported here: notebooks without a dendrogram need no scipy.
+        from scipy.cluster.hierarchy import dendrogram
 
         dendrogram(z, ax=ax_d, no_labels=True, color_threshold=0, above_threshold_color="0.35")
     # Leaves sit at 5, 15, 25 … in dendrogram units: match them to the heatmap's column centres.
