@@ -42,11 +42,11 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import schema
-from eduanalysis.build import cache, executors, links
+from eduanalysis.build import cache, executors, links, segments
 from eduanalysis.build import store as tablefiles
 from eduanalysis.build.store import TableWriter, read_table, write_frame
 from eduanalysis.errors import EduAnalysisError
-from eduanalysis.extract.citations import citations, document_keys, resolve
+from eduanalysis.extract.citations import citations, document_keys, key_index, resolve
 from eduanalysis.extract.responsibilities import responsibilities
 from eduanalysis.extract.structure import sections_and_measures
 from eduanalysis.extract.targets import targets
@@ -342,7 +342,8 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
         for _ in range(len(docs) + 1):
             try:
                 shutil.rmtree(staging / "tables", ignore_errors=True)
-                stats = _merge(docs, skipped, summaries, store, staging / "tables", batch_size, local, progress)
+                stats, used = _merge(docs, skipped, summaries, store, staging / "tables", batch_size, local, notes,
+                                     use_cache, progress)
                 break
             except cache.CorruptEntry as exc:
                 bad = [d for d in docs if d.key == exc.key]
@@ -350,11 +351,11 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
                     raise
                 summaries.update(_reread(corpus_dir, bad, store, exc, notes))
                 processed += 1
-        links.resolve_citations(staging / "tables")
         record = {"fingerprint": fingerprint, "corpus": str(corpus_dir.resolve()), "stats": stats}
         _install(staging / "tables", out, record)
         if use_cache:
             store.prune_other_versions()
+            segments.SegmentStore(_segments_folder(store)).prune(used)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return stats, processed
@@ -462,60 +463,117 @@ def process_batch(corpus_dir: str, items: list[tuple[str, dict | None, str]], st
     for source_file, manifest_row, key in items:
         result = process_document(corpus_dir, source_file, manifest_row, types)
         summary = _summary(result)
+        if summary["reject"] is None:  # what resolving citations needs of it, so the merge need not read it
+            summary["citation_keys"] = links.citation_keys(result["documents"])
         store.put(key, summary, result)
         done.append((key, summary))
     return done
 
 
-def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str, dict], store: cache.ResultStore,
-           folder: Path, batch_size: int, workers: int, progress: bool) -> dict[str, int]:
-    """Write every core table into ``folder``; return row counts.
+def _segments_folder(store: cache.ResultStore) -> Path:
+    return store.folder / segments.SEGMENTS_DIRNAME
 
-    The groups of :data:`MERGE_GROUPS` are written side by side: the first in
-    this process, the others in ``workers - 1`` more processes (one after the
-    other here when ``workers`` is 1).
+
+def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str, dict], store: cache.ResultStore,
+           folder: Path, batch_size: int, workers: int, notes: list[str], use_segments: bool,
+           progress: bool) -> tuple[dict[str, int], list[Path]]:
+    """Write every core table into ``folder``; return row counts and the merged segments the tables were made of.
+
+    The kept documents, in doc_id order, are cut into content-defined batches
+    (:func:`eduanalysis.build.segments.batches`); with ``use_segments`` each
+    table's batch is taken from the cache's segment when there is one, else
+    merged from the documents' results and stored as a segment. The groups of
+    :data:`MERGE_GROUPS` are written side by side: the first in this process,
+    the others in ``workers - 1`` more processes (one after the other here when
+    ``workers`` is 1).
     """
     duplicates = duplicate_texts(list(summaries.values()))
     rejects = [{"source_file": d.source_file, "reason": summaries[d.key]["reject"] or duplicates[d.source_file]}
                for d in docs if summaries[d.key]["reject"] is not None or d.source_file in duplicates]
     rejects += [{"source_file": rel, "reason": reason} for rel, reason in skipped]
     rejected = {r["source_file"] for r in rejects}
-    keys = [d.key for d in sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)]
+    kept = sorted((d for d in docs if d.source_file not in rejected), key=lambda d: d.doc_id)
+    keys = [d.key for d in kept]
+    batches = [keys[cut] for cut in segments.batches([d.doc_id for d in kept], batch_size)]
+    citation_keys = links.corpus_keys(summaries[k]["citation_keys"] for k in keys)
+    seg_root = str(_segments_folder(store).resolve()) if use_segments else None
     here = len(MERGE_GROUPS) if workers == 1 else 1  # the groups this process writes (and the bar shows)
     bar = _bar(len(keys) * here, progress, "writing")
-    tasks = [({n: tablefiles.group_rows(n) for n in group}, keys, str(store.root.resolve()), store.version,
-              str(folder.resolve()), batch_size) for group in MERGE_GROUPS]
+    tasks = [({n: tablefiles.group_rows(n) for n in group}, batches, str(store.root.resolve()), store.version,
+              str(folder.resolve()), seg_root, citation_keys if "citations" in group else None)
+             for group in MERGE_GROUPS]
     stats = {"rejects": len(rejects)}
-    for counts in executors.run_alongside(write_group, tasks, workers, progress=bar.update):
+    for counts, group_notes in executors.run_alongside(write_group, tasks, workers, progress=bar.update):
         stats.update(counts)
+        notes.extend(group_notes)
     bar.close()
     write_frame(_concat([pd.DataFrame(rejects, columns=schema.REJECTS.column_names)], "rejects"), "rejects", folder)
-    return stats
+    used = []
+    if use_segments:
+        seg_store = segments.SegmentStore(seg_root)
+        used = [seg_store.path(n, segments.digest(n, batch)) for group in MERGE_GROUPS for n in group
+                for batch in batches]
+    return stats, used
 
 
-def write_group(group: dict[str, int], keys: list[str], store_root: str, version: str, folder: str,
-                batch_size: int, progress: Callable[[int], object] | None = None) -> dict[str, int]:
-    """Write tables ``group`` (name: rows per row group) of the documents ``keys`` (in doc_id order) into ``folder``.
+def write_group(group: dict[str, int], batches: list[list[str]], store_root: str, version: str, folder: str,
+                segments_root: str | None = None, citation_keys: pd.DataFrame | None = None,
+                progress: Callable[[int], object] | None = None) -> tuple[dict[str, int], list[str]]:
+    """Write tables ``group`` (name: rows per row group) of the documents in ``batches`` (lists of cache keys, in
+    doc_id order) into ``folder``.
 
-    Documents are merged ``batch_size`` at a time; ``progress(n)`` is called
-    after each batch of ``n``. Returns the row count of each table, and
-    ``targets_mapped`` when ``targets`` is among them.
+    Each table's batch comes from its segment below ``segments_root`` when
+    there is one (a segment that cannot be read is dropped, noted, and made
+    again), else is merged from the documents' results and, given
+    ``segments_root``, stored as a segment. Citations are resolved against
+    ``citation_keys`` (the corpus's, :func:`eduanalysis.build.links.corpus_keys`)
+    after their segment, so theirs hold the rows before resolution.
+    ``progress(n)`` is called after each batch of ``n``. Returns the row count
+    of each table (and ``targets_mapped`` when ``targets`` is among them), and
+    notes for the user.
     """
     store = cache.ResultStore(store_root, version)
-    names, counts = list(group), {}
+    seg_store = segments.SegmentStore(segments_root) if segments_root else None
+    index = key_index(citation_keys) if "citations" in group else None
+    names, counts, notes = list(group), {"targets_mapped": 0} if "targets" in group else {}, []
     with ExitStack() as stack:
         writers = {n: stack.enter_context(TableWriter(n, folder, rows)) for n, rows in group.items()}
-        for i in range(0, len(keys), batch_size):
-            results = [store.get(key, names) for key in keys[i:i + batch_size]]
+        for batch in batches:
+            found, digests = {}, {n: segments.digest(n, batch) for n in names}
+            for name in names if seg_store else ():
+                try:
+                    if (segment := seg_store.get(name, digests[name])) is not None:
+                        found[name] = segment
+                except cache.CorruptEntry as exc:
+                    notes.append(str(exc))
+                    seg_store.drop(name, digests[name])
+            wanted = [n for n in names if n not in found]
+            results = [store.get(key, wanted) for key in batch] if wanted else []
             for name in names:
-                writers[name].write(_concat([r[name] for r in results], name))
-            if "targets" in names:
-                counts["targets_mapped"] = counts.get("targets_mapped", 0) + int(
-                    sum(r["targets"]["indicator_id"].notna().sum() for r in results))
+                segment, meta = found.get(name), {}
+                if name == "citations":  # resolved against the whole corpus after its segment: reused as rows
+                    rows = (schema.validate(segment.table.to_pandas(), name) if segment
+                            else _concat([r[name] for r in results], name))
+                    if seg_store and not segment:
+                        seg_store.put_rows(name, digests[name], rows)
+                    writers[name].write(resolve(rows, index))
+                elif segment:
+                    writers[name].write_arrow(segment.csv, segment.table)
+                    meta = segment.meta
+                else:
+                    piece = _concat([r[name] for r in results], name)
+                    if name == "targets":
+                        meta = {"targets_mapped": int(piece["indicator_id"].notna().sum())}
+                    csv, table = writers[name].write(piece)
+                    if seg_store:
+                        seg_store.put(name, digests[name], csv, table, meta)
+                if name == "targets":
+                    counts["targets_mapped"] += meta["targets_mapped"]
+            del found, results
             if progress is not None:
-                progress(len(results))
+                progress(len(batch))
     counts.update({n: writers[n].rows for n in names})
-    return counts
+    return counts, notes
 
 
 def _install(folder: Path, out: Path, record: dict) -> None:
