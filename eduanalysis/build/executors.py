@@ -10,9 +10,12 @@ file system.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 
@@ -74,12 +77,37 @@ def _pool_executor(workers: int) -> ProcessPoolExecutor:
                                initializer=die_with_parent, initargs=(os.getpid(),))
 
 
+def preload(module: str) -> None:
+    """Import ``module`` (in a pool worker, so that its first task does not wait for the imports)."""
+    importlib.import_module(module)
+
+
+@contextlib.contextmanager
+def local_pool(workers: int, warm: str | None = None) -> Iterator[Executor | None]:
+    """A pool of ``workers`` spawned processes for every step of one build; None when ``workers`` is 1.
+
+    One pool serves reading the documents and merging the tables, so the merge
+    does not wait for new processes to start and import the package. Given
+    ``warm`` (a module), the workers start and import it at once, while this
+    process goes on planning.
+    """
+    if workers <= 1:
+        yield None
+        return
+    with _pool_executor(workers) as pool:
+        if warm:
+            for _ in range(workers):
+                pool.submit(preload, warm)
+        yield pool
+
+
 def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", workers: int | None = None,
-        address: str | None = None) -> Iterator:
+        address: str | None = None, pool: Executor | None = None) -> Iterator:
     """Yield ``fn(*task)`` for every task, as each completes.
 
     ``processes`` runs in this process when there is one worker or one task, else
-    in a pool of ``workers`` spawned processes; ``dask`` submits to the
+    in a pool of ``workers`` spawned processes (``pool``, when given: one of
+    :func:`local_pool`, left running); ``dask`` submits to the
     ``dask.distributed`` scheduler at ``address``, or to a local cluster of
     ``workers`` single-threaded worker processes listening on 127.0.0.1 only.
 
@@ -88,24 +116,27 @@ def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", work
     """
     workers = check(scheduler, workers, address)
     if scheduler == "processes":
-        yield from _pool(fn, tasks, workers)
+        yield from _pool(fn, tasks, workers, pool)
     else:
         yield from _dask(fn, tasks, workers, address)
 
 
-def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, **here) -> list:
+def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | None = None, **here) -> list:
     """``[fn(*task) for task in tasks]``, the first task here while the others run in up to ``workers - 1`` processes.
 
     Keyword arguments ``here`` go to the calls made in this process only (a
     progress callback, say): the first task's, or every task's when
-    ``workers`` is 1 and all run here, one after the other.
+    ``workers`` is 1 and all run here, one after the other. The others run in
+    ``pool`` when given (a :func:`local_pool` of at least ``workers - 1``).
 
     >>> run_alongside(divmod, [(7, 2), (9, 4)], workers=1)
     [(3, 1), (2, 1)]
     """
     if workers == 1 or len(tasks) <= 1:
         return [fn(*task, **here) for task in tasks]
-    with _pool_executor(min(workers - 1, len(tasks) - 1)) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_pool_executor(min(workers - 1, len(tasks) - 1)))
         futures = [pool.submit(fn, *task) for task in tasks[1:]]
         try:
             first = fn(*tasks[0], **here)
@@ -127,12 +158,14 @@ def check(scheduler: str, workers: int | None, address: str | None) -> int:
     return workers
 
 
-def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:
+def _pool(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | None = None) -> Iterator:
     if workers == 1 or len(tasks) <= 1:
         for task in tasks:
             yield fn(*task)
         return
-    with _pool_executor(min(workers, len(tasks))) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_pool_executor(min(workers, len(tasks))))
         futures = [pool.submit(fn, *task) for task in tasks]
         try:
             for future in as_completed(futures):

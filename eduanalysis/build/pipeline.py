@@ -325,39 +325,42 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
                 batch_size, task_size, progress) -> tuple[dict[str, int], int]:
     """Process, merge and install (the output folder is locked); returns row counts and documents read."""
     staging = Path(tempfile.mkdtemp(prefix=tablefiles.STAGING_PREFIX, dir=out))
-    try:
-        store_root = (Path(cache_dir) if cache_dir else out / CACHE_DIRNAME) if use_cache else staging / "store"
-        store = cache.ResultStore(store_root, version)
-        missing = [d for d in docs if not store.has(d.key)]
-        summaries = _process(corpus_dir, missing, store, scheduler, workers, address, task_size, progress)
-        processed = len(missing)
-        for d in docs:
-            if d.key not in summaries:
+    local = executors.default_workers() if scheduler == "dask" else n_workers
+    # One pool of local processes for reading and merging, started now: it imports the package meanwhile.
+    with executors.local_pool(local, warm=__name__) as pool:
+        try:
+            store_root = (Path(cache_dir) if cache_dir else out / CACHE_DIRNAME) if use_cache else staging / "store"
+            store = cache.ResultStore(store_root, version)
+            missing = [d for d in docs if not store.has(d.key)]
+            summaries = _process(corpus_dir, missing, store, scheduler, workers, address, task_size, progress,
+                                 pool)
+            processed = len(missing)
+            for d in docs:
+                if d.key not in summaries:
+                    try:
+                        summaries[d.key] = store.summary(d.key)
+                    except cache.CorruptEntry as exc:
+                        summaries.update(_reread(corpus_dir, [d], store, exc, notes))
+                        processed += 1
+            for _ in range(len(docs) + 1):
                 try:
-                    summaries[d.key] = store.summary(d.key)
+                    shutil.rmtree(staging / "tables", ignore_errors=True)
+                    stats, used = _merge(docs, skipped, summaries, store, staging / "tables", batch_size, local,
+                                         notes, use_cache, progress, pool)
+                    break
                 except cache.CorruptEntry as exc:
-                    summaries.update(_reread(corpus_dir, [d], store, exc, notes))
+                    bad = [d for d in docs if d.key == exc.key]
+                    if not bad:
+                        raise
+                    summaries.update(_reread(corpus_dir, bad, store, exc, notes))
                     processed += 1
-        local = executors.default_workers() if scheduler == "dask" else n_workers
-        for _ in range(len(docs) + 1):
-            try:
-                shutil.rmtree(staging / "tables", ignore_errors=True)
-                stats, used = _merge(docs, skipped, summaries, store, staging / "tables", batch_size, local, notes,
-                                     use_cache, progress)
-                break
-            except cache.CorruptEntry as exc:
-                bad = [d for d in docs if d.key == exc.key]
-                if not bad:
-                    raise
-                summaries.update(_reread(corpus_dir, bad, store, exc, notes))
-                processed += 1
-        record = {"fingerprint": fingerprint, "corpus": str(corpus_dir.resolve()), "stats": stats}
-        _install(staging / "tables", out, record)
-        if use_cache:
-            store.prune_other_versions()
-            segments.SegmentStore(_segments_folder(store)).prune(used)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            record = {"fingerprint": fingerprint, "corpus": str(corpus_dir.resolve()), "stats": stats}
+            _install(staging / "tables", out, record)
+            if use_cache:
+                store.prune_other_versions()
+                segments.SegmentStore(_segments_folder(store)).prune(used)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return stats, processed
 
 
@@ -425,7 +428,7 @@ def _fingerprint(version: str, docs: list[_Doc], skipped: list[tuple[str, str]] 
 
 
 def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, scheduler: str, workers: int | None,
-             address: str | None, task_size: int, progress: bool) -> dict[str, dict]:
+             address: str | None, task_size: int, progress: bool, pool=None) -> dict[str, dict]:
     """Read the documents (in workers), store their results, return their summaries by key."""
     root = str(corpus_dir.resolve())
     # Dask workers may be other installs: they check their code version. Local workers are this checkout.
@@ -436,7 +439,7 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
         return {}
     summaries: dict[str, dict] = {}
     bar = _bar(len(docs), progress, "reading")
-    for done in executors.run(process_batch, tasks, scheduler, workers, address):
+    for done in executors.run(process_batch, tasks, scheduler, workers, address, pool):
         summaries.update(done)
         bar.update(len(done))
     bar.close()
@@ -476,7 +479,7 @@ def _segments_folder(store: cache.ResultStore) -> Path:
 
 def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str, dict], store: cache.ResultStore,
            folder: Path, batch_size: int, workers: int, notes: list[str], use_segments: bool,
-           progress: bool) -> tuple[dict[str, int], list[Path]]:
+           progress: bool, pool=None) -> tuple[dict[str, int], list[Path]]:
     """Write every core table into ``folder``; return row counts and the merged segments the tables were made of.
 
     The kept documents, in doc_id order, are cut into content-defined batches
@@ -503,7 +506,7 @@ def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str
               str(folder.resolve()), seg_root, citation_keys if "citations" in group else None)
              for group in MERGE_GROUPS]
     stats = {"rejects": len(rejects)}
-    for counts, group_notes in executors.run_alongside(write_group, tasks, workers, progress=bar.update):
+    for counts, group_notes in executors.run_alongside(write_group, tasks, workers, pool, progress=bar.update):
         stats.update(counts)
         notes.extend(group_notes)
     bar.close()
