@@ -8,14 +8,16 @@ small, so each worker computes it with the document's result and stores it in th
 result's summary (:func:`citation_keys`); the build gathers those of every document
 it keeps (:func:`corpus_keys`) before merging, and resolves the citations of each
 merged batch as it writes them (:func:`~eduanalysis.extract.citations.resolve` works
-row by row given the keys' :func:`~eduanalysis.extract.citations.key_index`). The
-merged batches of citations kept in the cache are those before resolution, so a
-change to any document's keys (a new document, a renamed one) re-resolves every
-batch but re-merges only its own.
+row by row given the keys' :func:`~eduanalysis.extract.citations.key_index`). A
+merged batch of resolved citations kept in the cache is named with a digest of the
+keys (:func:`keys_digest`); the rows before resolution are kept too, so a change to
+any document's keys (a new document, a renamed one) re-resolves every batch but
+re-merges only its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import pandas as pd
@@ -39,3 +41,11 @@ def citation_keys(documents: pd.DataFrame) -> list[tuple]:
 def corpus_keys(per_document: Iterable[list[tuple]]) -> pd.DataFrame:
     """The keys of every document the tables keep, from their summaries' :func:`citation_keys` (in doc_id order)."""
     return pd.DataFrame([row for rows in per_document for row in rows], columns=KEY_COLUMNS)
+
+
+def keys_digest(keys: pd.DataFrame) -> str:
+    """A digest of the corpus's keys: a batch's resolved citations depend on them and on its documents only."""
+    h = hashlib.sha256()
+    for row in keys.itertuples(index=False, name=None):
+        h.update(repr(row).encode("utf-8") + b"\n")
+    return h.hexdigest()

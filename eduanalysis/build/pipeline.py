@@ -60,9 +60,10 @@ CORE_TABLES = ("documents", "boilerplate", "rejects", "sections", "measures", "r
 TASK_DOCS = 8
 #: Documents whose tables are merged and written at a time: the build's memory grows with this, not the corpus.
 BATCH_DOCS = 200
-#: The core tables but rejects, in groups of about equal cost to merge and write (measured on synthetic corpora):
-#: with two or more workers each group is written by its own process.
-MERGE_GROUPS = (("documents", "boilerplate", "responsibilities", "citations"), ("sections", "measures", "targets"))
+#: The core tables but rejects, in groups of about equal cost to merge and write (CPU seconds at 1,000 synthetic
+#: documents: documents 2.95, citations 1.21, boilerplate 0.32 | measures 1.69, targets 1.66, sections 0.85,
+#: responsibilities 0.38): with two or more workers each group is written by its own process.
+MERGE_GROUPS = (("documents", "boilerplate", "citations"), ("sections", "measures", "targets", "responsibilities"))
 #: The cache folder inside the output folder unless ``cache_dir`` names another.
 CACHE_DIRNAME = ".cache"
 #: Written beside the tables: the inputs' fingerprint and the files as written, so an unchanged rebuild can stop early.
@@ -272,6 +273,8 @@ class _Doc:
     doc_id: str
     key: str
     manifest_row: dict[str, str] | None
+    #: The file's size in bytes: the largest are read first, so that no worker is left with a long one at the end.
+    size: int = 0
 
 
 def build(corpus_dir: str | Path = "data/raw", out_dir: str | Path = "data/processed", progress: bool = False, *,
@@ -414,7 +417,7 @@ def _plan(corpus_dir: Path) -> tuple[list[_Doc], list[tuple[str, str]], list[str
             skipped.append((rel, str(exc)))
             continue
         docs.append(_Doc(rel, corpus.doc_id_for(rel), cache.document_key(rel, data, manifest.get(rel), version),
-                         manifest.get(rel)))
+                         manifest.get(rel), len(data)))
     return docs, sorted(skipped), warnings, version
 
 
@@ -433,6 +436,7 @@ def _process(corpus_dir: Path, docs: list[_Doc], store: cache.ResultStore, sched
     root = str(corpus_dir.resolve())
     # Dask workers may be other installs: they check their code version. Local workers are this checkout.
     client = f"{socket.gethostname()}:{os.getpid()}" if scheduler == "dask" else None
+    docs = sorted(docs, key=lambda d: -d.size)  # longest first: the last tasks to finish are short ones
     tasks = [(root, [(d.source_file, d.manifest_row, d.key) for d in docs[i:i + task_size]],
               str(store.root.resolve()), store.version, client) for i in range(0, len(docs), task_size)]
     if scheduler != "dask" and not tasks:
@@ -514,9 +518,27 @@ def _merge(docs: list[_Doc], skipped: list[tuple[str, str]], summaries: dict[str
     used = []
     if use_segments:
         seg_store = segments.SegmentStore(seg_root)
-        used = [seg_store.path(n, segments.digest(n, batch)) for group in MERGE_GROUPS for n in group
-                for batch in batches]
+        salt = links.keys_digest(citation_keys)
+        used = [seg_store.path(kind, key) for group in MERGE_GROUPS for batch in batches
+                for kind, key in segment_digests(group, batch, salt).items()]
     return stats, used
+
+
+#: The segments of citations before they are resolved against the corpus's keys.
+CITATION_ROWS = "citations-rows"
+
+
+def segment_digests(names, batch: list[str], salt: str) -> dict[str, str]:
+    """The segments of one batch of tables ``names``: folder -> digest (:func:`eduanalysis.build.segments.digest`).
+
+    Citations have two: the resolved rows, named with ``salt`` (the digest of
+    the corpus's citation keys) as well, and the rows before resolution
+    (:data:`CITATION_ROWS`), for when the keys change.
+    """
+    digests = {n: segments.digest(n, batch, salt if n == "citations" else "") for n in names}
+    if "citations" in names:
+        digests[CITATION_ROWS] = segments.digest(CITATION_ROWS, batch)
+    return digests
 
 
 def write_group(group: dict[str, int], batches: list[list[str]], store_root: str, version: str, folder: str,
@@ -529,8 +551,10 @@ def write_group(group: dict[str, int], batches: list[list[str]], store_root: str
     there is one (a segment that cannot be read is dropped, noted, and made
     again), else is merged from the documents' results and, given
     ``segments_root``, stored as a segment. Citations are resolved against
-    ``citation_keys`` (the corpus's, :func:`eduanalysis.build.links.corpus_keys`)
-    after their segment, so theirs hold the rows before resolution.
+    ``citation_keys`` (the corpus's, :func:`eduanalysis.build.links.corpus_keys`):
+    their segment is named with a digest of those keys too, and when the keys
+    changed (a document added, say), the batch is resolved again from a second
+    segment, of its rows before resolution (:func:`segment_digests`).
     ``progress(n)`` is called after each batch of ``n``. Returns the row count
     of each table (and ``targets_mapped`` when ``targets`` is among them), and
     notes for the user.
@@ -538,31 +562,37 @@ def write_group(group: dict[str, int], batches: list[list[str]], store_root: str
     store = cache.ResultStore(store_root, version)
     seg_store = segments.SegmentStore(segments_root) if segments_root else None
     index = key_index(citation_keys) if "citations" in group else None
+    salt = links.keys_digest(citation_keys) if "citations" in group else ""
     names, counts, notes = list(group), {"targets_mapped": 0} if "targets" in group else {}, []
     with ExitStack() as stack:
         writers = {n: stack.enter_context(TableWriter(n, folder, rows)) for n, rows in group.items()}
         for batch in batches:
-            found, digests = {}, {n: segments.digest(n, batch) for n in names}
-            for name in names if seg_store else ():
+            found, digests = {}, segment_digests(names, batch, salt)
+            for kind, key in digests.items() if seg_store else ():
+                if kind == CITATION_ROWS and "citations" in found:
+                    continue  # the resolved batch is there: its rows are not needed
                 try:
-                    if (segment := seg_store.get(name, digests[name])) is not None:
-                        found[name] = segment
+                    if (segment := seg_store.get(kind, key, "citations" if kind == CITATION_ROWS else kind)):
+                        found[kind] = segment
                 except cache.CorruptEntry as exc:
                     notes.append(str(exc))
-                    seg_store.drop(name, digests[name])
-            wanted = [n for n in names if n not in found]
+                    seg_store.drop(kind, key)
+            wanted = [n for n in names if n not in found and not (n == "citations" and CITATION_ROWS in found)]
             results = [store.get(key, wanted) for key in batch] if wanted else []
             for name in names:
                 segment, meta = found.get(name), {}
-                if name == "citations":  # resolved against the whole corpus after its segment: reused as rows
-                    rows = (schema.validate(segment.table.to_pandas(), name) if segment
-                            else _concat([r[name] for r in results], name))
-                    if seg_store and not segment:
-                        seg_store.put_rows(name, digests[name], rows)
-                    writers[name].write(resolve(rows, index))
-                elif segment:
+                if segment:
                     writers[name].write_arrow(segment.csv, segment.table)
                     meta = segment.meta
+                elif name == "citations":  # resolved against the corpus's keys: from its rows when they changed
+                    rows_segment = found.get(CITATION_ROWS)
+                    rows = (schema.validate(rows_segment.table.to_pandas(), name) if rows_segment
+                            else _concat([r[name] for r in results], name))
+                    if seg_store and not rows_segment:
+                        seg_store.put_rows(CITATION_ROWS, digests[CITATION_ROWS], rows)
+                    csv, table = writers[name].write(resolve(rows, index))
+                    if seg_store:
+                        seg_store.put(name, digests[name], csv, table)
                 else:
                     piece = _concat([r[name] for r in results], name)
                     if name == "targets":

@@ -118,8 +118,12 @@ class SegmentStore:
     def path(self, name: str, key: str) -> Path:
         return self.folder / name / f"{key}.seg"
 
-    def get(self, name: str, key: str) -> Segment | None:
-        """The segment, or None when there is none; raises :class:`CorruptEntry` when it cannot be read back."""
+    def get(self, name: str, key: str, table: str | None = None) -> Segment | None:
+        """The segment, or None when there is none; raises :class:`CorruptEntry` when it cannot be read back.
+
+        Its columns must be those of table ``table`` (default ``name``).
+        """
+        table_name = table or name
         path = self.path(name, key)
         try:
             buf = pa.memory_map(str(path)).read_buffer()
@@ -142,8 +146,8 @@ class SegmentStore:
             if zlib.crc32(arrow, zlib.crc32(csv)) != crc:
                 raise ValueError("the checksum does not match")
             table = pa.ipc.open_file(arrow).read_all()
-            if name in schema.TABLES and table.column_names != schema.TABLES[name].column_names:
-                raise ValueError(f"columns {table.column_names} are not those of table {name!r}")
+            if table_name in schema.TABLES and table.column_names != schema.TABLES[table_name].column_names:
+                raise ValueError(f"columns {table.column_names} are not those of table {table_name!r}")
             if table.num_rows != meta["rows"]:
                 raise ValueError(f"{table.num_rows} rows, not the {meta['rows']} its header states")
         except Exception as exc:  # a garbled file raises many types
