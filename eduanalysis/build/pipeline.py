@@ -13,12 +13,17 @@ It scales to tens of thousands of documents on one machine:
   manifest row and the code/resource version (:mod:`eduanalysis.build.cache`), so a
   rebuild re-reads only changed documents, and writes nothing when no input
   changed and the outputs are those it wrote last (``.build.json``);
-- **streaming**: the tables are merged :data:`BATCH_DOCS` documents at a time,
-  in ``doc_id`` order (every key starts with the doc_id), and written as they
-  go (:mod:`eduanalysis.build.store`), so memory is bounded by the batch, not the
-  corpus; with two or more workers the groups of tables in :data:`MERGE_GROUPS`
-  are written by processes of their own, side by side. The files do not depend
-  on workers, scheduler or batch size.
+- **streaming**: the tables are merged in batches of about :data:`BATCH_DOCS`
+  documents, in ``doc_id`` order (every key starts with the doc_id), and written
+  as they go (:mod:`eduanalysis.build.store`), so memory is bounded by the
+  batch, not the corpus; with two or more workers the groups of tables in
+  :data:`MERGE_GROUPS` are written by processes of their own, side by side, in
+  the pool that read the documents. The files do not depend on workers,
+  scheduler or batch size;
+- **incremental merge**: each table's merged batch is kept in the cache
+  (:mod:`eduanalysis.build.segments`) and reused while its documents are
+  unchanged; batches are cut by content, so a changed, added or removed
+  document re-merges its batch only, and the rest is copied.
 
 Every file is written into a staging folder and moved into place at the end, so
 an interrupted build leaves the previous outputs intact.
