@@ -14,9 +14,11 @@ import contextlib
 import importlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
+from queue import SimpleQueue
 
 from eduanalysis.errors import EduAnalysisError
 
@@ -83,19 +85,20 @@ def preload(module: str) -> None:
 
 @contextlib.contextmanager
 def local_pool(workers: int, warm: str | None = None) -> Iterator[Executor | None]:
-    """A pool of ``workers`` spawned processes for every step of one build; None when ``workers`` is 1.
+    """The ``workers - 1`` spawned processes that, with this one, are the ``workers`` of one build; None for 1.
 
+    This process is a worker too (:func:`run` and :func:`run_alongside` given
+    the pool give it tasks of its own), so no core waits while the others start.
     One pool serves reading the documents and merging the tables, so the merge
     does not wait for new processes to start and import the package. Given
-    ``warm`` (a module), the workers start and import it at once, while this
-    process goes on planning.
+    ``warm`` (a module), the processes start and import it at once.
     """
     if workers <= 1:
         yield None
         return
-    with _pool_executor(workers) as pool:
+    with _pool_executor(workers - 1) as pool:
         if warm:
-            for _ in range(workers):
+            for _ in range(workers - 1):
                 pool.submit(preload, warm)
         yield pool
 
@@ -105,8 +108,9 @@ def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", work
     """Yield ``fn(*task)`` for every task, as each completes.
 
     ``processes`` runs in this process when there is one worker or one task, else
-    in a pool of ``workers`` spawned processes (``pool``, when given: one of
-    :func:`local_pool`, left running); ``dask`` submits to the
+    in a pool of ``workers`` spawned processes, or, given ``pool`` (a
+    :func:`local_pool`, left running), in its ``workers - 1`` processes and this
+    one; ``dask`` submits to the
     ``dask.distributed`` scheduler at ``address``, or to a local cluster of
     ``workers`` single-threaded worker processes listening on 127.0.0.1 only.
 
@@ -162,9 +166,10 @@ def _pool(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | N
         for task in tasks:
             yield fn(*task)
         return
-    with contextlib.ExitStack() as stack:
-        if pool is None:
-            pool = stack.enter_context(_pool_executor(min(workers, len(tasks))))
+    if pool is not None:
+        yield from _here_and_in(pool, fn, tasks, workers - 1)
+        return
+    with _pool_executor(min(workers, len(tasks))) as pool:
         futures = [pool.submit(fn, *task) for task in tasks]
         try:
             for future in as_completed(futures):
@@ -172,6 +177,54 @@ def _pool(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | N
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _here_and_in(pool: Executor, fn: Callable, tasks: Sequence[tuple], processes: int) -> Iterator:
+    """Run the tasks in this process and in ``pool`` (of ``processes``), in order, each taking the next one free.
+
+    A pool process gets its next task the moment it finishes one (a done
+    callback submits it); this process takes the next task after each of its
+    own. The tasks should come longest first: each process's last is then short.
+    """
+    lock = threading.Lock()
+    queue, finished = list(reversed(tasks)), SimpleQueue()
+    submitted = 0
+
+    def feed(done: Future | None = None) -> None:
+        nonlocal submitted
+        if done is not None:
+            finished.put(done)
+        with lock:
+            if not queue:
+                return
+            task = queue.pop()
+            submitted += 1
+        try:
+            pool.submit(fn, *task).add_done_callback(feed)
+        except Exception as exc:  # the pool is broken or shut down: the failure is raised below
+            failed: Future = Future()
+            failed.set_exception(exc)
+            finished.put(failed)
+
+    received = 0
+    try:
+        for _ in range(processes):
+            feed()
+        while True:
+            with lock:
+                task = queue.pop() if queue else None
+            if task is None:
+                break
+            yield fn(*task)
+            while not finished.empty():
+                received += 1
+                yield finished.get().result()
+        while received < submitted:
+            received += 1
+            yield finished.get().result()
+    finally:
+        with lock:
+            queue.clear()  # a failure here or in a pool task: no more submissions
 
 
 def _dask(fn: Callable, tasks: Sequence[tuple], workers: int, address: str | None) -> Iterator:
