@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed, wait
 from multiprocessing import get_context
 from queue import SimpleQueue
 
@@ -147,6 +147,7 @@ def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Exec
         finally:
             for future in futures:
                 future.cancel()
+            wait(futures)  # a shared pool lives on: none of these tasks may still be writing once this returns
 
 
 def check(scheduler: str, workers: int | None, address: str | None) -> int:

@@ -333,10 +333,11 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
                 batch_size, task_size, progress) -> tuple[dict[str, int], int]:
     """Process, merge and install (the output folder is locked); returns row counts and documents read."""
     staging = Path(tempfile.mkdtemp(prefix=tablefiles.STAGING_PREFIX, dir=out))
-    local = executors.default_workers() if scheduler == "dask" else n_workers
-    # One pool of local processes for reading and merging, started now: it imports the package meanwhile.
-    with executors.local_pool(local, warm=__name__) as pool:
-        try:
+    try:
+        local = executors.default_workers() if scheduler == "dask" else n_workers
+        # One pool of local processes for reading and merging, started now: it imports the package meanwhile;
+        # it is shut down (its tasks done) before the staging folder its tasks write into is removed.
+        with executors.local_pool(local, warm=__name__) as pool:
             store_root = (Path(cache_dir) if cache_dir else out / CACHE_DIRNAME) if use_cache else staging / "store"
             store = cache.ResultStore(store_root, version)
             missing = [d for d in docs if not store.has(d.key)]
@@ -367,8 +368,8 @@ def _build_into(corpus_dir: Path, out: Path, docs: list[_Doc], skipped: list[tup
             if use_cache:
                 store.prune_other_versions()
                 segments.SegmentStore(_segments_folder(store)).prune(used)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return stats, processed
 
 
