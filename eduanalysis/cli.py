@@ -69,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", type=Path, metavar="DIR", help="cache of per-document results (default OUT/.cache)")
     b.add_argument("--no-cache", action="store_true", help="read every document and keep no cache")
     b.add_argument("--batch-size", type=int, metavar="N",
-                   help="documents merged at a time while writing; memory grows with it (default 200)")
+                   help="documents merged at a time while writing, on average (at most twice that); memory "
+                        "grows with it (default 200)")
     b.set_defaults(func=_build)
     d = sub.add_parser("dictionary", help="print or write the data dictionary generated from the schema")
     d.add_argument("--out", type=Path, help="write to this Markdown file")

@@ -10,11 +10,15 @@ file system.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed, wait
 from multiprocessing import get_context
+from queue import SimpleQueue
 
 from eduanalysis.errors import EduAnalysisError
 
@@ -74,12 +78,39 @@ def _pool_executor(workers: int) -> ProcessPoolExecutor:
                                initializer=die_with_parent, initargs=(os.getpid(),))
 
 
+def preload(module: str) -> None:
+    """Import ``module`` (in a pool worker, so that its first task does not wait for the imports)."""
+    importlib.import_module(module)
+
+
+@contextlib.contextmanager
+def local_pool(workers: int, warm: str | None = None) -> Iterator[Executor | None]:
+    """The ``workers - 1`` spawned processes that, with this one, are the ``workers`` of one build; None for 1.
+
+    This process is a worker too (:func:`run` and :func:`run_alongside` given
+    the pool give it tasks of its own), so no core waits while the others start.
+    One pool serves reading the documents and merging the tables, so the merge
+    does not wait for new processes to start and import the package. Given
+    ``warm`` (a module), the processes start and import it at once.
+    """
+    if workers <= 1:
+        yield None
+        return
+    with _pool_executor(workers - 1) as pool:
+        if warm:
+            for _ in range(workers - 1):
+                pool.submit(preload, warm)
+        yield pool
+
+
 def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", workers: int | None = None,
-        address: str | None = None) -> Iterator:
+        address: str | None = None, pool: Executor | None = None) -> Iterator:
     """Yield ``fn(*task)`` for every task, as each completes.
 
     ``processes`` runs in this process when there is one worker or one task, else
-    in a pool of ``workers`` spawned processes; ``dask`` submits to the
+    in a pool of ``workers`` spawned processes, or, given ``pool`` (a
+    :func:`local_pool`, left running), in its ``workers - 1`` processes and this
+    one; ``dask`` submits to the
     ``dask.distributed`` scheduler at ``address``, or to a local cluster of
     ``workers`` single-threaded worker processes listening on 127.0.0.1 only.
 
@@ -88,24 +119,27 @@ def run(fn: Callable, tasks: Sequence[tuple], scheduler: str = "processes", work
     """
     workers = check(scheduler, workers, address)
     if scheduler == "processes":
-        yield from _pool(fn, tasks, workers)
+        yield from _pool(fn, tasks, workers, pool)
     else:
         yield from _dask(fn, tasks, workers, address)
 
 
-def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, **here) -> list:
+def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | None = None, **here) -> list:
     """``[fn(*task) for task in tasks]``, the first task here while the others run in up to ``workers - 1`` processes.
 
     Keyword arguments ``here`` go to the calls made in this process only (a
     progress callback, say): the first task's, or every task's when
-    ``workers`` is 1 and all run here, one after the other.
+    ``workers`` is 1 and all run here, one after the other. The others run in
+    ``pool`` when given (a :func:`local_pool` of at least ``workers - 1``).
 
     >>> run_alongside(divmod, [(7, 2), (9, 4)], workers=1)
     [(3, 1), (2, 1)]
     """
     if workers == 1 or len(tasks) <= 1:
         return [fn(*task, **here) for task in tasks]
-    with _pool_executor(min(workers - 1, len(tasks) - 1)) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(_pool_executor(min(workers - 1, len(tasks) - 1)))
         futures = [pool.submit(fn, *task) for task in tasks[1:]]
         try:
             first = fn(*tasks[0], **here)
@@ -113,6 +147,7 @@ def run_alongside(fn: Callable, tasks: Sequence[tuple], workers: int, **here) ->
         finally:
             for future in futures:
                 future.cancel()
+            wait(futures)  # a shared pool lives on: none of these tasks may still be writing once this returns
 
 
 def check(scheduler: str, workers: int | None, address: str | None) -> int:
@@ -127,10 +162,13 @@ def check(scheduler: str, workers: int | None, address: str | None) -> int:
     return workers
 
 
-def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:
+def _pool(fn: Callable, tasks: Sequence[tuple], workers: int, pool: Executor | None = None) -> Iterator:
     if workers == 1 or len(tasks) <= 1:
         for task in tasks:
             yield fn(*task)
+        return
+    if pool is not None:
+        yield from _here_and_in(pool, fn, tasks, workers - 1)
         return
     with _pool_executor(min(workers, len(tasks))) as pool:
         futures = [pool.submit(fn, *task) for task in tasks]
@@ -140,6 +178,54 @@ def _pool(fn: Callable, tasks: Sequence[tuple], workers: int) -> Iterator:
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _here_and_in(pool: Executor, fn: Callable, tasks: Sequence[tuple], processes: int) -> Iterator:
+    """Run the tasks in this process and in ``pool`` (of ``processes``), in order, each taking the next one free.
+
+    A pool process gets its next task the moment it finishes one (a done
+    callback submits it); this process takes the next task after each of its
+    own. The tasks should come longest first: each process's last is then short.
+    """
+    lock = threading.Lock()
+    queue, finished = list(reversed(tasks)), SimpleQueue()
+    submitted = 0
+
+    def feed(done: Future | None = None) -> None:
+        nonlocal submitted
+        if done is not None:
+            finished.put(done)
+        with lock:
+            if not queue:
+                return
+            task = queue.pop()
+            submitted += 1
+        try:
+            pool.submit(fn, *task).add_done_callback(feed)
+        except Exception as exc:  # the pool is broken or shut down: the failure is raised below
+            failed: Future = Future()
+            failed.set_exception(exc)
+            finished.put(failed)
+
+    received = 0
+    try:
+        for _ in range(processes):
+            feed()
+        while True:
+            with lock:
+                task = queue.pop() if queue else None
+            if task is None:
+                break
+            yield fn(*task)
+            while not finished.empty():
+                received += 1
+                yield finished.get().result()
+        while received < submitted:
+            received += 1
+            yield finished.get().result()
+    finally:
+        with lock:
+            queue.clear()  # a failure here or in a pool task: no more submissions
 
 
 def _dask(fn: Callable, tasks: Sequence[tuple], workers: int, address: str | None) -> Iterator:

@@ -1,41 +1,51 @@
-"""The corpus-level step of the build: link each citation to the cited document once every document is known.
+"""The corpus-level step of the build: link each citation to the cited document.
 
 Citations are found per document (:func:`eduanalysis.extract.citations.citations`, in the
 workers, cached with the document); which document of the corpus a citation names
-can only be decided when all are known, so :func:`resolve_citations` runs after the
-merge, on the written ``documents`` and ``citations`` tables, and rewrites
-``citations`` with ``cited_doc_id`` and ``match`` filled. Only the columns the
-matching needs are read, a batch of documents at a time (the texts of a large
-corpus need not fit in memory; of each text only its head is kept).
+can only be decided when all are known. What the matching needs of a document —
+its :func:`~eduanalysis.extract.citations.document_keys` (doc_id, 文号, titles) — is
+small, so each worker computes it with the document's result and stores it in the
+result's summary (:func:`citation_keys`); the build gathers those of every document
+it keeps (:func:`corpus_keys`) before merging, and resolves the citations of each
+merged batch as it writes them (:func:`~eduanalysis.extract.citations.resolve` works
+row by row given the keys' :func:`~eduanalysis.extract.citations.key_index`). A
+merged batch of resolved citations kept in the cache is named with a digest of the
+keys (:func:`keys_digest`); the rows before resolution are kept too, so a change to
+any document's keys (a new document, a renamed one) re-resolves every batch but
+re-merges only its own.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+from collections.abc import Iterable
 
 import pandas as pd
 
-from eduanalysis.build.store import read_table, write_frame
-from eduanalysis.extract.citations import OWN_NUMBER_HEAD_CHARS, document_keys, resolve
+from eduanalysis.extract.citations import OWN_NUMBER_HEAD_CHARS, document_keys
 
-#: Documents read at a time for their keys.
-KEY_BATCH = 512
-
-
-def corpus_keys(folder: Path) -> pd.DataFrame:
-    """:func:`document_keys` of every document in ``folder/documents.parquet``."""
-    import pyarrow.parquet as pq
-
-    parts = []
-    with pq.ParquetFile(folder / "documents.parquet") as f:
-        for batch in f.iter_batches(batch_size=KEY_BATCH, columns=["doc_id", "title_zh", "doc_number", "text"]):
-            docs = batch.to_pandas()
-            docs["text"] = docs["text"].str.slice(0, OWN_NUMBER_HEAD_CHARS)
-            parts.append(document_keys(docs))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["doc_id", "number", "title"])
+#: The columns of :func:`corpus_keys`.
+KEY_COLUMNS = ["doc_id", "number", "title"]
 
 
-def resolve_citations(folder: str | Path) -> None:
-    """Rewrite ``folder``'s citations table (Parquet and CSV) with the cited documents resolved."""
-    folder = Path(folder)
-    write_frame(resolve(read_table(folder, "citations"), corpus_keys(folder)), "citations", folder)
+def citation_keys(documents: pd.DataFrame) -> list[tuple]:
+    """One document's (or several's) :func:`document_keys` as ``(doc_id, number, title)`` tuples, for its summary.
+
+    Only the head of the text is kept (:func:`own_number` reads no further).
+    """
+    docs = documents[["doc_id", "title_zh", "doc_number", "text"]].copy()
+    docs["text"] = docs["text"].str.slice(0, OWN_NUMBER_HEAD_CHARS)
+    return list(document_keys(docs).itertuples(index=False, name=None))
+
+
+def corpus_keys(per_document: Iterable[list[tuple]]) -> pd.DataFrame:
+    """The keys of every document the tables keep, from their summaries' :func:`citation_keys` (in doc_id order)."""
+    return pd.DataFrame([row for rows in per_document for row in rows], columns=KEY_COLUMNS)
+
+
+def keys_digest(keys: pd.DataFrame) -> str:
+    """A digest of the corpus's keys: a batch's resolved citations depend on them and on its documents only."""
+    h = hashlib.sha256()
+    for row in keys.itertuples(index=False, name=None):
+        h.update(repr(row).encode("utf-8") + b"\n")
+    return h.hexdigest()

@@ -65,36 +65,62 @@ class TableWriter:
 
     def __enter__(self) -> TableWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._csv = open(self.folder / f"{self.name}.csv", "w", encoding="utf-8", newline="")
+        self._csv = open(self.folder / f"{self.name}.csv", "wb")
         return self
 
-    def write(self, df: pd.DataFrame) -> None:
-        """Append one piece (already validated and sorted by key)."""
+    def write(self, df: pd.DataFrame) -> tuple[bytes, pa.Table]:
+        """Append one piece (already validated and sorted by key); return its CSV bytes and Arrow rows.
+
+        What it returns, given back to :meth:`write_arrow` by a later build,
+        writes the same bytes again (the build's merged segments,
+        :mod:`eduanalysis.build.segments`).
+        """
+        table = pa.Table.from_pandas(df, preserve_index=False)
         if self._parquet is None:
-            self._start(df)
+            self._start(table.schema)
+        elif not table.schema.equals(self._schema, check_metadata=False):
+            table = pa.Table.from_pandas(df, schema=self._schema, preserve_index=False)
         if not len(df):
+            return b"", table
+        csv = df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+        self._append(csv, table, tuple(df[self._key].iloc[0]) if self._key else None,
+                     tuple(df[self._key].iloc[-1]) if self._key else None)
+        return csv, table
+
+    def write_arrow(self, csv, table: pa.Table) -> None:
+        """Append a piece :meth:`write` returned before: its CSV bytes (any bytes-like object) and its Arrow rows."""
+        if self._parquet is None:
+            self._start(table.schema)
+        elif not table.schema.equals(self._schema, check_metadata=False):
+            raise EduAnalysisError(f"table {self.name!r}: a merged piece's columns {table.schema.names} are not "
+                                   "those of the table (a bug in the build)")
+        if not table.num_rows:
             return
-        self._check_order(df)
-        df.to_csv(self._csv, index=False, header=False, lineterminator="\n")
-        self._pending.append(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
-        self._pending_rows += len(df)
-        self.rows += len(df)
+        self._append(csv, table, *(tuple(table.column(k)[i].as_py() for k in self._key) if self._key else None
+                                   for i in (0, table.num_rows - 1)))
+
+    def _append(self, csv, table: pa.Table, first: tuple | None, last: tuple | None) -> None:
+        self._check_order(first, last)
+        self._csv.write(csv)
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self.rows += table.num_rows
         while self._pending_rows >= self._group:
             self._flush(self._group)
 
-    def _start(self, df: pd.DataFrame) -> None:
-        df.head(0).to_csv(self._csv, index=False, lineterminator="\n")
-        self._schema = pa.Schema.from_pandas(df, preserve_index=False)
+    def _start(self, arrow_schema: pa.Schema) -> None:
+        self._csv.write(pd.DataFrame(columns=arrow_schema.names).to_csv(index=False, lineterminator="\n")
+                        .encode("utf-8"))
+        self._schema = arrow_schema
         self._parquet = pq.ParquetWriter(self.folder / f"{self.name}.parquet", self._schema)
 
-    def _check_order(self, df: pd.DataFrame) -> None:
+    def _check_order(self, first: tuple | None, last: tuple | None) -> None:
         if not self._key:
             return
-        first = tuple(df[self._key].iloc[0])
         if self._last_key is not None and not first > self._last_key:
             raise EduAnalysisError(f"table {self.name!r}: a piece starting at key {first} follows key "
                                    f"{self._last_key}; pieces must be written in key order (a bug in the build)")
-        self._last_key = tuple(df[self._key].iloc[-1])
+        self._last_key = last
 
     def _flush(self, rows: int) -> None:
         # One contiguous table per row group: page boundaries then depend on the rows alone.
@@ -108,7 +134,8 @@ class TableWriter:
         try:
             if exc_type is None:
                 if self._parquet is None:
-                    self._start(schema.empty(self.name) if self.name in schema.TABLES else pd.DataFrame())
+                    empty = schema.empty(self.name) if self.name in schema.TABLES else pd.DataFrame()
+                    self._start(pa.Schema.from_pandas(empty, preserve_index=False))
                 if self._pending_rows:
                     self._flush(self._pending_rows)
                 if self.rows == 0:

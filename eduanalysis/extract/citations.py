@@ -378,8 +378,18 @@ def document_keys(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "number", "title"])
 
 
-def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) -> pd.DataFrame:
-    """Fill ``cited_doc_id`` and ``match`` from the corpus's :func:`document_keys`.
+def key_index(keys: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The corpus's :func:`document_keys` as lookups ``number -> doc_ids`` and ``title -> doc_ids``, for :func:`resolve`.
+
+    Built once when the citations are resolved a batch at a time (the build does).
+    """
+    by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
+    by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
+    return by_number, by_title
+
+
+def resolve(citations: pd.DataFrame, keys: pd.DataFrame | tuple[dict, dict], validate: bool = True) -> pd.DataFrame:
+    """Fill ``cited_doc_id`` and ``match`` from the corpus's :func:`document_keys` (or their :func:`key_index`).
 
     ``match``: ``number`` (one other document has the cited 文号), ``title`` (no
     文号 match, one other document has the cited full title), ``ambiguous``
@@ -391,8 +401,7 @@ def resolve(citations: pd.DataFrame, keys: pd.DataFrame, validate: bool = True) 
     >>> resolve(c, keys, validate=False)[["cited_doc_id", "match"]].values.tolist()
     [['N', 'number'], [<NA>, 'self']]
     """
-    by_number = keys.dropna(subset=["number"]).groupby("number")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
-    by_title = keys.dropna(subset=["title"]).groupby("title")["doc_id"].agg(lambda s: sorted(set(s))).to_dict()
+    by_number, by_title = keys if isinstance(keys, tuple) else key_index(keys)
     cited, match = [], []
     for doc, number, title in zip(citations["doc_id"], citations["cited_number"], citations["cited_title"],
                                   strict=True):
