@@ -637,17 +637,18 @@ def _up_to_date(out: Path, fingerprint: str) -> dict[str, int] | None:
     return record["stats"]
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, wait: bool = False) -> None:
     """Write several tables so that an interruption leaves the previous set intact.
 
     Every file is first written into a staging folder beside ``out_dir``; only
     when all are written are they installed, as a unit
-    (:func:`eduanalysis.build.store.install`), holding the folder's lock.
+    (:func:`eduanalysis.build.store.install`), holding the folder's lock. A second
+    writer stops with an error naming the holder, or with ``wait`` waits for it to finish.
     """
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with tablefiles.locked(out, "write_tables"):
+        with tablefiles.locked(out, "write_tables", wait=wait):
             tablefiles.recover(out)
             staging = Path(tempfile.mkdtemp(prefix=tablefiles.STAGING_PREFIX, dir=out))
             try:
@@ -662,9 +663,12 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> None:
         raise _write_error(exc, out) from exc
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: str | Path) -> None:
-    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` (installed together)."""
-    write_tables({name: df}, out_dir)
+def write_table(df: pd.DataFrame, name: str, out_dir: str | Path, wait: bool = False) -> None:
+    """Validate ``df`` as table ``name`` and write ``name.parquet`` and ``name.csv`` (installed together).
+
+    ``wait``: when another writer holds the folder, wait for it rather than stop (see :func:`write_tables`).
+    """
+    write_tables({name: df}, out_dir, wait=wait)
 
 
 def check_table_set(folder: str | Path) -> None:

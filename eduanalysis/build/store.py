@@ -259,8 +259,11 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def locked(folder: str | Path, what: str = "build"):
+def locked(folder: str | Path, what: str = "build", wait: bool = False):
     """Hold the lock of output folder ``folder``; a second holder gets a clear error at once.
+
+    With ``wait``, a second holder waits its turn instead: the notebooks of one report, running
+    at once, each write their tables into the run's one analysis folder this way.
 
     The lock is an advisory ``flock`` on ``folder/.lock``, released by the OS when
     its holder exits or is killed, so a crashed build never leaves it stuck; the
@@ -279,7 +282,7 @@ def locked(folder: str | Path, what: str = "build"):
         if fcntl is None:
             break
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             fh.seek(0)
             holder = fh.read().strip() or "another process"

@@ -32,7 +32,8 @@ WORKBOOK = "tables.xlsx"
 
 def save_table(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> Path:
     """Validate ``df`` against the schema and write ``name.parquet``, ``.csv`` and ``.dta`` in ``analysis_dir``."""
-    write_table(df, name, analysis_dir)
+    # Notebooks of one report running at once write into one analysis folder: each waits its turn.
+    write_table(df, name, analysis_dir, wait=True)
     write_stata(read_table(analysis_dir, name), Path(analysis_dir) / f"{name}.dta")
     return Path(analysis_dir) / f"{name}.parquet"
 

@@ -27,3 +27,26 @@ def test_workbook_has_one_sheet_per_table_with_frozen_header(tmp_path):
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws["C1"].value == "term"
     assert {ws["C2"].value, ws["C3"].value} == {"美育", "戏曲"}
     assert (tmp_path / "keyness.dta").exists() and (tmp_path / "kwic.dta").exists()
+
+
+def test_tables_saved_at_once_into_one_folder_wait_their_turn(tmp_path):
+    # Two notebooks of a report (--jobs 2) write into the run's one analysis folder: the second
+    # writer waits for the first instead of failing (as a second build into one folder does).
+    import threading
+
+    import pytest
+
+    from eduanalysis.build import store
+    from eduanalysis.build.pipeline import write_table
+    from eduanalysis.errors import EduAnalysisError
+
+    done = []
+    with store.locked(tmp_path, "another notebook's table"):
+        with pytest.raises(EduAnalysisError, match="another eduanalysis run"):
+            write_table(KEYNESS, "keyness", tmp_path)
+        writer = threading.Thread(target=lambda: done.append(exports.save_table(KEYNESS, "keyness", tmp_path)))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and not done  # waiting, not failed
+    writer.join(30)
+    assert done and sorted(pd.read_parquet(tmp_path / "keyness.parquet").term) == sorted(KEYNESS.term)
