@@ -188,7 +188,7 @@ class SegmentStore:
                 os.unlink(tmp)
 
     def put_rows(self, name: str, key: str, df) -> None:
-        """Store the rows of a validated frame only (no CSV: a table rewritten after the merge reuses its rows)."""
+        """Store the rows of a validated frame only, no CSV (the citations of a batch before they are resolved)."""
         self.put(name, key, b"", pa.Table.from_pandas(df, preserve_index=False))
 
     def drop(self, name: str, key: str) -> None:

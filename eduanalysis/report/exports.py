@@ -14,6 +14,7 @@ table, header frozen, Chinese as written.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -97,31 +98,27 @@ def write_workbook(analysis_dir: str | Path, out: str | Path | None = None,
     from openpyxl.utils import get_column_letter
 
     folder = Path(analysis_dir)
-    names = [p.stem for p in sorted(folder.glob("*.parquet"))]
-    extra = dict(extra or {})
-    if not names and not extra:
+    # name -> (rows, frames): each table read when its sheet is written, a batch at a time
+    tables = {p.stem: functools.partial(_parquet_frames, folder, p.stem) for p in sorted(folder.glob("*.parquet"))}
+    tables.update({name: functools.partial(_one_frame, df) for name, df in (extra or {}).items()})
+    if not tables:
         raise EduAnalysisError(f"{folder} holds no analysis tables; run `eduanalysis report` first")
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-    sources = [(name, (lambda df=extra[name]: _frame_batches(df)) if name in extra
-                else (lambda name=name: _table_batches(folder, name))) for name in names]
-    sources += [(name, lambda df=df: _frame_batches(df)) for name, df in extra.items() if name not in names]
-    for name, batches in sources:
+    for name, source in tables.items():
+        total, frames = source()
         ws = wb.create_sheet(_sheet_name(name, wb.sheetnames))
         ws.freeze_panes = "A2"
-        rows_left, columns, total = EXCEL_ROWS_MAX - 2, None, 0
-        for df, n_rows in batches():
-            if columns is None:
+        rows_left = EXCEL_ROWS_MAX - 2
+        for k, df in enumerate(frames):
+            if k == 0:
                 columns = [str(c) for c in df.columns]
-                for k, col in enumerate(columns, start=1):
-                    ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, len(col) + 2))
-                header = []
-                for col in columns:
-                    cell = WriteOnlyCell(ws, value=col)
+                for j, col in enumerate(columns, start=1):
+                    ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, len(col) + 2))
+                header = [WriteOnlyCell(ws, value=col) for col in columns]
+                for cell in header:
                     cell.font = bold
-                    header.append(cell)
                 ws.append(header)
-            total = n_rows
             for values in df.head(max(rows_left, 0)).itertuples(index=False):
                 ws.append([_cell(v) for v in values])
             rows_left -= len(df)
@@ -136,27 +133,33 @@ def write_workbook(analysis_dir: str | Path, out: str | Path | None = None,
 WORKBOOK_BATCH_ROWS = 50_000
 
 
-def _table_batches(folder: Path, name: str):
-    """``(rows, total rows)`` of table ``name`` of ``folder``, a batch at a time, up to a sheet's rows (schema dtypes)."""
+def _parquet_frames(folder: Path, name: str):
+    """Table ``name`` of ``folder``: its row count, and its rows (schema dtypes) a batch at a time, up to a sheet's
+    rows; an empty table gives one empty frame, for the header."""
     import pyarrow.parquet as pq
 
     from eduanalysis import schema
 
     pf = pq.ParquetFile(folder / f"{name}.parquet")
-    total, read = pf.metadata.num_rows, 0
-    if total == 0:
-        yield read_table(folder, name), 0
-        return
-    for batch in pf.iter_batches(batch_size=WORKBOOK_BATCH_ROWS):
-        df = batch.to_pandas()
-        yield (schema.validate(df, name) if name in schema.TABLES else df), total
-        read += batch.num_rows
-        if read >= EXCEL_ROWS_MAX - 2:
+    total = pf.metadata.num_rows
+
+    def frames():
+        if total == 0:
+            yield read_table(folder, name)
             return
+        read = 0
+        for batch in pf.iter_batches(batch_size=WORKBOOK_BATCH_ROWS):
+            df = batch.to_pandas()
+            yield schema.validate(df, name) if name in schema.TABLES else df
+            read += batch.num_rows
+            if read >= EXCEL_ROWS_MAX - 2:
+                return
+
+    return total, frames()
 
 
-def _frame_batches(df: pd.DataFrame):
-    yield df, len(df)
+def _one_frame(df: pd.DataFrame):
+    return len(df), iter([df])
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
