@@ -80,6 +80,8 @@ class Selection:
     measures: pd.DataFrame
     targets: pd.DataFrame
     responsibilities: pd.DataFrame
+    #: The clause measures once read (:attr:`text_measures`); not a constructor argument.
+    _text_measures: pd.DataFrame | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __getattribute__(self, name: str):
         value = object.__getattribute__(self, name)
@@ -100,9 +102,20 @@ class Selection:
 
     @property
     def text_measures(self) -> pd.DataFrame:
-        """Clause measures only (``kind == "text"``); a fresh selection each time, not kept: at 10,000
-        documents it is half a gigabyte, which 10_similarity would otherwise hold beside the vectors."""
-        return text_measures(self.measures)
+        """Clause measures only (``kind == "text"``), selected once and kept.
+
+        When the measures are not read yet, they are read, filtered and let go: a notebook that
+        reads only clause measures (all but 50_transposition) never holds the whole table, which at
+        10,000 documents is a gigabyte beside the clauses' 0.8. Treat the frame as read-only: every
+        later use gets the same one.
+        """
+        kept = object.__getattribute__(self, "_text_measures")
+        if kept is None:
+            value = object.__getattribute__(self, "measures")
+            kept = text_measures(value.read() if type(value) is Deferred else value)
+            release_arrow_memory()
+            object.__setattr__(self, "_text_measures", kept)
+        return kept
 
     @property
     def place_names(self) -> frozenset[str]:

@@ -535,3 +535,19 @@ def test_load_reads_tables_when_first_used_and_replace_keeps_them_unread(built):
     one = built.tables["documents"]["region_zh"].iloc[0]
     picked = load(built.out_dir, [one])
     assert set(picked.measures["doc_id"]) == set(picked.documents["doc_id"]) < set(m["doc_id"])
+
+
+def test_text_measures_are_selected_once_without_keeping_the_whole_table(built):
+    # A notebook reading only clauses must not hold every measure as well (a gigabyte at 10,000 documents).
+    from eduanalysis.analyse.features import text_measures
+    from eduanalysis.analyse.selection import Deferred, load
+
+    sel = levels.by_admin_level(load(built.out_dir))
+    clauses = sel.text_measures
+    assert type(object.__getattribute__(sel, "measures")) is Deferred  # read, filtered, let go
+    assert sel.text_measures is clauses  # kept: later calls do not copy again
+    m = built.tables["measures"]
+    assert clauses.equals(text_measures(m)) and set(clauses["kind"]) == {"text"} and len(clauses) < len(m)
+    read_first = load(built.out_dir)
+    assert read_first.measures.equals(m) and read_first.text_measures.equals(clauses)
+    assert levels.by_admin_level(sel).text_measures is not clauses  # a derived selection selects its own
