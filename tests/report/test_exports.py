@@ -50,3 +50,15 @@ def test_tables_saved_at_once_into_one_folder_wait_their_turn(tmp_path):
         assert writer.is_alive() and not done  # waiting, not failed
     writer.join(30)
     assert done and sorted(pd.read_parquet(tmp_path / "keyness.parquet").term) == sorted(KEYNESS.term)
+
+
+def test_stata_file_keeps_long_chinese_texts_and_shared_values(tmp_path):
+    # A clause of 2,045 characters is 6,135 bytes in UTF-8, beyond a str# variable: it must survive whole;
+    # and a column of repeated ids (theme tags) reads back value for value.
+    long = "推进学校美育工作" * 300
+    df = pd.DataFrame({"measure_id": ["D1-m0001", "D1-m0001", "D2-m0003"], "theme_id": ["arts", "sport", "arts"],
+                       "text": [long, "开齐开足美育课程", None], "n_hits": pd.array([2, 1, None], dtype="Int64")})
+    back = pd.read_stata(exports.write_stata(df, tmp_path / "t.dta"))
+    assert back["text"].tolist() == [long[:exports.STATA_STR_MAX], "开齐开足美育课程", ""]
+    assert back["measure_id"].tolist() == df["measure_id"].tolist() and back["theme_id"].tolist() == df["theme_id"].tolist()
+    assert back["n_hits"].iloc[:2].tolist() == [2.0, 1.0] and pd.isna(back["n_hits"].iloc[2])
