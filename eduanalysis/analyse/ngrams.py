@@ -179,11 +179,12 @@ def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarr
 
 
 def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: int | float = 1,
-                max_df: int | float = 1.0, chunk_chars: int = CHUNK_CHARS) -> tuple[sparse.csr_matrix, np.ndarray]:
+                max_df: int | float = 1.0, chunk_chars: int = CHUNK_CHARS,
+                dtype: np.dtype | type = np.int64) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Character n-gram counts of ``texts`` (rows in order) and the terms (columns), as scikit-learn gives them.
 
     Equal to ``CountVectorizer(analyzer="char", preprocessor=chars_only, ngram_range=ngram_range,
-    min_df=min_df, max_df=max_df)``'s ``fit_transform(texts)`` (same entries, dtypes and order
+    min_df=min_df, max_df=max_df, dtype=dtype)``'s ``fit_transform(texts)`` (same entries, dtypes and order
     within rows) and ``get_feature_names_out()``, with the same ValueErrors for an empty
     vocabulary or one that ``min_df``/``max_df`` empty. ``ngram_range`` must be
     :func:`supported` (n-grams of up to 4 characters are).
@@ -200,7 +201,7 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     bound = sum(max(len(t) - n + 1, 0) for t in texts if isinstance(t, str | bytes) for n in range(min_n, max_n + 1))
     wide = bound > np.iinfo(np.int32).max
     indices = np.empty(max(bound, 1), dtype=np.int64 if wide else np.int32)  # term ordinals, then columns
-    data = np.empty(max(bound, 1), dtype=np.int64)
+    data = np.empty(max(bound, 1), dtype=dtype)
     vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
         doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)

@@ -10,6 +10,7 @@ import difflib
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -160,6 +161,24 @@ def test_stored_tokens_give_the_counts_of_tokenising_the_texts(built, backend):
     assert list(terms_direct) == list(terms_stored) and (direct != stored).nnz == 0
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_document_counts_equal_counting_the_document_token_lists(built, backend):
+    # The notebooks count the stored tokens in Arrow; the matrix must be the vectoriser's bit for bit
+    # (terms, counts, entry order), so similarity and keyness tables do not move.
+    t = built.tables
+    clauses = features.text_measures(t["measures"])
+    places = features.region_stopwords(t["documents"]["region_zh"])
+    table = tokens.measure_tokens(clauses, backend)
+    ref, ref_terms = features.count_matrix(tokens.document_tokens(table, clauses), "tokens", extra_stopwords=places)
+    fast, terms = tokens.document_counts(table, clauses, extra_stopwords=places)
+    assert terms.tolist() == ref_terms.tolist() and fast.dtype == ref.dtype == np.int64 and (fast != ref).nnz == 0
+    a, b = features.tfidf(ref), features.tfidf(fast)
+    assert all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("data", "indices", "indptr"))
+    shuffled = table.sample(frac=1, random_state=1)  # rows in any order, measures of the whole table
+    again, _ = tokens.document_counts(shuffled, t["measures"], extra_stopwords=places)
+    assert (again != fast).nnz == 0
+
+
 def test_measure_tokens_reuse_rows_only_for_the_same_text_and_tokenizer():
     m = pd.DataFrame({"measure_id": ["a", "b"], "doc_id": ["D", "D"], "text": ["普及学前教育", "发展职业教育"]})
     first = tokens.measure_tokens(m, "jieba")
@@ -218,3 +237,15 @@ def test_a_users_dictionary_is_applied_alike_by_both_backends_and_changes_the_ve
         monkeypatch.undo()
         features.reload_dictionaries()
     assert RJiebaTokenizer().version == before
+
+
+def test_document_counts_keep_documents_left_without_tokens():
+    # A document whose clauses are all stopwords or place names still has its (empty) row, first, between and last.
+    m = pd.DataFrame({"measure_id": ["A-m1", "B-m1", "B-m2", "C-m1", "D-m1"], "doc_id": ["A", "B", "B", "C", "D"],
+                      "kind": ["text"] * 5, "text": ["盘锦", "推进集团化办学", "盘锦", "大连", "大连"],
+                      "char_start": [0, 0, 8, 0, 0]})
+    t = tokens.measure_tokens(m, "jieba")
+    counts, terms = tokens.document_counts(t, m, extra_stopwords=["盘锦", "大连"])
+    ref, ref_terms = features.count_matrix(tokens.document_tokens(t, m), "tokens", extra_stopwords=["盘锦", "大连"])
+    assert counts.shape == (4, len(terms)) and counts.getnnz(axis=1).tolist() == [0, len(terms), 0, 0]
+    assert terms.tolist() == ref_terms.tolist() and (counts != ref).nnz == 0
