@@ -23,6 +23,7 @@ vocabularies and IDF weights live in their learned attributes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -83,6 +84,8 @@ PARALLEL_BATCH = 64
 #: Texts below which :func:`count_matrix` tokenises in one process whatever ``n_jobs`` says: starting
 #: worker processes (each loads jieba's dictionary, about 1 s) costs more than it saves on a few texts.
 PARALLEL_MIN_TEXTS = 200
+#: Texts turned into Python strings at once when tokenised in this process (:func:`iter_tokenized`).
+TOKENIZE_BATCH = 10_000
 
 
 def read_word_list(name: str | Path) -> list[str]:
@@ -408,35 +411,55 @@ def _pre_analyzed(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _analyzed_in(pool, analyze, texts: list[str], batch: int):
-    """``analyze(text)`` for each text, in order, computed by ``pool`` one batch ahead of the consumer.
+def _batches(texts, size: int):
+    """``texts`` (a list, or an Arrow string array turned into Python strings a batch at a time) in batches."""
+    for start in range(0, len(texts), size):
+        piece = texts[start:start + size]
+        yield piece.to_pylist() if isinstance(piece, pa.Array) else list(piece)
+
+
+def _analyzed_in(pool, analyze, batches):
+    """``analyze(text)`` for each text of ``batches``, in order, computed by ``pool`` one batch ahead of the consumer.
 
     Pool.imap would queue every finished result however far the consumer lags
     (character n-grams: gigabytes); here at most two batches are in memory.
     """
-    batches = [texts[s:s + batch] for s in range(0, len(texts), batch)]
-    pending = pool.map_async(analyze, batches[0], chunksize=8) if batches else None
-    for nxt in batches[1:] + [None]:
+    batches = iter(batches)
+    first = next(batches, None)
+    pending = pool.map_async(analyze, first, chunksize=8) if first is not None else None
+    while pending is not None:
+        nxt = next(batches, None)
         ahead = pool.map_async(analyze, nxt, chunksize=8) if nxt is not None else None
         yield from pending.get()
         pending = ahead
 
 
-def tokenize_all(texts: list[str], tokenizer: str | Tokenizer | None = None, n_jobs: int | None = 1) -> list[list[str]]:
-    """``tokenizer(text)`` for each text, in order; Python jieba in ``n_jobs`` processes (None: every core).
+def iter_tokenized(texts, tokenizer: str | Tokenizer | None = None, n_jobs: int | None = 1):
+    """``tokenizer(text)`` for each of ``texts`` (a list of strings or an Arrow string array), in order, as made.
 
+    Python jieba runs in ``n_jobs`` processes (None: every core), one batch ahead; an Arrow array
+    becomes Python strings a batch at a time, so a caller that stores each result as it comes
+    (:func:`eduanalysis.analyse.tokens.measure_tokens`) never holds every text and token list at once.
     Only the Python jieba backend is worth a pool, and only from :data:`PARALLEL_MIN_TEXTS`
     texts: jieba-rs tokenises faster than texts and tokens travel between processes.
-
-    >>> tokenize_all(["普及学前教育", "发展职业教育"], "jieba")
-    [['普及', '学前教育'], ['职业教育']]
     """
     tok = make_tokenizer(tokenizer)
     jobs = n_jobs or default_workers()
     if tok.backend != "jieba" or jobs < 2 or len(texts) < PARALLEL_MIN_TEXTS:
-        return [tok(t) for t in texts]
+        for batch in _batches(texts, TOKENIZE_BATCH):
+            yield from map(tok, batch)
+        return
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        return list(_analyzed_in(pool, tok, list(texts), PARALLEL_BATCH * jobs))
+        yield from _analyzed_in(pool, tok, _batches(texts, PARALLEL_BATCH * jobs))
+
+
+def tokenize_all(texts: list[str], tokenizer: str | Tokenizer | None = None, n_jobs: int | None = 1) -> list[list[str]]:
+    """``tokenizer(text)`` for each text, in order (:func:`iter_tokenized`, as one list).
+
+    >>> tokenize_all(["普及学前教育", "发展职业教育"], "jieba")
+    [['普及', '学前教育'], ['职业教育']]
+    """
+    return list(iter_tokenized(texts, tokenizer, n_jobs))
 
 
 def count_matrix(
@@ -485,7 +508,7 @@ def count_matrix(
         # spawn, not fork: notebooks run in a kernel with live threads.
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
             vec = CountVectorizer(analyzer=_pre_analyzed, **args)
-            counts = vec.fit_transform(_analyzed_in(pool, analyze, texts, PARALLEL_BATCH * jobs))
+            counts = vec.fit_transform(_analyzed_in(pool, analyze, _batches(texts, PARALLEL_BATCH * jobs)))
     else:
         vec = CountVectorizer(analyzer=analyze, **args)
         counts = vec.fit_transform(texts)
@@ -543,6 +566,7 @@ def char_tfidf(texts: pd.Series | list[str], n_jobs: int | None = 1) -> sparse.c
     digits are ample. Counted in 32-bit integers and weighted in place.
     """
     counts, _ = count_matrix(texts, "char", n_jobs=n_jobs, dtype=np.int32)
+    release_memory()  # the chunks' temporaries
     return tfidf(counts, copy=False, dtype=np.float32)
 
 
@@ -571,11 +595,31 @@ def text_measures(measures: pd.DataFrame) -> pd.DataFrame:
     return measures.loc[measures["kind"] == "text"].reset_index(drop=True)
 
 
-def release_arrow_memory() -> None:
-    """Give back to the system what Arrow's allocator keeps after large temporaries (reading and
-    sorting a table of millions of rows): mimalloc and jemalloc hold on to it, a third of a
-    gigabyte after reading the measures of 10,000 documents."""
+def release_memory() -> None:
+    """Give back to the system what the allocators keep after large temporaries.
+
+    Arrow's allocator (mimalloc or jemalloc) holds on to what reading and sorting a table of
+    millions of rows took (a third of a gigabyte after reading the measures of 10,000 documents);
+    glibc's heap keeps what numpy's medium-sized temporaries took (a quarter of a gigabyte after
+    counting the character n-grams of 10,000 documents), which ``malloc_trim`` returns. Elsewhere
+    than glibc only Arrow's pool is released.
+    """
     pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, another system)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def text_order(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -596,6 +640,21 @@ def text_order(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray
     return rows[order], pd.Index(docs, name="doc_id"), starts
 
 
+def document_ids(measures: pd.DataFrame) -> pd.Index:
+    """The documents with clause measures, sorted: the index of :func:`document_texts` and the rows of
+    the vectors made from it, without joining the texts.
+
+    >>> document_ids(pd.DataFrame({"doc_id": ["b", "a", "c"], "kind": ["text", "text", "heading"],
+    ...                            "char_start": [0, 0, 0]})).tolist()
+    ['a', 'b']
+    """
+    return _doc_index(text_order(measures)[1], measures)
+
+
+def _doc_index(docs: pd.Index, measures: pd.DataFrame) -> pd.Index:
+    return docs.astype(measures["doc_id"].dtype)
+
+
 def document_texts(measures: pd.DataFrame) -> pd.Series:
     """One text per document: its clause measures joined in order, indexed by ``doc_id``.
 
@@ -609,10 +668,10 @@ def document_texts(measures: pd.DataFrame) -> pd.Series:
         texts = texts.combine_chunks()
     lists = pa.ListArray.from_arrays(pa.array(starts, pa.int32()), texts)
     joined = pc.binary_join(lists, pa.scalar("\n", pa.large_string()))
-    out = pd.Series(pd.array(joined, dtype=measures["text"].dtype), index=docs.astype(measures["doc_id"].dtype),
+    out = pd.Series(pd.array(joined, dtype=measures["text"].dtype), index=_doc_index(docs, measures),
                     name="text")
     del texts, lists, joined
-    release_arrow_memory()
+    release_memory()
     return out
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from eduanalysis import config
-from eduanalysis.analyse.features import region_stopwords, release_arrow_memory, text_measures
+from eduanalysis.analyse.features import region_stopwords, release_memory, text_measures
 from eduanalysis.errors import EduAnalysisError
 
 #: The built tables the analyses read (each restricted to the selected documents).
@@ -51,7 +51,7 @@ class Deferred:
             df = _keep(df, self.doc_ids)[columns]
         else:
             df = _keep(read_table(self.folder, self.name), self.doc_ids)
-        release_arrow_memory()
+        release_memory()
         return df
 
     def __repr__(self) -> str:
@@ -113,7 +113,7 @@ class Selection:
         if kept is None:
             value = object.__getattribute__(self, "measures")
             kept = text_measures(value.read() if type(value) is Deferred else value)
-            release_arrow_memory()
+            release_memory()
             object.__setattr__(self, "_text_measures", kept)
         return kept
 

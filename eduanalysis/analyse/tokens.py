@@ -24,6 +24,7 @@ same text and the same tokenizer (:func:`measure_tokens` with ``previous``);
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,7 +32,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from eduanalysis.analyse.features import Tokenizer, make_tokenizer, release_arrow_memory, text_order, tokenize_all
+from eduanalysis.analyse.features import (
+    Tokenizer,
+    iter_tokenized,
+    make_tokenizer,
+    release_memory,
+    text_order,
+)
 from eduanalysis.errors import EduAnalysisError
 
 if TYPE_CHECKING:
@@ -44,6 +51,8 @@ TOKEN_COLUMNS = ["measure_id", "doc_id", "text_digest", "tokenizer", "tokens"]
 TOKENS_TYPE = pa.list_(pa.string())
 #: Distinct texts turned into Python strings at once to be digested.
 DIGEST_SLICE = 20_000
+#: New token lists gathered as Python lists before they go into Arrow.
+TOKENS_BATCH = 20_000
 
 
 def text_digest(text: str) -> str:
@@ -65,7 +74,7 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     backend name or a :class:`~eduanalysis.analyse.features.Tokenizer` without extra stopwords
     (None: the default backend). Rows of ``previous`` with the same measure, text digest and
     tokenizer version are taken as they are; only the other measures are tokenised, each distinct
-    text once (Python jieba in ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.tokenize_all`).
+    text once (Python jieba in ``n_jobs`` processes, see :func:`~eduanalysis.analyse.features.iter_tokenized`).
     """
     tok = make_tokenizer(tokenizer)
     if tok.extra_stopwords:
@@ -98,7 +107,11 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
         source[found] = len(keys) - 1 - at.fill_null(0).to_numpy(zero_copy_only=False)[found]
     todo = np.flatnonzero(source < 0)
     wanted = pd.unique(codes[todo])
-    new = pa.array([list(t) for t in tokenize_all(distinct.take(pa.array(wanted)).to_pylist(), tok, n_jobs)], TOKENS_TYPE)
+    # Each batch of token lists goes into Arrow as it comes: 1 M new texts as Python lists would take gigabytes.
+    made, parts = iter_tokenized(distinct.take(pa.array(wanted)), tok, n_jobs), [pa.array([], TOKENS_TYPE)]
+    while batch := list(itertools.islice(made, TOKENS_BATCH)):
+        parts.append(pa.array(batch, TOKENS_TYPE))
+    new = pa.concat_arrays(parts)
     slot = np.full(len(distinct), -1, dtype=np.int64)
     slot[wanted] = np.arange(len(wanted))
     source[todo] = len(reused) + slot[codes[todo]]
@@ -220,5 +233,5 @@ def document_counts(tokens: pd.DataFrame, measures: pd.DataFrame,
     counts.sum_duplicates()
     counts.sort_indices()
     del flat, cols, counted
-    release_arrow_memory()  # the tokens taken in text order and their codes
+    release_memory()  # the tokens taken in text order and their codes
     return counts, terms

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from eduanalysis.analyse import themes, tokens
-from eduanalysis.analyse.features import Tokenizer, make_tokenizer, release_arrow_memory
+from eduanalysis.analyse.features import Tokenizer, make_tokenizer, release_memory
 from eduanalysis.errors import EduAnalysisError
 
 #: A Parquet file, but a cache rather than one of the report's tables: not ".parquet", so the workbook and the
@@ -64,12 +64,13 @@ def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | 
         table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
         if not pc.all(pc.is_in(tokens.row_keys(table), value_set=tokens.row_keys(stored))).as_py():
             kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
-            union = pd.concat([kept, table], ignore_index=True).sort_values("measure_id", kind="mergesort")
+            union = table if kept.empty else pd.concat([kept, table], ignore_index=True).sort_values(
+                "measure_id", kind="mergesort")  # the table alone is sorted already: no copy
             _atomic_write(path, lambda tmp: pq.write_table(
                 pa.Table.from_pandas(union, schema=TOKENS_SCHEMA, preserve_index=False).replace_schema_metadata(None),
                 tmp))
         del stored
-        release_arrow_memory()  # the store as read, and the keys compared
+        release_memory()  # the store as read, and the keys compared
     return table
 
 
@@ -118,7 +119,7 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     """
     frame = table.drop_columns(["tokens"]).to_pandas(ignore_metadata=True)
     frame["tokens"] = pd.arrays.ArrowExtensionArray(table.column("tokens").combine_chunks())  # one chunk: no copy later
-    release_arrow_memory()  # what reading the file took beyond the table: as much again
+    release_memory()  # what reading the file took beyond the table: as much again
     return frame
 
 

@@ -249,3 +249,29 @@ def test_document_counts_keep_documents_left_without_tokens():
     ref, ref_terms = features.count_matrix(tokens.document_tokens(t, m), "tokens", extra_stopwords=["盘锦", "大连"])
     assert counts.shape == (4, len(terms)) and counts.getnnz(axis=1).tolist() == [0, len(terms), 0, 0]
     assert terms.tolist() == ref_terms.tolist() and (counts != ref).nnz == 0
+
+
+def test_tokens_made_a_batch_at_a_time_equal_tokenising_all_at_once(monkeypatch):
+    # Cold runs tokenise a million texts: batches of texts in, Arrow lists out, the same tokens in the same order.
+    import pyarrow as pa
+
+    texts = ["推进集团化办学", "普及学前教育", "", "发展职业教育，推进产教融合", "加强校园安全管理"] * 3
+    whole = [JiebaTokenizer()(t) for t in texts]
+    monkeypatch.setattr(features, "TOKENIZE_BATCH", 2)
+    assert list(features.iter_tokenized(pa.array(texts), "jieba")) == whole
+    assert list(features.iter_tokenized(texts, "jieba")) == whole
+    m = pd.DataFrame({"measure_id": [f"D-m{i:03d}" for i in range(len(texts))], "doc_id": "D", "text": texts})
+    reference = tokens.measure_tokens(m, "jieba")
+    monkeypatch.setattr(tokens, "TOKENS_BATCH", 4)
+    batched = tokens.measure_tokens(m, "jieba")
+    pd.testing.assert_frame_equal(batched, reference)
+    assert batched["tokens"].tolist() == whole
+
+
+def test_tokens_from_the_jieba_pool_come_in_order(monkeypatch):
+    import pyarrow as pa
+
+    texts = ["推进集团化办学", "普及学前教育", "发展职业教育"] * 5
+    monkeypatch.setattr(features, "PARALLEL_MIN_TEXTS", 4)
+    monkeypatch.setattr(features, "PARALLEL_BATCH", 2)
+    assert list(features.iter_tokenized(pa.array(texts), "jieba", n_jobs=2)) == [JiebaTokenizer()(t) for t in texts]

@@ -106,20 +106,20 @@ def test_two_notebooks_at_once_tokenise_and_tag_once(tmp_path, monkeypatch):
     from eduanalysis.analyse import tokens
 
     tokenised, tagged = [], []
-    real_tokenize, real_tag = tokens.tokenize_all, themes.measure_themes
+    real_tokenize, real_tag = tokens.iter_tokenized, themes.measure_themes
 
     def slow_tokenize(texts, tok, n_jobs=1):
-        texts = list(texts)
+        texts = texts.to_pylist() if hasattr(texts, "to_pylist") else list(texts)
         tokenised.extend(texts)
         time.sleep(0.3)  # long enough for the other caller to arrive while this one works
-        return real_tokenize(texts, tok, n_jobs)
+        yield from real_tokenize(texts, tok, n_jobs)
 
     def slow_tag(measures, tax):
         tagged.append(len(measures))
         time.sleep(0.3)
         return real_tag(measures, tax)
 
-    monkeypatch.setattr(tokens, "tokenize_all", slow_tokenize)
+    monkeypatch.setattr(tokens, "iter_tokenized", slow_tokenize)
     monkeypatch.setattr(themes, "measure_themes", slow_tag)
     out: dict[str, list] = {"tokens": [], "themes": []}
 
