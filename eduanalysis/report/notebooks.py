@@ -77,6 +77,11 @@ from eduanalysis.report.params import (
 
 PREFERRED_KERNEL = "eduanalysis"
 FALLBACK_KERNEL = "python3"
+#: Command-line arguments an ipykernel kernel gets: its own log only from errors up. ipykernel 7 warns at
+#: every start that a kernel on localhost TCP does not encrypt its traffic (Jupyter's standard set-up,
+#: messages signed with the session's key), which printed one warning per notebook among the report's
+#: progress lines. The notebooks' own warnings are outputs of their cells and stay there.
+IPYKERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 LANGS = ("zh", "en", "both")
 
 #: Keys a parameters file may hold, with their defaults.
@@ -243,6 +248,18 @@ def kernel_name() -> str:
     return PREFERRED_KERNEL if PREFERRED_KERNEL in specs else FALLBACK_KERNEL
 
 
+def kernel_arguments(kernel: str) -> list[str]:
+    """Extra arguments for kernel ``kernel``: :data:`IPYKERNEL_ARGUMENTS` when its kernelspec starts
+    ipykernel, none for another kernel (which may not take them) or an unknown name."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel).argv
+    except NoSuchKernel:
+        return []
+    return list(IPYKERNEL_ARGUMENTS) if any("ipykernel" in part for part in argv) else []
+
+
 class NotebookFailed(EduAnalysisError):
     """A notebook raised; the message names the notebook and the cell."""
 
@@ -264,7 +281,7 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, kernel: str,
         papermill.execute_notebook(str(path.resolve()), str(out_nb.resolve()), parameters=parameters,
                                    kernel_name=kernel, progress_bar=False, log_output=False,
                                    resources={"metadata": {"path": str(path.parent.resolve())}},
-                                   shutdown_kernel="immediate")
+                                   shutdown_kernel="immediate", extra_arguments=kernel_arguments(kernel))
     except PapermillExecutionError as exc:
         number, first_line = _source_cell(out_nb, exc.cell_index)
         raise NotebookFailed(

@@ -97,6 +97,27 @@ def test_kernel_falls_back_to_python3(monkeypatch):
     assert report.kernel_name() == "eduanalysis"
 
 
+def test_ipykernel_kernels_start_without_their_tcp_warning_and_other_kernels_without_arguments(tmp_path, monkeypatch):
+    import json
+
+    for name, argv in {"ipk": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                       "xeus": ["xpython", "-f", "{connection_file}"]}.items():
+        (tmp_path / "kernels" / name).mkdir(parents=True)
+        (tmp_path / "kernels" / name / "kernel.json").write_text(json.dumps(
+            {"argv": argv, "display_name": name, "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert report.kernel_arguments("ipk") == list(report.IPYKERNEL_ARGUMENTS)
+    assert report.kernel_arguments("xeus") == [] and report.kernel_arguments("no-such-kernel") == []
+
+
+def test_a_notebook_run_prints_no_kernel_warning(tmp_path, capfd):
+    nb = _notebook(tmp_path / "10_ok.ipynb", "print(x * 2)")
+    report.run_notebook(nb, tmp_path / "out", {"x": 2}, report.FALLBACK_KERNEL)
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "WARNING" not in err, err
+    assert "4" in nbformat.read(tmp_path / "out" / "10_ok.ipynb", as_version=4).cells[-1].outputs[0]["text"]
+
+
 def test_failing_notebook_names_notebook_and_cell(tmp_path):
     nb = _notebook(tmp_path / "10_broken.ipynb", "raise ValueError('no such region')")
     with pytest.raises(report.NotebookFailed, match=r"10_broken.ipynb failed in cell 3 .*starting .raise ValueError.*ValueError: no such region"):
