@@ -538,7 +538,9 @@ def tfidf(counts: sparse.spmatrix, sublinear_tf: bool = True, copy: bool = True,
     dtype = np.dtype(dtype)
     if counts.nnz <= TFIDF_BLOCK:
         return model.fit_transform(counts).tocsr().astype(dtype, copy=False)
-    _fit_in_blocks(model, counts, dtype)
+    # Integer counts: the IDF in 64 bits, as the transformer fits it on the whole matrix, so float32
+    # weights are the 64-bit ones rounded, whatever the matrix's size.
+    _fit_in_blocks(model, counts, np.dtype(np.float64) if counts.dtype.kind in "iu" else dtype)
     if not copy and counts.data.dtype.itemsize == dtype.itemsize:
         data, indices, indptr = counts.data.view(dtype), counts.indices, counts.indptr
     else:
@@ -553,7 +555,7 @@ def tfidf(counts: sparse.spmatrix, sublinear_tf: bool = True, copy: bool = True,
                 if not copy:
                     raise EduAnalysisError("tfidf(copy=False) needs counts without duplicate entries (as "
                                            "count_matrix gives); call it with copy=True")
-                return model.transform(counts).tocsr()
+                return model.transform(counts).tocsr().astype(dtype, copy=False)
             data[indptr[a]:indptr[b]], indices[indptr[a]:indptr[b]] = part.data, part.indices
     return sparse.csr_matrix((data, indices, indptr), shape=counts.shape)
 

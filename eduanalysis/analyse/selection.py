@@ -90,6 +90,11 @@ class Selection:
             object.__setattr__(self, name, value)
         return value
 
+    def __setattr__(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
+        if name == "measures":  # measures given anew: their clauses are selected anew
+            object.__setattr__(self, "_text_measures", None)
+
     def replace(self, **changes) -> Selection:
         """A copy with ``changes`` (e.g. ``documents=``), tables not read yet left unread."""
         raw = {f.name: object.__getattribute__(self, f.name) for f in dataclasses.fields(self) if f.init}

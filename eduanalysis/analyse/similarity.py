@@ -87,7 +87,7 @@ def pairwise(x: sparse.spmatrix, doc_ids, top_k: int = TOP_K, max_documents: int
         raise EduAnalysisError(f"{x.shape[0]} rows of vectors but {len(doc_ids)} doc_ids; pass one id per row")
     if len(doc_ids) > max_documents:
         return top_k_neighbours(x, doc_ids, top_k, block_size)
-    sim = np.clip(cosine_similarity(x), 0.0, 1.0)
+    sim = np.clip(cosine_similarity(rows64(x) if getattr(x, "dtype", None) == np.float32 else x), 0.0, 1.0)
     return square_to_long(pd.DataFrame(sim, index=doc_ids, columns=doc_ids))
 
 
@@ -108,7 +108,7 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
     """
     if k < 1 or block_size < 1:
         raise EduAnalysisError(f"top_k ({k}) and block_size ({block_size}) must be at least 1")
-    x = float_rows(x)
+    x = rows64(x)  # 32-bit rows come here only from small corpora (char vectors: every pair, <= max_documents)
     ids = np.asarray(pd.Index(doc_ids), dtype=object)
     order = np.argsort(ids, kind="stable")  # ties go to the smaller doc_id
     x, ids = x[order], ids[order]
@@ -169,7 +169,8 @@ def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int
     ia, ib = pos[pairs["doc_a"]].to_numpy(), pos[pairs["doc_b"]].to_numpy()
     sims = np.empty(len(ia))
     for s in range(0, len(ia), chunk):
-        sims[s:s + chunk] = np.asarray(x[ia[s:s + chunk]].multiply(x[ib[s:s + chunk]]).sum(axis=1)).ravel()
+        a, b = rows64(x[ia[s:s + chunk]]), rows64(x[ib[s:s + chunk]])
+        sims[s:s + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     out = pairs[["doc_a", "doc_b"]].reset_index(drop=True).assign(similarity=np.clip(np.round(sims, 12), 0.0, 1.0))
     return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
 
@@ -210,8 +211,11 @@ def group_similarity(x: sparse.spmatrix, doc_ids, groups: pd.Series) -> pd.DataF
         raise EduAnalysisError(f"documents {missing} have no group; every doc_id needs a region/province")
     names = np.array(sorted(g.unique()), dtype=object)
     codes = pd.Categorical(g, categories=names).codes
-    member = sparse.csr_matrix((np.ones(len(codes), dtype=x.dtype), (codes, np.arange(len(codes)))), shape=(len(names), len(codes)))
-    sums = member @ x
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes)))
+    if x.dtype == np.float64:
+        sums = member @ x
+    else:  # 32-bit rows summed in 64 bits, a block of rows at a time (no 64-bit copy of the whole matrix)
+        sums = sum(member[:, a:a + PAIR_CHUNK] @ rows64(x[a:a + PAIR_CHUNK]) for a in range(0, x.shape[0], PAIR_CHUNK))
     n = np.asarray(member.sum(axis=1)).ravel()
     dots = (sums @ sums.T).toarray() if sparse.issparse(sums) else sums @ sums.T
     sq_norms = member @ _squared_norms(x)
@@ -229,12 +233,22 @@ def float_rows(x) -> sparse.csr_matrix:
     return x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
 
 
+def rows64(x) -> sparse.csr_matrix:
+    """Rows to multiply, in 64 bits: 64-bit rows as they are; 32-bit rows (:func:`eduanalysis.analyse.features.char_tfidf`)
+    converted and L2-normalised again in 64 bits, so a document's similarity with itself is 1 and sums over
+    many rows keep 64-bit precision. Give it blocks of rows: the whole of a large matrix would be copied."""
+    from sklearn.preprocessing import normalize
+
+    x = float_rows(x)
+    return x if x.dtype == np.float64 else normalize(x.astype(np.float64), copy=False)
+
+
 def _squared_norms(x: sparse.csr_matrix, rows: int = PAIR_CHUNK) -> np.ndarray:
     """Each row's squared norm, ``x.multiply(x).sum(axis=1)`` computed ``rows`` rows at a time (the same
-    sums, without a copy of a matrix that can hold a gigabyte)."""
+    sums, without a copy of a matrix that can hold a gigabyte); 32-bit rows in 64 bits (:func:`rows64`)."""
     out = np.empty(x.shape[0])
     for a in range(0, x.shape[0], rows):
-        block = x[a:a + rows]
+        block = rows64(x[a:a + rows])
         out[a:a + rows] = np.asarray(block.multiply(block).sum(axis=1)).ravel()
     return out
 

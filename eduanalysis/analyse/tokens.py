@@ -23,6 +23,7 @@ same text and the same tokenizer (:func:`measure_tokens` with ``previous``);
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 from typing import TYPE_CHECKING
@@ -108,9 +109,10 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
     todo = np.flatnonzero(source < 0)
     wanted = pd.unique(codes[todo])
     # Each batch of token lists goes into Arrow as it comes: 1 M new texts as Python lists would take gigabytes.
-    made, parts = iter_tokenized(distinct.take(pa.array(wanted)), tok, n_jobs), [pa.array([], TOKENS_TYPE)]
-    while batch := list(itertools.islice(made, TOKENS_BATCH)):
-        parts.append(pa.array(batch, TOKENS_TYPE))
+    parts = [pa.array([], TOKENS_TYPE)]
+    with contextlib.closing(iter_tokenized(distinct.take(pa.array(wanted)), tok, n_jobs)) as made:  # pool ends
+        while batch := list(itertools.islice(made, TOKENS_BATCH)):
+            parts.append(pa.array(batch, TOKENS_TYPE))
     new = pa.concat_arrays(parts)
     slot = np.full(len(distinct), -1, dtype=np.int64)
     slot[wanted] = np.arange(len(wanted))
@@ -198,8 +200,9 @@ def document_counts(tokens: pd.DataFrame, measures: pd.DataFrame,
 
     The matrix and terms of ``count_matrix(document_tokens(tokens, measures), "tokens",
     extra_stopwords=...)`` (:func:`eduanalysis.analyse.features.count_matrix`): terms sorted, 64-bit
-    counts, each row's entries by term; counted in Arrow and numpy from the token codes, without a
-    Python list per document (at 10,000 documents, 25 M tokens).
+    counts, each row's entries in the order the corpus first used their terms (as the vectoriser
+    leaves them); counted in Arrow and numpy from the token codes, without a Python list per
+    document (at 10,000 documents, 25 M tokens).
 
     >>> m = pd.DataFrame({"measure_id": ["D1-m1", "D1-m2", "D2-m1"], "doc_id": ["D1", "D1", "D2"],
     ...                   "kind": ["text"] * 3, "text": ["普及学前教育", "盘锦学前教育", "发展职业教育"],
@@ -218,20 +221,22 @@ def document_counts(tokens: pd.DataFrame, measures: pd.DataFrame,
     if not len(kept):
         raise EduAnalysisError("no document has a token left once stopwords and place names are dropped: "
                                "nothing to count (are the measures' texts empty?)")
-    terms = np.array(sorted(words[kept].tolist()), dtype=object)  # code point order, as CountVectorizer sorts
-    column = np.full(len(words), -1, dtype=np.int32 if len(words) < 2**31 else np.int64)
-    column[kept] = pd.Index(terms).get_indexer(words[kept])
-    cols = column[encoded.indices.to_numpy(zero_copy_only=False)]
+    # The dictionary numbers words in the order the documents first use them, the order in which
+    # CountVectorizer numbers its vocabulary: each row's entries are sorted by that number, as the
+    # vectoriser's are, and only then renamed to the sorted terms' columns (which leaves them unsorted).
+    ordinal = np.full(len(words), -1, dtype=np.int64)
+    ordinal[kept] = np.arange(len(kept))
+    cols = ordinal[encoded.indices.to_numpy(zero_copy_only=False)]
     del encoded
-    # Documents' tokens lie end to end (bounds): dropping the stopwords' entries gives each row's
-    # entries straight away, and scipy sums each row's repeated terms and sorts them.
     counted = cols >= 0
     indptr = np.concatenate([[0], np.cumsum(counted, dtype=np.int64)])[bounds]
-    index_dtype = np.int32 if max(len(terms), indptr[-1]) <= np.iinfo(np.int32).max else np.int64
+    index_dtype = np.int32 if max(len(kept), indptr[-1]) <= np.iinfo(np.int32).max else np.int64
     counts = sparse.csr_matrix((np.ones(int(indptr[-1]), dtype=np.int64), cols[counted].astype(index_dtype),
-                                indptr.astype(index_dtype)), shape=(len(docs), len(terms)))
-    counts.sum_duplicates()
-    counts.sort_indices()
+                                indptr.astype(index_dtype)), shape=(len(docs), len(kept)))
+    counts.sum_duplicates()  # sorts each row by ordinal
+    terms = np.array(sorted(words[kept].tolist()), dtype=object)  # code point order, as CountVectorizer sorts
+    column = pd.Index(terms).get_indexer(words[kept]).astype(index_dtype)  # each ordinal's column
+    counts.indices = column[counts.indices]
     del flat, cols, counted
     release_memory()  # the tokens taken in text order and their codes
     return counts, terms

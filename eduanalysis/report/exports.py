@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -88,9 +89,35 @@ def write_stata(df: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     frame = stata_frame(df.reset_index(drop=True))
-    frame.columns = [str(c)[:32] for c in frame.columns]
+    frame.columns = stata_names(frame.columns)
     _atomic(path, lambda p: pyreadstat.write_dta(frame, p, version=STATA_VERSION))
     return path
+
+
+#: Words Stata reserves, which no variable may be named.
+STATA_RESERVED = frozenset(
+    "_all _b byte _coef _cons double float if in int long _n _N _pi _pred _rc _skip str strL using with".split())
+
+
+def stata_names(columns) -> list[str]:
+    """Column names as Stata variable names (as pandas' writer renamed them): characters other than
+    letters, digits and ``_`` become ``_``, a name starting with a digit or reserved gets a leading
+    ``_``, names are cut to 32 characters and repeats numbered (``_1``, ``_2`` …).
+
+    >>> stata_names(["2019", "a-b", "a b", "in", "地区", "ok"])
+    ['_2019', 'a_b', 'a_b_1', '_in', '地区', 'ok']
+    """
+    out: list[str] = []
+    for col in columns:
+        name = re.sub(r"\W", "_", str(col)) or "_"
+        if name[0].isdigit() or name in STATA_RESERVED:
+            name = "_" + name
+        name, base, n = name[:32], name[:32], 0
+        while name in out:
+            n += 1
+            name = f"{base[:32 - len(str(n)) - 1]}_{n}"
+        out.append(name)
+    return out
 
 
 def write_workbook(analysis_dir: str | Path, out: str | Path | None = None,

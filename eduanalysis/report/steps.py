@@ -62,7 +62,7 @@ def measure_tokens(measures: pd.DataFrame, folder: str | Path, tokenizer: str | 
     with step_lock(folder, TOKENS_FILE):
         stored = _read_tokens(path, tok.version)
         table = tokens.measure_tokens(measures, tok, previous=stored, n_jobs=n_jobs)
-        if not pc.all(pc.is_in(tokens.row_keys(table), value_set=tokens.row_keys(stored))).as_py():
+        if not pc.all(pc.is_in(tokens.row_keys(table), value_set=tokens.row_keys(stored)), min_count=0).as_py():
             kept = stored.loc[~stored["measure_id"].isin(table["measure_id"])]
             union = table if kept.empty else pd.concat([kept, table], ignore_index=True).sort_values(
                 "measure_id", kind="mergesort")  # the table alone is sorted already: no copy

@@ -109,3 +109,43 @@ def test_tfidf_in_blocks_equals_the_transformer_bit_for_bit(built, monkeypatch, 
         np.testing.assert_array_equal(a, b, err_msg=part)
     if copy:
         np.testing.assert_array_equal(given.data, counts.data)  # left as it was
+
+
+def test_float32_weights_are_the_64_bit_ones_rounded_whatever_the_block(monkeypatch):
+    # char_tfidf's weights must not depend on whether the matrix takes the one-piece or the block path.
+    from eduanalysis.analyse import features
+
+    texts = ["推进集团化办学，扩大优质教育资源覆盖面", "普及学前教育，发展职业教育", "加强校园安全管理，推进集团化办学"]
+    counts = features.count_matrix(texts, "char", dtype=np.int32)[0]
+    whole = features.tfidf(counts, dtype=np.float32)
+    monkeypatch.setattr(features, "TFIDF_BLOCK", 7)
+    blocks = features.tfidf(counts.copy(), copy=False, dtype=np.float32)
+    reference = features.tfidf(features.count_matrix(texts, "char")[0]).astype(np.float32)
+    for got in (whole, blocks):
+        assert got.dtype == np.float32
+        assert all(np.array_equal(getattr(got, k), getattr(reference, k)) for k in ("data", "indices", "indptr"))
+
+
+def test_similarities_of_32_bit_character_vectors_are_computed_in_64_bits():
+    # Self-similarity exactly 1, and every path (every pair, chosen pairs, groups) within 1e-6 of the 64-bit one.
+    import pandas as pd
+
+    from eduanalysis.analyse import features, similarity
+
+    texts = ["推进集团化办学，扩大优质教育资源覆盖面", "普及学前教育，发展职业教育", "加强校园安全管理，推进集团化办学",
+             "推进产教融合，发展职业教育"]
+    ids = ["a", "b", "c", "d"]
+    x64 = features.tfidf(features.count_matrix(texts, "char")[0])
+    x32 = features.char_tfidf(texts)
+    assert x32.dtype == np.float32
+    dense32, dense64 = similarity.pairwise(x32, ids), similarity.pairwise(x64, ids)
+    assert dense32.query("doc_a == doc_b")["similarity"].eq(1.0).all()
+    assert np.allclose(dense32["similarity"], dense64["similarity"], atol=1e-6)
+    pairs = pd.DataFrame({"doc_a": ["a", "b", "c"], "doc_b": ["c", "d", "a"]})
+    assert np.allclose(similarity.pair_similarity(x32, ids, pairs)["similarity"],
+                       similarity.pair_similarity(x64, ids, pairs)["similarity"], atol=1e-6)
+    groups = pd.Series({"a": "G", "b": "H", "c": "G", "d": "H"})
+    g32, g64 = similarity.group_similarity(x32, ids, groups), similarity.group_similarity(x64, ids, groups)
+    assert g32.dtypes.eq(np.float64).all() and np.allclose(g32, g64, atol=1e-6)
+    top32 = similarity.top_k_neighbours(x32, ids, k=1)
+    assert top32[["doc_a", "doc_b"]].equals(similarity.top_k_neighbours(x64, ids, k=1)[["doc_a", "doc_b"]])

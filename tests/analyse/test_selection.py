@@ -551,3 +551,5 @@ def test_text_measures_are_selected_once_without_keeping_the_whole_table(built):
     read_first = load(built.out_dir)
     assert read_first.measures.equals(m) and read_first.text_measures.equals(clauses)
     assert levels.by_admin_level(sel).text_measures is not clauses  # a derived selection selects its own
+    sel.measures = m.iloc[:10]  # measures replaced in a notebook: the clauses follow
+    assert sel.text_measures.equals(text_measures(m.iloc[:10]))

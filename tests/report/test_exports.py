@@ -62,3 +62,11 @@ def test_stata_file_keeps_long_chinese_texts_and_shared_values(tmp_path):
     assert back["text"].tolist() == [long[:exports.STATA_STR_MAX], "开齐开足美育课程", ""]
     assert back["measure_id"].tolist() == df["measure_id"].tolist() and back["theme_id"].tolist() == df["theme_id"].tolist()
     assert back["n_hits"].iloc[:2].tolist() == [2.0, 1.0] and pd.isna(back["n_hits"].iloc[2])
+
+
+def test_stata_file_takes_columns_stata_would_refuse(tmp_path):
+    # save_frame takes any table: years as column names, hyphens, spaces, reserved words, Chinese.
+    df = pd.DataFrame({"2019": [1.0], "a-b": ["x"], "a b": ["y"], "in": [2.0], "地区": ["盘锦"]})
+    back = pd.read_stata(exports.save_frame(df, "wide", tmp_path)["dta"])
+    assert back.columns.tolist() == ["_2019", "a_b", "a_b_1", "_in", "地区"]
+    assert back.iloc[0].tolist() == [1.0, "x", "y", 2.0, "盘锦"]

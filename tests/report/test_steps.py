@@ -53,6 +53,17 @@ def test_another_tokenizer_does_not_read_the_stored_rows_and_replaces_them(tmp_p
     assert set(pq.read_table(tmp_path / steps.TOKENS_FILE).column("tokenizer").to_pylist()) == {out.tokenizer[0]}
 
 
+def test_a_selection_the_store_holds_leaves_the_file_as_it_is(tmp_path):
+    # Nothing new to store (a subset of the stored measures, or none): the file is not rewritten.
+    steps.measure_tokens(MEASURES, tmp_path, "jieba")
+    path = tmp_path / steps.TOKENS_FILE
+    before = path.stat().st_mtime_ns
+    assert steps.measure_tokens(MEASURES.iloc[1:], tmp_path, "jieba")["tokens"].tolist() == [
+        JiebaTokenizer()(t) for t in MEASURES["text"].iloc[1:]]
+    assert len(steps.measure_tokens(MEASURES.iloc[:0], tmp_path, "jieba")) == 0
+    assert path.stat().st_mtime_ns == before
+
+
 def test_an_unreadable_store_names_the_file_and_the_fix(tmp_path):
     (tmp_path / steps.TOKENS_FILE).write_bytes(b"not parquet")
     with pytest.raises(EduAnalysisError, match="measure_tokens.cache.*delete it"):
