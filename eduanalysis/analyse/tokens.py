@@ -131,10 +131,15 @@ def measure_tokens(measures: pd.DataFrame, tokenizer: str | Tokenizer | None = N
 
 
 def strings(column) -> pa.Array:
-    """A column of strings (pandas or Arrow) as one Arrow ``large_string`` array, missing values as nulls."""
-    arr = pa.array(column, from_pandas=True) if not isinstance(column, pa.Array | pa.ChunkedArray) else column
+    """A column of strings (pandas, Arrow or a list) as one Arrow ``large_string`` array, missing values as nulls."""
+    return _one_array(column if isinstance(column, pa.Array | pa.ChunkedArray) else pa.array(column, from_pandas=True),
+                      pa.large_string())
+
+
+def _one_array(arr: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
+    """``arr`` as one array (chunks combined) of type ``kind``."""
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    return arr if arr.type == pa.large_string() else pc.cast(arr, pa.large_string())
+    return arr if arr.type == kind else pc.cast(arr, kind)
 
 
 def _joined(ids: pa.Array, digests: pa.Array) -> pa.Array:
@@ -150,9 +155,7 @@ def token_lists(column) -> pa.ListArray:
     """A ``tokens`` column (an Arrow list column, or Python lists) as one Arrow array of :data:`TOKENS_TYPE`."""
     values = getattr(column, "array", column)
     if isinstance(getattr(values, "dtype", None), pd.ArrowDtype):
-        arr = values.__arrow_array__()
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-        return arr if arr.type == TOKENS_TYPE else pc.cast(arr, TOKENS_TYPE)
+        return _one_array(values.__arrow_array__(), TOKENS_TYPE)
     return pa.array([list(t) for t in values], TOKENS_TYPE)
 
 
@@ -164,7 +167,7 @@ def tokens_for(tokens: pd.DataFrame, measure_ids) -> list[list[str]]:
 
 def _lists_for(tokens: pd.DataFrame, measure_ids) -> pa.ListArray:
     """The stored token lists of ``measure_ids``, in that order, as an Arrow array."""
-    wanted = strings(pd.Series(measure_ids, dtype=object) if isinstance(measure_ids, list | tuple) else measure_ids)
+    wanted = strings(measure_ids)
     at = pc.index_in(wanted, value_set=strings(tokens["measure_id"]))
     if at.null_count:
         missing = pd.Index(wanted.filter(at.is_null()).to_pylist()).unique().sort_values()
