@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from eduanalysis.errors import EduAnalysisError
 
@@ -302,10 +305,42 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
             rows = out.index[out[col.name].isna()].tolist()[:5]
             raise EduAnalysisError(f"table {name!r}, column {col.name!r} must not be empty (rows {rows})")
     key = list(table.key)
+    if strictly_increasing(out, key):  # sorted and unique already (a table written in key order): no sort
+        return out.reset_index(drop=True)
     if out.duplicated(key).any():
         dup = out.loc[out.duplicated(key, keep=False), key].head(5).to_dict("records")
         raise EduAnalysisError(f"table {name!r}: key {key} is not unique, e.g. {dup}")
     return out.sort_values(key, kind="mergesort").reset_index(drop=True)
+
+
+def strictly_increasing(df: pd.DataFrame, key: list[str]) -> bool:
+    """Whether every row's ``key`` is greater than the previous row's (so the rows are sorted and unique).
+
+    Compared pair by pair in Arrow, a column at a time, for the pairs the earlier columns leave
+    equal: strings compare as UTF-8 bytes, which is code point order, the order
+    ``sort_values`` gives. A key with missing values answers False (the caller's sort decides).
+
+    >>> strictly_increasing(pd.DataFrame({"a": ["x", "x", "y"], "b": [2, 3, 1]}), ["a", "b"])
+    True
+    >>> strictly_increasing(pd.DataFrame({"a": ["x", "x"], "b": [1, 1]}), ["a", "b"])
+    False
+    """
+    if len(df) < 2:
+        return True
+    undecided = np.ones(len(df) - 1, dtype=bool)  # pairs equal on every key column so far
+    for col in key:
+        values = pa.array(df[col].array)
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        if values.null_count:
+            return False
+        before, after = values.slice(0, len(values) - 1), values.slice(1)
+        less = pc.less(before, after).to_numpy(zero_copy_only=False)
+        if (undecided & ~less & ~pc.equal(before, after).to_numpy(zero_copy_only=False)).any():
+            return False
+        undecided &= ~less
+        if not undecided.any():
+            return True
+    return False
 
 
 def _coerce(series: pd.Series, dtype: str) -> pd.Series:

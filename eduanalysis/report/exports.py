@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 
 from eduanalysis.build.pipeline import read_table, write_table
+from eduanalysis.schema import validate
 from eduanalysis.errors import EduAnalysisError
+from eduanalysis.report import dta
 
 #: Longest string Stata 118 stores in a ``str#`` variable.
 STATA_STR_MAX = 2045
-#: ReadStat's name for the Stata release whose file format is 118 (Stata 14: Unicode).
-STATA_VERSION = 14
 #: Excel's limits: characters in a cell, rows in a sheet, characters in a sheet name.
 EXCEL_CELL_MAX, EXCEL_ROWS_MAX, EXCEL_SHEET_NAME_MAX = 32_767, 1_048_576, 31
 WORKBOOK = "tables.xlsx"
@@ -37,10 +37,17 @@ WORKBOOK = "tables.xlsx"
 
 def save_table(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> Path:
     """Validate ``df`` against the schema and write ``name.parquet``, ``.csv`` and ``.dta`` in ``analysis_dir``."""
-    # Notebooks of one report running at once write into one analysis folder: each waits its turn.
-    write_table(df, name, analysis_dir, wait=True)
-    write_stata(read_table(analysis_dir, name), Path(analysis_dir) / f"{name}.dta")
+    write_analysis_table(df, name, analysis_dir)
     return Path(analysis_dir) / f"{name}.parquet"
+
+
+def write_analysis_table(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> pd.DataFrame:
+    """:func:`save_table`, returning the table as written: validated, which is what reading it back gives."""
+    table = validate(df, name)
+    # Notebooks of one report running at once write into one analysis folder: each waits its turn.
+    write_table(table, name, analysis_dir, wait=True)
+    write_stata(table, Path(analysis_dir) / f"{name}.dta")
+    return table
 
 
 def save_frame(df: pd.DataFrame, name: str, analysis_dir: str | Path) -> dict[str, Path]:
@@ -58,11 +65,12 @@ def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Booleans become 0/1, nullable integers and floats become float64 (missing as Stata's ``.``),
     an all-empty column becomes an empty float column (Stata has no untyped column), strings are
-    cut to :data:`STATA_STR_MAX` characters with missing as "". Each distinct string is one Python
-    object shared by its rows: a table of millions of tags repeats its ids and themes.
+    cut to :data:`STATA_STR_MAX` characters with missing as "", as categories (codes in order of first
+    appearance): a table of millions of tags repeats its ids and themes, and the writer encodes each
+    distinct string once.
 
-    >>> stata_frame(pd.DataFrame({"a": [None, None], "b": [True, None], "c": ["x", None]})).dtypes.tolist()
-    [dtype('float64'), dtype('float64'), dtype('O')]
+    >>> stata_frame(pd.DataFrame({"a": [None, None], "b": [True, None], "c": ["x", None]})).dtypes.astype(str).tolist()
+    ['float64', 'float64', 'category']
     """
     out = {}
     for col in df.columns:
@@ -75,22 +83,21 @@ def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = s.astype("float64")
         else:
             codes, distinct = pd.factorize(s.astype("string").fillna("").str.slice(0, STATA_STR_MAX))
-            out[col] = pd.Series(np.asarray(distinct, dtype=object)[codes], index=df.index, dtype=object)
+            out[col] = pd.Series(pd.Categorical.from_codes(codes, pd.Index(np.asarray(distinct, dtype=object))),
+                                 index=df.index)
     return pd.DataFrame(out, index=df.index)
 
 
 def write_stata(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` as a Stata 118 file (Stata 14+, Unicode), via :func:`stata_frame`.
 
-    Written by ReadStat (``pyreadstat``), which streams the rows: pandas' own writer makes several
-    fixed-width copies of the table first (2.4 GB more for the 3.4 M theme tags of 10,000 documents).
+    Written by :mod:`eduanalysis.report.dta` a block of rows at a time: ReadStat takes the cells one by
+    one from Python and pandas' writer makes several fixed-width copies of the table first.
     """
-    import pyreadstat
-
     path = Path(path)
     frame = stata_frame(df.reset_index(drop=True))
     frame.columns = stata_names(frame.columns)
-    _atomic(path, lambda p: pyreadstat.write_dta(frame, p, version=STATA_VERSION))
+    _atomic(path, lambda p: dta.write_dta(frame, p))
     return path
 
 

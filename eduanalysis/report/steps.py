@@ -28,6 +28,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -130,7 +131,7 @@ def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame
     taxonomy; otherwise tagged, written (``measure_themes.parquet``/``.csv``) and keyed.
     """
     from eduanalysis.build.pipeline import read_table
-    from eduanalysis.report.exports import save_table
+    from eduanalysis.report.exports import write_analysis_table
 
     tax = themes.taxonomy() if tax is None else tax
     folder = Path(folder)
@@ -140,20 +141,25 @@ def measure_themes(measures: pd.DataFrame, folder: str | Path, tax: pd.DataFrame
         if key_path.exists() and key_path.read_text(encoding="utf-8").strip() == key \
                 and (folder / f"{THEMES_TABLE}.parquet").exists():
             return read_table(folder, THEMES_TABLE)
-        tagged = themes.measure_themes(measures, tax)
-        save_table(tagged, THEMES_TABLE, folder)
+        tagged = write_analysis_table(themes.measure_themes(measures, tax), THEMES_TABLE, folder)
         _atomic_write(key_path, lambda tmp: Path(tmp).write_text(key + "\n", encoding="utf-8", newline="\n"))
-        return read_table(folder, THEMES_TABLE)
+        return tagged
 
 
 def themes_key(measures: pd.DataFrame, tax: pd.DataFrame) -> str:
-    """Digest of what the theme tags depend on: each measure's id, document and text, and the taxonomy."""
-    h = hashlib.sha1()
-    m = measures[["measure_id", "doc_id", "text"]].sort_values("measure_id", kind="mergesort")
-    # One 64-bit hash per value (pandas' fixed-key hash, the same in every process and run), in row
-    # order, digested together: millions of measures without a Python loop over their rows.
-    for col in m.columns:
-        h.update(pd.util.hash_pandas_object(m[col].astype(object), index=False).to_numpy().tobytes())
+    """Digest of what the theme tags depend on: each measure's id, document and text, and the taxonomy.
+
+    The columns are digested as Arrow buffers (each value's UTF-8 length, then all the bytes), in
+    ``measure_id`` order: millions of measures in a fraction of a second, with no Python object per value.
+    """
+    h = hashlib.sha1(b"measure_themes key 2\n")
+    m = pa.table({c: pa.array(measures[c].array) for c in ("measure_id", "doc_id", "text")})
+    m = m.take(pc.sort_indices(m, sort_keys=[("measure_id", "ascending")]))
+    for col in m.column_names:
+        values = m.column(col).combine_chunks().cast(pa.large_string())
+        h.update(pc.fill_null(pc.binary_length(values), -1).to_numpy().astype("<i8").tobytes())
+        offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + len(values) + 1]
+        h.update(memoryview(values.buffers()[2] or b"")[int(offsets[0]):int(offsets[-1])] if len(values) else b"")
     h.update(tax.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return h.hexdigest()
 
