@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from eduanalysis.build.pipeline import read_table, write_table
-from eduanalysis.schema import validate
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report import dta
+from eduanalysis.schema import validate
 
 #: Longest string Stata 118 stores in a ``str#`` variable.
 STATA_STR_MAX = 2045
