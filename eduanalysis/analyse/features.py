@@ -565,11 +565,42 @@ def char_tfidf(texts: pd.Series | list[str], n_jobs: int | None = 1) -> sparse.c
 
     The character matrix is by far the largest an analysis holds (100 M entries at 10,000
     documents: 1.2 GB in 64 bits, 0.8 GB in 32); it serves as a robustness check beside the word
-    vectors, where 7 significant digits are ample. Counted in 32-bit integers and weighted in place.
+    vectors, where 7 significant digits are ample. Counted in 32-bit integers, each row's entries in
+    column order, and weighted in place (:func:`_sorted_tfidf_in_place`).
     """
-    counts, _ = count_matrix(texts, "char", n_jobs=n_jobs, dtype=np.int32)
+    counts, _ = char_counts(texts, dtype=np.int32, sorted_rows=True)
     release_memory()  # the chunks' temporaries
-    return tfidf(counts, copy=False, dtype=np.float32)
+    return _sorted_tfidf_in_place(counts)
+
+
+def _sorted_tfidf_in_place(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """:func:`tfidf` (sublinear, smooth IDF, L2 rows) of 32-bit integer counts whose rows are in column
+    order, as float32 written over the counts' own array.
+
+    The same steps as scikit-learn's transformer, in 64 bits a block of rows at a time: ``log(tf) + 1``,
+    times the IDF, each row divided by its norm, the squares summed in column order as
+    ``normalize`` sums them; then rounded to 32 bits. The transformer would first copy the counts to
+    64 bits and sort every row (2.5 s, at 10,000 documents, of a step that now takes a fraction of that).
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    model = TfidfTransformer(sublinear_tf=True)
+    _fit_in_blocks(model, counts, np.dtype(np.float64))
+    weights, idf, indptr = counts.data.view(np.float32), model.idf_, counts.indptr
+    ends = np.searchsorted(indptr, np.arange(TFIDF_BLOCK, counts.nnz, TFIDF_BLOCK), side="right")
+    for a, b in zip([0, *ends], [*ends, counts.shape[0]], strict=True):
+        lo, hi = int(indptr[a]), int(indptr[b])
+        if hi == lo:
+            continue
+        w = np.log(counts.data[lo:hi].astype(np.float64))
+        w += 1.0
+        w *= idf[counts.indices[lo:hi]]
+        rows = np.repeat(np.arange(b - a), np.diff(indptr[a:b + 1]))
+        norms = np.sqrt(np.bincount(rows, weights=w * w, minlength=b - a))
+        w /= norms[rows]
+        weights[lo:hi] = w
+    return sparse.csr_matrix((weights, counts.indices, indptr), shape=counts.shape)
 
 
 def _fit_in_blocks(model: TfidfTransformer, counts: sparse.csr_matrix, dtype: np.dtype) -> None:
@@ -594,7 +625,8 @@ def _fit_in_blocks(model: TfidfTransformer, counts: sparse.csr_matrix, dtype: np
 
 def text_measures(measures: pd.DataFrame) -> pd.DataFrame:
     """The clause measures (``kind == "text"``), the units analyses compare."""
-    return measures.loc[measures["kind"] == "text"].reset_index(drop=True)
+    clauses = measures["kind"] == "text"
+    return (measures if clauses.all() else measures.loc[clauses]).reset_index(drop=True)
 
 
 def release_memory() -> None:

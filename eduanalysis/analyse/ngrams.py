@@ -149,8 +149,9 @@ class _Vocabulary:
         return out
 
 
-def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabulary):
-    """One chunk's rows: each entry's document, term ordinal and count, rows in ordinal order.
+def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabulary, by_term: bool = False):
+    """One chunk's rows: each entry's document, term ordinal and count, rows in ordinal order
+    (``by_term``: in term order, which is the columns' order).
 
     ``pd.factorize`` numbers the chunk's distinct n-grams in the order they first occur, which is
     the order new terms take in the vocabulary; renumbered by ordinal, one sort of (document,
@@ -158,7 +159,7 @@ def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabula
     """
     codes, uid = pd.factorize(ids, sort=False)
     ordinals = vocab.ordinal(uid)
-    by_ordinal = np.argsort(ordinals)
+    by_ordinal = np.argsort(uid if by_term else ordinals)  # n-gram ids sort as their terms do
     rank = np.empty(len(uid), dtype=np.int64)
     rank[by_ordinal] = np.arange(len(uid))
     key = doc * len(uid) + rank[codes]
@@ -180,14 +181,15 @@ def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarr
 
 def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: int | float = 1,
                 max_df: int | float = 1.0, chunk_chars: int = CHUNK_CHARS,
-                dtype: np.dtype | type = np.int64) -> tuple[sparse.csr_matrix, np.ndarray]:
+                dtype: np.dtype | type = np.int64, sorted_rows: bool = False) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Character n-gram counts of ``texts`` (rows in order) and the terms (columns), as scikit-learn gives them.
 
     Equal to ``CountVectorizer(analyzer="char", preprocessor=chars_only, ngram_range=ngram_range,
     min_df=min_df, max_df=max_df, dtype=dtype)``'s ``fit_transform(texts)`` (same entries, dtypes and order
     within rows) and ``get_feature_names_out()``, with the same ValueErrors for an empty
     vocabulary or one that ``min_df``/``max_df`` empty. ``ngram_range`` must be
-    :func:`supported` (n-grams of up to 4 characters are).
+    :func:`supported` (n-grams of up to 4 characters are). ``sorted_rows``: each row's entries in
+    column order instead (what ``sort_indices()`` gives, without its pass over the matrix).
     """
     min_n, max_n = ngram_range
     if not supported(ngram_range):
@@ -205,7 +207,7 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
         doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
-        o, c, d = _count_chunk(doc, ids, len(chunk), vocab)
+        o, c, d = _count_chunk(doc, ids, len(chunk), vocab, sorted_rows)
         del doc, ids
         df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + np.bincount(o, minlength=len(vocab))
         indices[at:at + len(o)], data[at:at + len(o)] = o, c
@@ -239,4 +241,6 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     indptr = np.concatenate([[0], np.cumsum(new_lengths)]).astype(index_dtype)
     counts = sparse.csr_matrix((data[:written], indices[:written].astype(index_dtype, copy=False), indptr),
                                shape=(n_docs, int(keep_sorted.sum())))
+    if sorted_rows:
+        counts.has_sorted_indices = True  # known, so scipy does not check it again
     return counts, _terms(vocab.ids[keep_sorted], kept_chars, base, max_n)

@@ -28,6 +28,8 @@ from eduanalysis.errors import EduAnalysisError
 ANALYSIS_INPUTS = ("documents", "sections", "measures", "responsibilities", "targets")
 #: Document columns the analyses never read (the full texts: 2 × the corpus in memory); load() leaves them "".
 UNREAD_COLUMNS = {"documents": ("raw_text", "text")}
+#: The clause measures' rows (:func:`eduanalysis.analyse.features.text_measures`), as a read filter.
+TEXT_KIND = ("kind", "text")
 
 
 
@@ -41,16 +43,18 @@ class Deferred:
     def __init__(self, folder: Path, name: str, doc_ids: frozenset[str] | None):
         self.folder, self.name, self.doc_ids = folder, name, doc_ids
 
-    def read(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """The table (all columns, validated against the schema), or only ``columns`` as stored."""
+    def read(self, columns: list[str] | None = None, where: tuple[str, str] | None = None) -> pd.DataFrame:
+        """The table (all columns, validated against the schema), or only ``columns`` as stored;
+        ``where``: ``(column, value)``, only those rows, dropped as the file is read."""
         from eduanalysis.build.pipeline import read_table
 
         parquet = self.folder / f"{self.name}.parquet"
         if columns is not None and parquet.exists():
             df = pd.read_parquet(parquet, columns=list(dict.fromkeys(["doc_id", *columns])))
+            df = df if where is None else df.loc[df[where[0]] == where[1]]
             df = _keep(df, self.doc_ids)[columns]
         else:
-            df = _keep(read_table(self.folder, self.name), self.doc_ids)
+            df = _keep(read_table(self.folder, self.name, where), self.doc_ids)
         release_memory()
         return df
 
@@ -117,7 +121,7 @@ class Selection:
         kept = object.__getattribute__(self, "_text_measures")
         if kept is None:
             value = object.__getattribute__(self, "measures")
-            kept = text_measures(value.read() if type(value) is Deferred else value)
+            kept = text_measures(value.read(where=TEXT_KIND) if type(value) is Deferred else value)
             release_memory()
             object.__setattr__(self, "_text_measures", kept)
         return kept

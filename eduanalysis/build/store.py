@@ -312,14 +312,24 @@ def locked(folder: str | Path, what: str = "build", wait: bool = False):
             fh.close()
 
 
-def read_table(processed_dir: str | Path, name: str) -> pd.DataFrame:
-    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes."""
+def read_table(processed_dir: str | Path, name: str, where: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Read one table (Parquet preferred, CSV otherwise) with its schema dtypes.
+
+    ``where``: ``(column, value)``, only the rows whose column equals the value (from Parquet, rows are
+    dropped as the file is read, so the whole table is never in memory).
+    """
     folder = Path(processed_dir)
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    if parquet.exists():
+    if parquet.exists() and where:
+        # One chunk per column: the filtered pieces, each with its own buffers, took 0.17 GB more
+        # (the clause measures of 10,000 documents).
+        df = pq.read_table(parquet, filters=[(where[0], "==", where[1])]).combine_chunks().to_pandas()
+    elif parquet.exists():
         df = pd.read_parquet(parquet)
     elif csv.exists():
         df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
+        if where:
+            df = df.loc[df[where[0]] == where[1]].reset_index(drop=True)
     else:
         raise EduAnalysisError(f"{folder}: no table {name!r}; run `eduanalysis build --out {folder}` first")
     return schema.validate(df, name) if name in schema.TABLES else df

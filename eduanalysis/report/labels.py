@@ -108,13 +108,16 @@ def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
     years = issue_year(documents)
     per_region = documents.groupby("region_zh", dropna=False)["doc_id"].transform("count")
     base = {}
-    for (_, d), n in zip(documents.iterrows(), per_region, strict=True):
-        label = pick(d["region_zh"], d.get("region_en"), lang)
+    none = [None] * len(documents)
+    columns = [documents[c].tolist() if c in documents else none
+               for c in ("doc_id", "region_zh", "region_en", "doc_type_zh", "doc_type_en")]
+    for doc_id, region_zh, region_en, type_zh, type_en, n in zip(*columns, per_region, strict=True):
+        label = pick(region_zh, region_en, lang)
         if n > 1:
-            kind = pick(d.get("doc_type_zh"), d.get("doc_type_en"), lang)
-            year = years.get(d["doc_id"])
+            kind = pick(type_zh, type_en, lang)
+            year = years.get(doc_id)
             label = f"{label} {'' if pd.isna(year) else year} {kind}".strip()
-        base[d["doc_id"]] = " ".join(label.split())
+        base[doc_id] = " ".join(label.split())
     out = pd.Series(base, name="label", dtype=object)
     numbers = documents.set_index("doc_id")["doc_number"] if "doc_number" in documents else pd.Series(dtype=object)
     for _ in range(2):  # first the 文号, then a counter for what still repeats

@@ -121,9 +121,37 @@ def test_float32_weights_are_the_64_bit_ones_rounded_whatever_the_block(monkeypa
     monkeypatch.setattr(features, "TFIDF_BLOCK", 7)
     blocks = features.tfidf(counts.copy(), copy=False, dtype=np.float32)
     reference = features.tfidf(features.count_matrix(texts, "char")[0]).astype(np.float32)
-    for got in (whole, blocks):
+    reference.sort_indices()
+    # char_tfidf counts each row in column order and weighs in numpy: the same weights, bit for bit.
+    for got in (whole, blocks, features.char_tfidf(texts)):
         assert got.dtype == np.float32
         assert all(np.array_equal(getattr(got, k), getattr(reference, k)) for k in ("data", "indices", "indptr"))
+
+
+def test_char_tfidf_on_the_seed_corpus_equals_the_transformer_in_32_bits(built, monkeypatch):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from eduanalysis.analyse import features
+
+    texts = text_measures(built.tables["measures"])["text"].tolist()
+    monkeypatch.setattr(features, "TFIDF_BLOCK", 5_000)  # many blocks
+    reference = TfidfTransformer(sublinear_tf=True).fit_transform(char_counts(texts)[0]).tocsr()
+    reference.sort_indices()
+    got = features.char_tfidf(texts)
+    assert got.has_sorted_indices and got.dtype == np.float32
+    np.testing.assert_array_equal(got.indptr, reference.indptr)
+    np.testing.assert_array_equal(got.indices, reference.indices)
+    np.testing.assert_array_equal(got.data, reference.data.astype(np.float32))
+
+
+def test_sorted_rows_hold_the_vectorizers_entries_in_column_order():
+    texts = ["学前教育普及普惠", "", "普惠学前", "教育教育"]
+    plain, terms = char_counts(texts)
+    rows, terms_sorted = char_counts(texts, sorted_rows=True, dtype=np.int32)
+    assert terms.tolist() == terms_sorted.tolist() and rows.has_sorted_indices
+    plain.sort_indices()
+    np.testing.assert_array_equal(rows.indices, plain.indices)
+    np.testing.assert_array_equal(rows.data, plain.data)
 
 
 def test_similarities_of_32_bit_character_vectors_are_computed_in_64_bits():
