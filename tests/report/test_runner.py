@@ -435,3 +435,19 @@ def test_jobs_default_and_formats_reach_every_notebook(monkeypatch):
     monkeypatch.setattr(report, "report", lambda params, out, progress: seen.setdefault("p", params))
     assert args.func(args) == 0
     assert (seen["p"].jobs, seen["p"].formats) == (1, ("png",))
+
+
+def test_notebooks_run_one_at_a_time_when_two_kernels_would_not_fit_the_memory(tmp_path):
+    # A corpus of 2.6 M measures (10,000 documents) needs about 3 GB a kernel: two at once on a machine with
+    # 4 GB free would swap, so the run goes one at a time and says why; a small corpus keeps both kernels.
+    import pandas as pd
+
+    pd.DataFrame({"measure_id": [f"m{i}" for i in range(1000)]}).to_parquet(tmp_path / "measures.parquet")
+    said = []
+    small = report.kernel_memory(tmp_path)
+    assert small is not None and report.memory_jobs(2, tmp_path, said.append, available=int(4e9)) == 2 and not said
+    assert report.memory_jobs(2, tmp_path, said.append, available=int(small * 1.5)) == 1
+    assert said and "1 notebook at a time, not 2" in said[0] and "GB of memory is available" in said[0]
+    assert report.memory_jobs(3, tmp_path, said.append, available=int(small * 2.2)) == 2
+    assert report.memory_jobs(1, tmp_path, said.append, available=1) == 1
+    assert report.memory_jobs(2, tmp_path / "missing", said.append, available=1) == 2  # nothing to estimate from
