@@ -50,8 +50,8 @@ class Deferred:
 
         parquet = self.folder / f"{self.name}.parquet"
         if columns is not None and parquet.exists():
-            df = pd.read_parquet(parquet, columns=list(dict.fromkeys(["doc_id", *columns])))
-            df = df if where is None else df.loc[df[where[0]] == where[1]]
+            df = pd.read_parquet(parquet, columns=list(dict.fromkeys(["doc_id", *columns, *(where or ())[:1]])))
+            df = df if where is None else df.loc[df[where[0]] == where[1]].reset_index(drop=True)
             df = _keep(df, self.doc_ids)[columns]
         else:
             df = _keep(read_table(self.folder, self.name, where), self.doc_ids)

@@ -131,16 +131,18 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
     k = min(k, n - 1)
     dense = x.toarray() if n * x.shape[1] * 8 <= dense_bytes else None
     xt = x.T.tocsr() if dense is None else dense.T
+    # Each thread takes a part of a block, so the products held at once stay block_size × N.
+    step = max(1, block_size // max(1, min(THREADS, default_workers())))
 
     def one_block(start: int):
-        stop = min(start + block_size, n)
+        stop = min(start + step, n)
         product = (x[start:stop] @ xt).toarray() if dense is None else dense[start:stop] @ xt
         block = np.clip(np.round(product, 12), 0.0, 1.0)
         block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not its own neighbour
         best = _top_k_columns(block, k)
         return np.repeat(np.arange(start, stop), k), best.ravel(), np.take_along_axis(block, best, axis=1).ravel()
 
-    found = _in_threads(one_block, range(0, n, block_size))
+    found = _in_threads(one_block, range(0, n, step))
     rows_a, rows_b, scores = ([f[i] for f in found] for i in range(3))
     out = pd.DataFrame({"doc_a": ids[np.concatenate(rows_a)] if n else [],
                         "doc_b": ids[np.concatenate(rows_b)] if n else [],

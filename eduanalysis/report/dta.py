@@ -30,6 +30,8 @@ STR_MAX = 2045
 STRL, DOUBLE, BYTE = 32768, 65526, 65530
 #: Stata's missing value ``.`` for a double: 2^1023.
 MISSING_DOUBLE = np.uint64(0x7FE0000000000000)
+#: The largest double Stata stores as a number (above, its values mean missing).
+MAX_DOUBLE = float.fromhex("0x1.fffffffffffffp+1022")
 #: Rows assembled and written at once.
 BLOCK_ROWS = 200_000
 #: Section tags after the header, in file order; the map records where each starts.
@@ -57,8 +59,13 @@ class _Column:
             self.values = values.to_numpy()
         elif values.dtype.kind == "f":
             self.type, self.format, self.dtype = DOUBLE, "%10.0g", np.dtype("<u8")
-            data = values.to_numpy(dtype=np.float64).view(np.uint64).copy()
-            data[np.isnan(values.to_numpy(dtype=np.float64))] = MISSING_DOUBLE
+            floats = values.to_numpy(dtype=np.float64)
+            beyond = ~np.isnan(floats) & ~(np.abs(floats) <= MAX_DOUBLE)
+            if beyond.any():  # as pandas' and ReadStat's writers refuse them: Stata would read them as missing
+                raise ValueError(f"column {name!r} holds {floats[beyond][0]!r}, beyond the largest number a Stata "
+                                 f"file stores ({MAX_DOUBLE:.4g}); replace infinite values before exporting")
+            data = floats.view(np.uint64).copy()
+            data[np.isnan(floats)] = MISSING_DOUBLE
             self.values = data
         else:
             if isinstance(values.dtype, pd.CategoricalDtype):

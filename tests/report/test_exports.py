@@ -106,3 +106,11 @@ def test_stata_writer_empty_and_all_missing_tables(tmp_path):
     blank = exports.write_stata(pd.DataFrame({"a": [None, None], "b": ["", ""]}), tmp_path / "b.dta")
     back = pd.read_stata(blank)
     assert back["a"].isna().all() and back["b"].tolist() == ["", ""]
+
+
+def test_stata_writer_refuses_numbers_stata_would_read_as_missing(tmp_path):
+    # Stata reads any double beyond 8.988e307 as missing: an infinite ratio must not vanish silently.
+    for bad in (float("inf"), -float("inf"), 1e308):
+        with pytest.raises(ValueError, match="beyond the largest number a Stata file stores"):
+            exports.write_stata(pd.DataFrame({"g2": [1.0, bad]}), tmp_path / "t.dta")
+    assert not (tmp_path / "t.dta").exists()
