@@ -16,7 +16,6 @@ pairs of documents.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -34,7 +33,6 @@ from eduanalysis.analyse.features import (
     tfidf,
 )
 from eduanalysis.analyse.tokens import tokens_for
-from eduanalysis.build.executors import default_workers
 from eduanalysis.errors import EduAnalysisError
 
 #: Above this many documents similarity keeps each document's top-k neighbours, not all N² pairs.
@@ -51,19 +49,6 @@ ALIGNMENT_MAX_PAIRS = 50
 #: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side; a character
 #: n-gram row of a long plan holds about 10,000 entries, so 2,048 pairs took about a gigabyte).
 PAIR_CHUNK = 256
-#: Threads for the blocks of a top-k search and the chunks of pair scores: scipy's sparse products and
-#: numpy's sorts release the GIL, so two cores score about 1.5 times as fast (the result is the same).
-THREADS = 2
-
-
-def _in_threads(work, starts) -> list:
-    """``[work(s) for s in starts]``, up to :data:`THREADS` at once (the cores this process may use), in order."""
-    starts = list(starts)
-    threads = min(THREADS, default_workers(), len(starts))
-    if threads <= 1:
-        return [work(s) for s in starts]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(work, starts))
 
 
 def similarity(texts: pd.Series, analyzer: str = "word", extra_stopwords=(), top_k: int = TOP_K,
@@ -131,19 +116,16 @@ def top_k_neighbours(x: sparse.spmatrix, doc_ids, k: int = TOP_K, block_size: in
     k = min(k, n - 1)
     dense = x.toarray() if n * x.shape[1] * 8 <= dense_bytes else None
     xt = x.T.tocsr() if dense is None else dense.T
-    # Each thread takes a part of a block, so the products held at once stay block_size × N.
-    step = max(1, block_size // max(1, min(THREADS, default_workers())))
-
-    def one_block(start: int):
-        stop = min(start + step, n)
+    rows_a, rows_b, scores = [], [], []
+    for start in range(0, n, block_size):
+        stop = min(start + block_size, n)
         product = (x[start:stop] @ xt).toarray() if dense is None else dense[start:stop] @ xt
         block = np.clip(np.round(product, 12), 0.0, 1.0)
         block[np.arange(stop - start), np.arange(start, stop)] = -1.0  # not its own neighbour
         best = _top_k_columns(block, k)
-        return np.repeat(np.arange(start, stop), k), best.ravel(), np.take_along_axis(block, best, axis=1).ravel()
-
-    found = _in_threads(one_block, range(0, n, step))
-    rows_a, rows_b, scores = ([f[i] for f in found] for i in range(3))
+        rows_a.append(np.repeat(np.arange(start, stop), k))
+        rows_b.append(best.ravel())
+        scores.append(np.take_along_axis(block, best, axis=1).ravel())
     out = pd.DataFrame({"doc_a": ids[np.concatenate(rows_a)] if n else [],
                         "doc_b": ids[np.concatenate(rows_b)] if n else [],
                         "similarity": np.concatenate(scores) if n else []})
@@ -189,8 +171,7 @@ def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int
     # 32-bit rows: products summed in 64 bits and divided by the rows' 64-bit norms (computed once), which
     # is the cosine of the rows normalised again in 64 bits (rows64) without normalising every chunk.
     norms = np.sqrt(_squared_norms(x, normalise=False)) if x.dtype == np.float32 else None
-
-    def one_chunk(s: int) -> None:
+    for s in range(0, len(ia), chunk):
         a, b = ia[s:s + chunk], ib[s:s + chunk]
         if norms is None:
             sims[s:s + chunk] = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
@@ -198,8 +179,6 @@ def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int
             dots = np.asarray(_as64(x[a]).multiply(_as64(x[b])).sum(axis=1)).ravel()
             scale = norms[a] * norms[b]
             sims[s:s + chunk] = np.divide(dots, scale, out=np.zeros_like(dots), where=scale > 0)
-
-    _in_threads(one_chunk, range(0, len(ia), chunk))
     out = pairs[["doc_a", "doc_b"]].reset_index(drop=True).assign(similarity=np.clip(np.round(sims, 12), 0.0, 1.0))
     return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
 
