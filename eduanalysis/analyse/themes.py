@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from eduanalysis import resources
+from eduanalysis.analyse.tokens import strings
 from eduanalysis.schema import strictly_increasing
 
 THEMES = "analyse/themes.csv"
@@ -192,17 +192,10 @@ def positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
     >>> positions(pd.Series(["b", "a"]), pd.Series(["a", "x", "b"])).tolist()
     [1, -1, 0]
     """
-    try:
-        found = pc.index_in(_arrow(values), value_set=_arrow(keys))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):  # not strings alike: pandas matches
+    if not (pd.api.types.is_string_dtype(keys) and pd.api.types.is_string_dtype(values)):
         return pd.Index(keys).get_indexer(values)
+    found = pc.index_in(strings(values), value_set=strings(keys))
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-
-
-def _arrow(values: pd.Series) -> pa.Array:
-    arr = pa.array(values.array if isinstance(values.dtype, pd.StringDtype) else values)
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    return arr.cast(pa.large_string()) if pa.types.is_string(arr.type) else arr
 
 
 def with_document_column(frame: pd.DataFrame, documents: pd.DataFrame, column: str) -> pd.DataFrame:

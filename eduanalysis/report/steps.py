@@ -153,10 +153,10 @@ def themes_key(measures: pd.DataFrame, tax: pd.DataFrame) -> str:
     ``measure_id`` order: millions of measures in a fraction of a second, with no Python object per value.
     """
     h = hashlib.sha1(b"measure_themes key 2\n")
-    m = pa.table({c: pa.array(measures[c].array) for c in ("measure_id", "doc_id", "text")})
+    m = pa.table({c: tokens.strings(measures[c]) for c in ("measure_id", "doc_id", "text")})
     m = m.take(pc.sort_indices(m, sort_keys=[("measure_id", "ascending")]))
     for col in m.column_names:
-        values = m.column(col).combine_chunks().cast(pa.large_string())
+        values = m.column(col).combine_chunks()
         h.update(pc.fill_null(pc.binary_length(values), -1).to_numpy().astype("<i8").tobytes())
         offsets = np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset:values.offset + len(values) + 1]
         h.update(memoryview(values.buffers()[2] or b"")[int(offsets[0]):int(offsets[-1])] if len(values) else b"")
