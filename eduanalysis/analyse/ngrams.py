@@ -242,5 +242,5 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     counts = sparse.csr_matrix((data[:written], indices[:written].astype(index_dtype, copy=False), indptr),
                                shape=(n_docs, int(keep_sorted.sum())))
     if sorted_rows:
-        counts.has_sorted_indices = True  # known, so scipy does not check it again
+        counts.has_canonical_format = True  # sorted, no duplicates: known, so scipy does not check it again
     return counts, _terms(vocab.ids[keep_sorted], kept_chars, base, max_n)

@@ -13,7 +13,7 @@ makes several fixed-width copies of the whole table first (2.4 GB more). The tes
 back with both ``pyreadstat.read_dta`` and ``pandas.read_stata``.
 
 Columns come in as :func:`eduanalysis.report.exports.stata_frame` makes them: float64, int8 or
-strings (categories in order of first appearance, or objects; missing as "").
+strings as categories (in order of first appearance; missing as "").
 """
 
 from __future__ import annotations
@@ -68,10 +68,7 @@ class _Column:
             data[np.isnan(floats)] = MISSING_DOUBLE
             self.values = data
         else:
-            if isinstance(values.dtype, pd.CategoricalDtype):
-                codes, distinct = values.cat.codes.to_numpy(), values.cat.categories
-            else:
-                codes, distinct = pd.factorize(values.astype(object).fillna(""), sort=False)
+            codes, distinct = values.cat.codes.to_numpy(), values.cat.categories
             encoded = [str(v).encode("utf-8") for v in distinct]
             width = max(map(len, encoded), default=1) or 1
             if width <= STR_MAX:
