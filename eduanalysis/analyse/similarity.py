@@ -46,8 +46,8 @@ BLOCK_SIZE = 256
 DENSE_BYTES = 512 * 2**20
 #: Pairs of documents whose measures are aligned (the most similar first).
 ALIGNMENT_MAX_PAIRS = 50
-#: Pairs multiplied at once by :func:`pair_similarity` (memory: this many rows of each side; a character
-#: n-gram row of a long plan holds about 10,000 entries, so 2,048 pairs took about a gigabyte).
+#: Rows converted to 64 bits at once for norms and group sums (a character n-gram row of a long plan holds
+#: about 10,000 entries).
 PAIR_CHUNK = 256
 
 
@@ -153,7 +153,7 @@ def _top_k_columns(block: np.ndarray, k: int) -> np.ndarray:
     return np.take_along_axis(cols, np.argsort(-values, axis=1, kind="stable"), axis=1)
 
 
-def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int = PAIR_CHUNK) -> pd.DataFrame:
+def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame) -> pd.DataFrame:
     """Cosine of the L2-normalised rows of ``x`` for the given ``doc_a, doc_b`` pairs only.
 
     Used at scale to score one feature set (character n-grams) on the pairs
@@ -167,20 +167,43 @@ def pair_similarity(x: sparse.spmatrix, doc_ids, pairs: pd.DataFrame, chunk: int
     x = float_rows(x)
     pos = pd.Series(np.arange(len(doc_ids)), index=pd.Index(doc_ids))
     ia, ib = pos[pairs["doc_a"]].to_numpy(), pos[pairs["doc_b"]].to_numpy()
-    sims = np.empty(len(ia))
-    # 32-bit rows: products summed in 64 bits and divided by the rows' 64-bit norms (computed once), which
-    # is the cosine of the rows normalised again in 64 bits (rows64) without normalising every chunk.
-    norms = np.sqrt(_squared_norms(x, normalise=False)) if x.dtype == np.float32 else None
-    for s in range(0, len(ia), chunk):
-        a, b = ia[s:s + chunk], ib[s:s + chunk]
-        if norms is None:
-            sims[s:s + chunk] = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
-        else:
-            dots = np.asarray(_as64(x[a]).multiply(_as64(x[b])).sum(axis=1)).ravel()
-            scale = norms[a] * norms[b]
-            sims[s:s + chunk] = np.divide(dots, scale, out=np.zeros_like(dots), where=scale > 0)
+    sims = _pair_dots(x, ia, ib)
+    if x.dtype == np.float32:
+        # 32-bit rows: products summed in 64 bits and divided by the rows' 64-bit norms, which is the cosine
+        # of the rows normalised again in 64 bits (rows64) without a 64-bit copy of the matrix.
+        norms = np.sqrt(_squared_norms(x, normalise=False))
+        scale = norms[ia] * norms[ib]
+        sims = np.divide(sims, scale, out=np.zeros_like(sims), where=scale > 0)
     out = pairs[["doc_a", "doc_b"]].reset_index(drop=True).assign(similarity=np.clip(np.round(sims, 12), 0.0, 1.0))
     return out.sort_values(["doc_a", "doc_b"], kind="mergesort").reset_index(drop=True)
+
+
+def _pair_dots(x: sparse.csr_matrix, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``ia[i]`` and ``ib[i]`` of ``x``, summed in 64 bits.
+
+    Each unordered pair is computed once (a top-k list holds most pairs both ways). The pairs are
+    grouped by their first row, which is spread into a dense 64-bit vector; one sparse product with
+    its partners' rows gives their dots, summed in each partner's entry order as an elementwise
+    product's row sum is. The work is the partners' entries, with no intersection of index lists
+    and no 64-bit copy of a block of rows.
+    """
+    n = x.shape[0]
+    out = np.zeros(0)
+    if not len(ia):
+        return out
+    first, second = np.minimum(ia, ib).astype(np.int64), np.maximum(ia, ib).astype(np.int64)
+    keys, inverse = np.unique(first * n + second, return_inverse=True)
+    first, second = keys // n, keys % n
+    out = np.empty(len(keys))
+    dense = np.zeros(x.shape[1])
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
+    for s, e in zip(starts, np.r_[starts[1:], len(keys)]):
+        row = x.indptr[first[s]], x.indptr[first[s] + 1]
+        columns = x.indices[row[0]:row[1]]
+        dense[columns] = x.data[row[0]:row[1]]
+        out[s:e] = x[second[s:e]] @ dense
+        dense[columns] = 0.0
+    return out[inverse.ravel()]
 
 
 def similarity_table(x_word: sparse.spmatrix, x_char: sparse.spmatrix, doc_ids, top_k: int = TOP_K,
@@ -253,19 +276,21 @@ def rows64(x) -> sparse.csr_matrix:
 
 def _squared_norms(x: sparse.csr_matrix, rows: int = PAIR_CHUNK, normalise: bool = True) -> np.ndarray:
     """Each row's squared norm, ``x.multiply(x).sum(axis=1)`` computed ``rows`` rows at a time (the same
-    sums, without a copy of a matrix that can hold a gigabyte); 32-bit rows in 64 bits, normalised again
-    (:func:`rows64`) unless ``normalise`` is False."""
+    sums, in the same order, without a copy of a matrix that can hold a gigabyte); 32-bit rows in 64 bits,
+    normalised again (:func:`rows64`) unless ``normalise`` is False."""
     out = np.empty(x.shape[0])
+    ones = np.ones(x.shape[1])
     for a in range(0, x.shape[0], rows):
-        block = rows64(x[a:a + rows]) if normalise else _as64(x[a:a + rows])
-        out[a:a + rows] = np.asarray(block.multiply(block).sum(axis=1)).ravel()
+        if normalise:
+            block = rows64(x[a:a + rows])
+            squares, indices, indptr = block.data * block.data, block.indices, block.indptr
+        else:  # the rows' entries in place: no row slicing
+            lo, hi = int(x.indptr[a]), int(x.indptr[min(a + rows, x.shape[0])])
+            squares = x.data[lo:hi].astype(np.float64)
+            squares *= squares
+            indices, indptr = x.indices[lo:hi], x.indptr[a:a + rows + 1] - lo
+        out[a:a + rows] = sparse.csr_matrix((squares, indices, indptr), shape=(len(indptr) - 1, x.shape[1])) @ ones
     return out
-
-
-def _as64(x: sparse.csr_matrix) -> sparse.csr_matrix:
-    """CSR rows with their values in 64 bits, entries in their order (``astype`` would first check and sort them)."""
-    return x if x.dtype == np.float64 else sparse.csr_matrix((x.data.astype(np.float64), x.indices, x.indptr),
-                                                             shape=x.shape)
 
 
 def top_pairs(sim: pd.DataFrame, n: int) -> pd.DataFrame:

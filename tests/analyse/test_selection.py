@@ -416,6 +416,28 @@ def test_pair_similarity_and_similarity_table_at_scale():
     assert np.allclose(char.similarity, [dense2[pos[a], pos[b]] for a, b in zip(char.doc_a, char.doc_b, strict=True)])
 
 
+def test_pair_similarity_scores_each_listed_pair_once_per_direction_and_repeat():
+    # A top-k list holds pairs both ways and may repeat one; a document without entries scores 0.
+    x, ids = _random_tfidf(n=12, seed=4)
+    x = x.tolil()
+    x[5, :] = 0
+    x = x.tocsr()
+    x.eliminate_zeros()
+    pairs = pd.DataFrame({"doc_a": [ids[0], ids[3], ids[0], ids[5], ids[7], ids[7]],
+                          "doc_b": [ids[3], ids[0], ids[3], ids[2], ids[7], ids[11]]})
+    got = similarity.pair_similarity(x, ids, pairs)
+    dense = x @ x.T.toarray()
+    pos = {d: i for i, d in enumerate(ids)}
+    want = sorted(zip(pairs.doc_a, pairs.doc_b, [float(np.clip(dense[pos[a], pos[b]], 0, 1))
+                                                  for a, b in zip(pairs.doc_a, pairs.doc_b, strict=True)], strict=True))
+    assert got[["doc_a", "doc_b"]].values.tolist() == [[a, b] for a, b, _ in want]
+    assert np.allclose(got.similarity, [v for *_, v in want], atol=1e-12)
+    assert got.query(f"doc_a == '{ids[5]}'").similarity.tolist() == [0.0]
+    x32 = x.astype(np.float32)
+    assert np.allclose(similarity.pair_similarity(x32, ids, pairs).similarity, got.similarity, atol=1e-6)
+    assert similarity.pair_similarity(x, ids, pairs.iloc[:0]).empty
+
+
 def test_alignment_pairs_bound_the_alignments():
     sim = pd.DataFrame({"doc_a": ["A", "B", "A", "C"], "doc_b": ["B", "A", "C", "A"], "similarity": [.9, .9, .1, .1]})
     assert similarity.alignment_pairs(sim, 1) == [("A", "B")]
