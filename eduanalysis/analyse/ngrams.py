@@ -6,8 +6,8 @@ is minutes and gigabytes. :func:`char_counts` gives the **identical** matrix (sa
 values, dtypes and the same order of the entries inside each row, which later floating-point
 sums follow) and the identical terms:
 
-- a text becomes an array of character codes (:func:`chars_only` first, as the vectoriser's
-  preprocessor); the characters it can keep are numbered 1, 2, … in code-point order, so an
+- a text becomes an array of character codes; the characters :func:`chars_only` (the vectoriser's
+  preprocessor) keeps are numbered 1, 2, … in code-point order, the others 0 and removed, so an
   n-gram is one integer in base ``B`` (its codes, shorter n-grams padded with 0 at the end) and
   integer order is the vectoriser's term order (Python string order: 学前 < 学前教);
 - documents are counted a chunk at a time: one stable sort of (document, n-gram) keys gives each
@@ -80,16 +80,17 @@ def supported(ngram_range: tuple[int, int]) -> bool:
 
 
 def _document(doc) -> str:
-    """A document as the vectoriser decodes it (bytes as UTF-8, NaN refused) and then :func:`chars_only`."""
+    """A document as the vectoriser decodes it (bytes as UTF-8, NaN refused); :func:`chars_only` is applied
+    to the chunk's character codes (:func:`_chunk_ngrams`), not to the string."""
     if isinstance(doc, bytes):
         doc = doc.decode("utf-8")
     if doc is np.nan:
         raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
-    return chars_only(doc)
+    return doc or ""
 
 
 def _chunks(texts: Iterable, max_docs: int, chunk_chars: int):
-    """Lists of cleaned texts of at most ``max_docs`` documents and about ``chunk_chars`` characters."""
+    """Lists of decoded texts of at most ``max_docs`` documents and about ``chunk_chars`` characters."""
     chunk, size = [], 0
     for doc in texts:
         text = _document(doc)
@@ -102,19 +103,41 @@ def _chunks(texts: Iterable, max_docs: int, chunk_chars: int):
         yield chunk
 
 
-def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tuple[int, int]):
-    """The n-grams of a chunk in the vectoriser's order (document, then length, then position): (doc, id)."""
+def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tuple[int, int], ordered: bool = True):
+    """The n-grams of a chunk: (doc, id), in the vectoriser's order (document, then length, then position)
+    when ``ordered``, else grouped by length (for counts whose rows are sorted by term anyway).
+
+    The characters :func:`chars_only` drops have rank 0 and are removed from the codes, as the
+    vectoriser's preprocessor removes them from the text.
+    """
     min_n, max_n = ngram_range
-    lens = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+    raw = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
     r = rank[_codes("".join(chunk))]
+    kept = r > 0
+    if kept.all():
+        lens = raw
+    else:  # the characters kept of each text
+        lens = np.diff(np.concatenate([[0], np.cumsum(kept)])[np.concatenate([[0], np.cumsum(raw)])])
+        r = r[kept]
+    end = np.cumsum(lens)
+    left = np.repeat(end, lens) - np.arange(len(r), dtype=np.int64)  # characters from here to the end of its text
+    value = np.zeros(len(r), dtype=np.int64)  # the n-gram starting at each position, grown one character a time
+    if not ordered:
+        doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
+        docs, ids = [], []
+        for n in range(1, max_n + 1):
+            value[:len(r) - n + 1] += r[n - 1:] * base ** (max_n - n)
+            if n >= min_n:
+                ok = left >= n
+                docs.append(doc_of[ok])
+                ids.append(value[ok])
+        return np.concatenate(docs), np.concatenate(ids)
     doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
-    local = np.arange(len(r), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)  # position in its text
-    left = lens[doc_of] - local  # characters from here to the end of the text
+    local = lens[doc_of] - left  # position in its text
     per_n = [np.maximum(lens - n + 1, 0) for n in range(min_n, max_n + 1)]
     sizes = np.sum(per_n, axis=0)
     first = np.cumsum(sizes) - sizes  # where each document's n-grams start
     ids = np.zeros(int(sizes.sum()), dtype=np.int64)
-    value = np.zeros(len(r), dtype=np.int64)  # the n-gram starting at each position, grown one character a time
     for n in range(1, max_n + 1):
         value[:len(r) - n + 1] += r[n - 1:] * base ** (max_n - n)
         if n >= min_n:
@@ -170,6 +193,25 @@ def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabula
     return ordinals[by_ordinal][key % len(uid)], counts, key // len(uid)
 
 
+def _squeeze(indices: np.ndarray, data: np.ndarray, at: int, column: np.ndarray, lengths: np.ndarray):
+    """Ordinals to columns in place, the entries of dropped terms (column -1) squeezed out, order kept;
+    returns the rows' new lengths and the entries left."""
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    new_lengths, written = np.zeros(len(lengths), dtype=np.int64), 0
+    for a in range(0, at, BLOCK):
+        b = min(a + BLOCK, at)
+        col = column[indices[a:b]]
+        keep = col >= 0
+        first, last = np.searchsorted(starts, [a, b - 1], side="right") - 1  # the rows this block touches
+        span = np.minimum(starts[first + 1:last + 2], b) - np.maximum(starts[first:last + 1], a)
+        rows = np.repeat(np.arange(first, last + 1), span)
+        new_lengths += np.bincount(rows[keep], minlength=len(lengths))
+        kept = col[keep]
+        indices[written:written + len(kept)], data[written:written + len(kept)] = kept, data[a:b][keep]
+        written += len(kept)
+    return new_lengths, written
+
+
 def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarray:
     """The n-gram ids as strings (object array)."""
     codes = np.zeros((len(ids), max_n), dtype="<u4")
@@ -206,7 +248,7 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     data = np.empty(max(bound, 1), dtype=dtype)
     vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
     for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
-        doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range)
+        doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range, ordered=not sorted_rows)
         o, c, d = _count_chunk(doc, ids, len(chunk), vocab, sorted_rows)
         del doc, ids
         df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + np.bincount(o, minlength=len(vocab))
@@ -226,17 +268,12 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     column = np.full(len(vocab), -1, dtype=indices.dtype)
     column[vocab.ordinals[keep_sorted]] = np.arange(int(keep_sorted.sum()))
     lengths = np.concatenate(lengths)
-    starts = np.concatenate([[0], np.cumsum(lengths)])
-    new_lengths, written = np.zeros(n_docs, dtype=np.int64), 0
-    for a in range(0, at, BLOCK):  # ordinals to columns in place; dropped terms squeezed out, order kept
-        b = min(a + BLOCK, at)
-        col = column[indices[a:b]]
-        keep = col >= 0
-        rows = np.searchsorted(starts, np.arange(a, b), side="right") - 1
-        new_lengths += np.bincount(rows[keep], minlength=n_docs)
-        kept, values = col[keep], data[a:b][keep]
-        indices[written:written + len(kept)], data[written:written + len(kept)] = kept, values
-        written += len(kept)
+    if keep_sorted.all():  # no term dropped (min_df 1, max_df 1.0): ordinals become columns in place
+        for a in range(0, at, BLOCK):
+            indices[a:min(a + BLOCK, at)] = column[indices[a:min(a + BLOCK, at)]]
+        new_lengths, written = lengths, at
+    else:
+        new_lengths, written = _squeeze(indices, data, at, column, lengths)
     index_dtype = np.int32 if written <= np.iinfo(np.int32).max else np.int64
     indptr = np.concatenate([[0], np.cumsum(new_lengths)]).astype(index_dtype)
     counts = sparse.csr_matrix((data[:written], indices[:written].astype(index_dtype, copy=False), indptr),
