@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from eduanalysis import schema
+from eduanalysis.build.csvrows import csv_rows
 from eduanalysis.errors import EduAnalysisError
 
 #: Rows per Parquet row group, by table; documents carry their full text, hence fewer rows.
@@ -82,7 +83,9 @@ class TableWriter:
             table = pa.Table.from_pandas(df, schema=self._schema, preserve_index=False)
         if not len(df):
             return b"", table
-        csv = df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+        csv = csv_rows(df, table)  # pandas' bytes, from the Arrow columns
+        if csv is None:
+            csv = df.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
         self._append(csv, table, tuple(df[self._key].iloc[0]) if self._key else None,
                      tuple(df[self._key].iloc[-1]) if self._key else None)
         return csv, table

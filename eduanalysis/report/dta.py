@@ -69,7 +69,8 @@ class _Column:
             self.values = data
         else:
             codes, distinct = values.cat.codes.to_numpy(), values.cat.categories
-            encoded = [str(v).encode("utf-8") for v in distinct]
+            # As Python objects first: iterating Arrow-backed categories costs a microsecond a value (1.7 M measure ids).
+            encoded = [str(v).encode("utf-8") for v in distinct.to_numpy(dtype=object)]
             width = max(map(len, encoded), default=1) or 1
             if width <= STR_MAX:
                 self.type, self.format, self.dtype = width, f"%-{width}s", np.dtype(f"S{width}")
