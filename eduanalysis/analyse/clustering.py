@@ -191,10 +191,13 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
 
 
 def _top_terms(tfidf, labels: np.ndarray, names: np.ndarray, n: int) -> list[list[str]]:
+    """Each cluster's ``n`` terms of highest mean weight (rounded to 12 decimals), ties by term."""
+    by_name = np.empty(len(names), dtype=np.int64)
+    by_name[np.argsort(np.asarray(names), kind="stable")] = np.arange(len(names))
     out = []
     for c in range(labels.max() + 1):
         mean = np.asarray(tfidf[labels == c].mean(axis=0)).ravel()
-        idx = sorted(range(len(mean)), key=lambda i: (-round(mean[i], 12), names[i]))[:n]
+        idx = np.lexsort((by_name, -np.round(mean, 12)))[:n]
         out.append([str(names[i]) for i in idx if mean[i] > 0])
     return out
 

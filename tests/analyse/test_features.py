@@ -113,3 +113,17 @@ def test_count_matrix_is_the_same_in_one_or_two_processes_and_matches_the_vector
     assert list(terms_one) == list(terms_two) and (one != two).nnz == 0
     assert (tfidf(one) != make_vectorizer(tokenizer="jieba").fit_transform(texts)).nnz == 0
     assert one.sum() == sum(i % 5 + 1 for i in range(PARALLEL_MIN_TEXTS))
+
+
+def test_cluster_top_terms_rank_by_rounded_mean_weight_then_term():
+    import numpy as np
+    from scipy import sparse
+
+    from eduanalysis.analyse.clustering import _top_terms
+
+    names = np.array(["教育", "学前", "普惠", "集团化", "督导"], dtype=object)
+    x = sparse.csr_matrix(np.array([[0.5, 0.5, 0.0, 0.2, 0.1], [0.5, 0.5 + 1e-14, 0.0, 0.2, 0.3],
+                                    [0.0, 0.1, 0.9, 0.0, 0.0]]))
+    labels = np.array([0, 0, 1])
+    # 学前 and 教育 tie once rounded (1e-14 apart): term order breaks the tie; zero-weight terms are left out.
+    assert _top_terms(x, labels, names, 3) == [["学前", "教育", "督导"], ["普惠", "学前"]]
