@@ -126,7 +126,7 @@ def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tu
         doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
         docs, ids = [], []
         for n in range(1, max_n + 1):
-            value[:len(r) - n + 1] += r[n - 1:] * base ** (max_n - n)
+            value[:max(len(r) - n + 1, 0)] += r[n - 1:] * base ** (max_n - n)
             if n >= min_n:
                 ok = left >= n
                 docs.append(doc_of[ok])
@@ -139,7 +139,7 @@ def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tu
     first = np.cumsum(sizes) - sizes  # where each document's n-grams start
     ids = np.zeros(int(sizes.sum()), dtype=np.int64)
     for n in range(1, max_n + 1):
-        value[:len(r) - n + 1] += r[n - 1:] * base ** (max_n - n)
+        value[:max(len(r) - n + 1, 0)] += r[n - 1:] * base ** (max_n - n)
         if n >= min_n:
             ok = left >= n
             ids[(first[doc_of] + local)[ok]] = value[ok]

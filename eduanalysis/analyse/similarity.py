@@ -185,7 +185,7 @@ def _pair_dots(x: sparse.csr_matrix, ia: np.ndarray, ib: np.ndarray) -> np.ndarr
     grouped by their first row, which is spread into a dense 64-bit vector; one sparse product with
     its partners' rows gives their dots, summed in each partner's entry order as an elementwise
     product's row sum is. The work is the partners' entries, with no intersection of index lists
-    and no 64-bit copy of a block of rows.
+    and no 64-bit copy of a block of rows; partners are taken :data:`PAIR_CHUNK` rows at a time.
     """
     n = x.shape[0]
     out = np.zeros(0)
@@ -197,11 +197,13 @@ def _pair_dots(x: sparse.csr_matrix, ia: np.ndarray, ib: np.ndarray) -> np.ndarr
     out = np.empty(len(keys))
     dense = np.zeros(x.shape[1])
     starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
-    for s, e in zip(starts, np.r_[starts[1:], len(keys)]):
+    for s, e in zip(starts, np.r_[starts[1:], len(keys)], strict=True):
         row = x.indptr[first[s]], x.indptr[first[s] + 1]
         columns = x.indices[row[0]:row[1]]
         dense[columns] = x.data[row[0]:row[1]]
-        out[s:e] = x[second[s:e]] @ dense
+        for a in range(s, e, PAIR_CHUNK):  # a document many list as a neighbour: its partners a chunk at a time
+            b = min(a + PAIR_CHUNK, e)
+            out[a:b] = x[second[a:b]] @ dense
         dense[columns] = 0.0
     return out[inverse.ravel()]
 
@@ -276,20 +278,21 @@ def rows64(x) -> sparse.csr_matrix:
 
 def _squared_norms(x: sparse.csr_matrix, rows: int = PAIR_CHUNK, normalise: bool = True) -> np.ndarray:
     """Each row's squared norm, ``x.multiply(x).sum(axis=1)`` computed ``rows`` rows at a time (the same
-    sums, in the same order, without a copy of a matrix that can hold a gigabyte); 32-bit rows in 64 bits,
-    normalised again (:func:`rows64`) unless ``normalise`` is False."""
-    out = np.empty(x.shape[0])
-    ones = np.ones(x.shape[1])
+    sums, added as that sum adds them, without a copy of a matrix that can hold a gigabyte); 32-bit rows in
+    64 bits, normalised again (:func:`rows64`) unless ``normalise`` is False."""
+    out = np.zeros(x.shape[0])
     for a in range(0, x.shape[0], rows):
         if normalise:
             block = rows64(x[a:a + rows])
-            squares, indices, indptr = block.data * block.data, block.indices, block.indptr
+            squares, indptr = block.data * block.data, block.indptr
         else:  # the rows' entries in place: no row slicing
-            lo, hi = int(x.indptr[a]), int(x.indptr[min(a + rows, x.shape[0])])
-            squares = x.data[lo:hi].astype(np.float64)
+            lo = int(x.indptr[a])
+            squares = x.data[lo:int(x.indptr[min(a + rows, x.shape[0])])].astype(np.float64)
             squares *= squares
-            indices, indptr = x.indices[lo:hi], x.indptr[a:a + rows + 1] - lo
-        out[a:a + rows] = sparse.csr_matrix((squares, indices, indptr), shape=(len(indptr) - 1, x.shape[1])) @ ones
+            indptr = x.indptr[a:a + rows + 1] - lo
+        filled = np.flatnonzero(np.diff(indptr))
+        if len(filled):
+            out[a + filled] = np.add.reduceat(squares, indptr[filled])
     return out
 
 

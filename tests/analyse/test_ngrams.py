@@ -177,3 +177,9 @@ def test_similarities_of_32_bit_character_vectors_are_computed_in_64_bits():
     assert g32.dtypes.eq(np.float64).all() and np.allclose(g32, g64, atol=1e-6)
     top32 = similarity.top_k_neighbours(x32, ids, k=1)
     assert top32[["doc_a", "doc_b"]].equals(similarity.top_k_neighbours(x64, ids, k=1)[["doc_a", "doc_b"]])
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 7])
+def test_chunks_shorter_than_the_longest_ngram(chunk_chars):
+    # A chunk of one short text ("ab", "a") holds fewer characters than a 4-gram needs.
+    assert_same(INLINE, (3, 4), chunk_chars=chunk_chars)

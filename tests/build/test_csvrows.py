@@ -51,9 +51,25 @@ def test_id_tables_without_quotes_and_a_table_whose_every_row_is_quoted():
     pd.DataFrame({"only": pd.array(["", "学前教育"], dtype="string")}),  # one column: the csv module quotes ""
     pd.DataFrame({"flag": [True, False], "doc_id": ["D1", "D2"]}),  # booleans: left to pandas
     pd.DataFrame({"date": pd.to_datetime(["2021-01-01", "2022-06-30"]), "doc_id": ["D1", "D2"]}),
+    pd.DataFrame({"share": np.array([0.1, 1 / 3], dtype=np.float32), "doc_id": ["D1", "D2"]}),  # pandas: 0.1, not 0.10000000149
+    pd.DataFrame({"share": pd.array([0.1, None], dtype="Float32"), "doc_id": ["D1", "D2"]}),
+    pd.DataFrame({"text": ["第一章 总则。" * 100, "第二章 发展目标，" * 100], "doc_id": ["D1", "D2"]}),  # long texts
 ])
 def test_other_kinds_are_left_to_pandas(df):
     assert arrow_rows(df) is None
+
+
+@pytest.mark.parametrize("df, schema", [
+    (pd.DataFrame({"value": [1.0, np.nan], "doc_id": ["D1", "D2"]}),
+     pa.schema([("value", pa.int64()), ("doc_id", pa.string())])),  # pandas writes 1.0
+    (pd.DataFrame({"flag": [True, False], "doc_id": ["D1", "D2"]}),
+     pa.schema([("flag", pa.int64()), ("doc_id", pa.string())])),  # pandas writes True
+    (pd.DataFrame({"doc_id": ["D1", "D2"], "n": [1, 2]}),
+     pa.schema([("n", pa.int64()), ("doc_id", pa.string())])),  # another column order
+])
+def test_a_schema_forced_on_the_arrow_columns_leaves_the_rows_to_pandas(df, schema):
+    # TableWriter.write casts a later piece to the first piece's schema.
+    assert csvrows.csv_rows(df, pa.Table.from_pandas(df, schema=schema, preserve_index=False)) is None
 
 
 def test_the_quoted_characters_come_from_the_csv_module():
