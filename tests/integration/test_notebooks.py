@@ -187,6 +187,23 @@ def test_notebooks_are_committed_thin_and_without_outputs():
             assert not any(line.lstrip().startswith(("def ", "class ")) for line in cell.source.splitlines())
 
 
+def test_a_cell_deletes_only_names_it_makes_itself():
+    # A cell that deletes what an earlier cell made cannot be run again on its own in JupyterLab.
+    import ast
+
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse(cell.source)
+            made = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+                    for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    for t in ast.walk(target) if isinstance(t, ast.Name)}
+            deleted = {t.id for node in ast.walk(tree) if isinstance(node, ast.Delete)
+                       for t in node.targets if isinstance(t, ast.Name)}
+            assert deleted <= made, f"{path.name}: a cell deletes {sorted(deleted - made)}, made by an earlier cell"
+
+
 def test_nbval_executes_committed_notebooks(tmp_path):
     eduanalysis.build(RAW, tmp_path / "data" / "processed")
     shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
