@@ -449,6 +449,26 @@ def test_alignment_pairs_bound_the_alignments():
     assert set(some.measure_a) <= set(MEASURES.measure_id)
 
 
+def test_alignment_tokens_made_for_the_pair_documents_only(tmp_path):
+    # A function of the measures read makes tokens for the listed pairs' documents only; the same
+    # alignments as from the whole store, and as tokenising the texts again.
+    from eduanalysis.report import steps
+
+    a = MEASURES.loc[MEASURES.doc_id == "A"]
+    three = pd.concat([MEASURES, a.assign(doc_id="C", measure_id=a.measure_id.str.replace("A", "C"))])
+    asked = []
+
+    def tokens(read):
+        asked.append(sorted(read["doc_id"].unique()))
+        return steps.measure_tokens(read, tmp_path)
+
+    some = similarity.alignments(three, top_n=5, pairs=[("A", "B")], tokens=tokens)
+    assert asked == [["A", "B"]] and len(some)
+    whole = similarity.alignments(three, top_n=5, pairs=[("A", "B")], tokens=steps.measure_tokens(three, tmp_path))
+    assert_frame_equal(some, whole)
+    assert_frame_equal(some, similarity.alignments(three, top_n=5, pairs=[("A", "B")]))
+
+
 def test_keyness_from_one_count_matrix_equals_keyness_by_region():
     from eduanalysis.analyse.features import count_matrix
 
