@@ -119,32 +119,30 @@ def _chunk_ngrams(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tu
     else:  # the characters kept of each text
         lens = np.diff(np.concatenate([[0], np.cumsum(kept)])[np.concatenate([[0], np.cumsum(raw)])])
         r = r[kept]
-    end = np.cumsum(lens)
-    left = np.repeat(end, lens) - np.arange(len(r), dtype=np.int64)  # characters from here to the end of its text
-    value = np.zeros(len(r), dtype=np.int64)  # the n-gram starting at each position, grown one character a time
-    if not ordered:
-        doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
-        docs, ids = [], []
-        for n in range(1, max_n + 1):
-            value[:max(len(r) - n + 1, 0)] += r[n - 1:] * base ** (max_n - n)
-            if n >= min_n:
-                ok = left >= n
-                docs.append(doc_of[ok])
-                ids.append(value[ok])
-        return np.concatenate(docs), np.concatenate(ids)
+    left = np.repeat(np.cumsum(lens), lens) - np.arange(len(r), dtype=np.int64)  # characters to its text's end
     doc_of = np.repeat(np.arange(len(chunk), dtype=np.int64), lens)
-    local = lens[doc_of] - left  # position in its text
-    per_n = [np.maximum(lens - n + 1, 0) for n in range(min_n, max_n + 1)]
-    sizes = np.sum(per_n, axis=0)
-    first = np.cumsum(sizes) - sizes  # where each document's n-grams start
-    ids = np.zeros(int(sizes.sum()), dtype=np.int64)
+    value = np.zeros(len(r), dtype=np.int64)  # the n-gram starting at each position, grown one character a time
+    if ordered:
+        local = lens[doc_of] - left  # position in its text
+        per_n = [np.maximum(lens - n + 1, 0) for n in range(min_n, max_n + 1)]
+        sizes = np.sum(per_n, axis=0)
+        first = np.cumsum(sizes) - sizes  # where each document's n-grams start
+        ids = np.zeros(int(sizes.sum()), dtype=np.int64)
+    else:
+        docs, parts = [], []
     for n in range(1, max_n + 1):
         value[:max(len(r) - n + 1, 0)] += r[n - 1:] * base ** (max_n - n)
         if n >= min_n:
             ok = left >= n
-            ids[(first[doc_of] + local)[ok]] = value[ok]
-            first += per_n[n - min_n]
-    return np.repeat(np.arange(len(chunk), dtype=np.int64), sizes), ids
+            if ordered:
+                ids[(first[doc_of] + local)[ok]] = value[ok]
+                first += per_n[n - min_n]
+            else:
+                docs.append(doc_of[ok])
+                parts.append(value[ok])
+    if ordered:
+        return np.repeat(np.arange(len(chunk), dtype=np.int64), sizes), ids
+    return np.concatenate(docs), np.concatenate(parts)
 
 
 class _Vocabulary:

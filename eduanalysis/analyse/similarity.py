@@ -47,8 +47,8 @@ BLOCK_SIZE = 256
 DENSE_BYTES = 512 * 2**20
 #: Pairs of documents whose measures are aligned (the most similar first).
 ALIGNMENT_MAX_PAIRS = 50
-#: Rows converted to 64 bits at once for norms and group sums (a character n-gram row of a long plan holds
-#: about 10,000 entries).
+#: Rows taken at once for norms, group sums and the partners of a pair score (a character n-gram row of a
+#: long plan holds about 10,000 entries).
 PAIR_CHUNK = 256
 
 
@@ -184,14 +184,14 @@ def _pair_dots(x: sparse.csr_matrix, ia: np.ndarray, ib: np.ndarray) -> np.ndarr
 
     Each unordered pair is computed once (a top-k list holds most pairs both ways). The pairs are
     grouped by their first row, which is spread into a dense 64-bit vector; one sparse product with
-    its partners' rows gives their dots, summed in each partner's entry order as an elementwise
-    product's row sum is. The work is the partners' entries, with no intersection of index lists
-    and no 64-bit copy of a block of rows; partners are taken :data:`PAIR_CHUNK` rows at a time.
+    its partners' rows gives their dots, each summed in the partner's entry order (an elementwise
+    product's row sum adds pairwise: the two agree to a few units in the last place). The work is
+    the partners' entries, with no intersection of index lists and no 64-bit copy of a block of
+    rows; partners are taken :data:`PAIR_CHUNK` rows at a time.
     """
     n = x.shape[0]
-    out = np.zeros(0)
     if not len(ia):
-        return out
+        return np.zeros(0)
     first, second = np.minimum(ia, ib).astype(np.int64), np.maximum(ia, ib).astype(np.int64)
     keys, inverse = np.unique(first * n + second, return_inverse=True)
     first, second = keys // n, keys % n
