@@ -118,23 +118,23 @@ def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
             year = years.get(doc_id)
             label = f"{label} {'' if pd.isna(year) else year} {kind}".strip()
         base[doc_id] = " ".join(label.split())
-    out = pd.Series(base, name="label", dtype=object)
-    numbers = documents.set_index("doc_id")["doc_number"] if "doc_number" in documents else pd.Series(dtype=object)
-    for _ in range(2):  # first the 文号, then a counter for what still repeats
-        dup = out[out.duplicated(keep=False)]
-        if dup.empty:
+    # Plain dicts: item by item, a Series took a second for 10,000 documents of few regions.
+    numbers = dict(zip(documents["doc_id"], documents["doc_number"])) if "doc_number" in documents else {}
+    for numbered in (True, False):  # first the 文号, then a counter for what still repeats
+        shared: dict[str, list] = {}
+        for doc_id, label in base.items():
+            shared.setdefault(label, []).append(doc_id)
+        repeated = [(label, sorted(ids)) for label, ids in shared.items() if len(ids) > 1]
+        if not repeated:
             break
-        for label, ids in dup.groupby(dup, sort=False).groups.items():
-            ids = sorted(ids)
-            if _ == 0:
-                for i in ids:
-                    no = numbers.get(i)
-                    if isinstance(no, str) and no.strip():
-                        out[i] = f"{label} {no.strip()}"
-            else:
-                for k, i in enumerate(ids, start=1):
-                    out[i] = f"{label} ({k})"
-    return out
+        for label, ids in repeated:
+            for k, i in enumerate(ids, start=1):
+                no = numbers.get(i)
+                if not numbered:
+                    base[i] = f"{label} ({k})"
+                elif isinstance(no, str) and no.strip():
+                    base[i] = f"{label} {no.strip()}"
+    return pd.Series(base, name="label", dtype=object)
 
 
 def doc_label_column(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
