@@ -85,6 +85,20 @@ def test_lines_above_the_title_and_date_lines_are_not_compared():
     assert tr.clause_measures(m, docs)["measure_id"].tolist() == ["D-m1", "D-m2"]
 
 
+def test_clause_measures_are_the_text_rows_from_each_title_on_in_measure_order():
+    # Rows in any order and of every kind; a title line repeated in the body counts from its first place.
+    m = pd.DataFrame({"measure_id": ["E-m2", "D-m3", "D-m1", "E-m1", "D-m0", "D-m2", "E-m0", "D-h1"],
+                      "doc_id": ["E", "D", "D", "E", "D", "D", "E", "D"],
+                      "kind": ["text", "text", "text", "text", "text", "text", "text", "heading"],
+                      "char_start": [40, 90, 30, 20, 0, 60, 0, 50],
+                      "text": ["学校美育课程全面开齐开足", "乙县关于推进集团化办学的通知", "乙县关于推进集团化办学的通知",
+                               "原文链接 北大法宝引证码说明", "法宝联想 相关资料 北大法宝", "各校要推进集团化办学改革",
+                               "加强和改进学校美育工作", "一、推进集团化办学的总体要求"]})
+    docs = pd.DataFrame({"doc_id": ["D", "E"], "title_zh": ["乙县关于推进集团化办学的通知", "无标题行的文件"]})
+    assert tr.clause_measures(m, docs)["measure_id"].tolist() == ["D-m1", "D-m2", "D-m3", "E-m0", "E-m1", "E-m2"]
+    assert tr.clause_measures(m.iloc[::-1], docs).equals(tr.clause_measures(m, docs))
+
+
 @pytest.mark.parametrize(("local", "reference", "stricter"), [
     pytest.param({"comparator": ">=", "value": 20.0, "year": 2018}, [(10.0, 2018)], True, id="higher-floor"),
     pytest.param({"comparator": "<=", "value": 45.0, "year": 2020}, [(50.0, 2020)], True, id="lower-ceiling"),
