@@ -64,6 +64,16 @@ def test_a_selection_the_store_holds_leaves_the_file_as_it_is(tmp_path):
     assert path.stat().st_mtime_ns == before
 
 
+def test_the_store_is_read_back_for_the_measures_asked_for_only(tmp_path):
+    # 20_themes clusters a sample of the measures 10_similarity stored: only the sample's rows are taken.
+    out = steps.measure_tokens(MEASURES, tmp_path, "jieba")
+    path, version = tmp_path / steps.TOKENS_FILE, out["tokenizer"].iloc[0]
+    some = steps._read_tokens(path, version, MEASURES["measure_id"].iloc[[2, 0]])
+    assert some["measure_id"].tolist() == ["D1-m0001", "D2-m0001"]
+    assert some["tokens"].tolist() == out["tokens"].iloc[[0, 2]].tolist()
+    assert len(steps._read_tokens(path, version)) == 3 and len(steps._read_tokens(path, "another")) == 0
+
+
 def test_an_unreadable_store_names_the_file_and_the_fix(tmp_path):
     (tmp_path / steps.TOKENS_FILE).write_bytes(b"not parquet")
     with pytest.raises(EduAnalysisError, match="measure_tokens.cache.*delete it"):
