@@ -27,14 +27,19 @@ sums follow) and the identical terms:
 
 from __future__ import annotations
 
+import collections
+import functools
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+
+from eduanalysis.build.executors import default_workers
 
 #: Characters the character n-gram analyser ignores: everything but Han characters and letters.
 NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
@@ -170,25 +175,67 @@ class _Vocabulary:
         return out
 
 
-def _count_chunk(doc: np.ndarray, ids: np.ndarray, n_docs: int, vocab: _Vocabulary, by_term: bool = False):
-    """One chunk's rows: each entry's document, term ordinal and count, rows in ordinal order
-    (``by_term``: in term order, which is the columns' order).
+def _distinct(chunk: list[str], rank: np.ndarray, base: int, ngram_range: tuple[int, int], by_term: bool):
+    """What a chunk's rows need from the chunk alone: ``(n_docs, uid, rest)``, ``uid`` its distinct n-gram ids
+    in the order they first occur (``pd.factorize``, the order new terms take in the vocabulary).
 
-    ``pd.factorize`` numbers the chunk's distinct n-grams in the order they first occur, which is
-    the order new terms take in the vocabulary; renumbered by ordinal, one sort of (document,
-    number) keys gives every row's entries, in ordinal order, with their counts.
+    ``by_term``: rows in term order, which n-gram ids sort in, so the counting needs no vocabulary and
+    ``rest`` is each entry's (document, distinct id) key, its count, and the ids' sort order.
+    Otherwise ``rest`` is the n-grams' documents and codes, counted once their ordinals are known
+    (:func:`_count_chunk`). Chunks are independent here: threads may compute several at once.
     """
+    doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range, ordered=not by_term)
     codes, uid = pd.factorize(ids, sort=False)
-    ordinals = vocab.ordinal(uid)
-    by_ordinal = np.argsort(uid if by_term else ordinals)  # n-gram ids sort as their terms do
-    rank = np.empty(len(uid), dtype=np.int64)
-    rank[by_ordinal] = np.arange(len(uid))
-    key = doc * len(uid) + rank[codes]
-    if n_docs * len(uid) <= np.iinfo(np.int32).max:
+    del ids
+    if not by_term:
+        return len(chunk), uid, (doc, codes)
+    by_id = np.argsort(uid)
+    return len(chunk), uid, (*_unique_keys(doc, codes, by_id, len(chunk)), by_id)
+
+
+def _unique_keys(doc: np.ndarray, codes: np.ndarray, order: np.ndarray, n_docs: int):
+    """The distinct (document, rank of the code in ``order``) keys, sorted, and how often each occurs."""
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    key = doc * len(order) + rank[codes]
+    if n_docs * len(order) <= np.iinfo(np.int32).max:
         key = key.astype(np.int32)  # sorts faster
     key, counts = np.unique(key, return_counts=True)
-    key = key.astype(np.int64, copy=False)
-    return ordinals[by_ordinal][key % len(uid)], counts, key // len(uid)
+    return key.astype(np.int64, copy=False), counts
+
+
+def _count_chunk(n_docs: int, uid: np.ndarray, rest: tuple, vocab: _Vocabulary):
+    """One chunk's rows (from :func:`_distinct`, chunks in corpus order): each entry's document, term ordinal
+    and count, rows in ordinal order (in term order, which is the columns' order, for ``by_term``).
+
+    Renumbered by ordinal, one sort of (document, number) keys gives every row's entries, in
+    ordinal order, with their counts.
+    """
+    ordinals = vocab.ordinal(uid)
+    if len(rest) == 2:
+        doc, codes = rest
+        order = np.argsort(ordinals)
+        key, counts = _unique_keys(doc, codes, order, n_docs)
+    else:
+        key, counts, order = rest
+    return ordinals[order][key % len(uid)], counts, key // len(uid)
+
+
+def _in_threads(work, items, n_jobs: int | None):
+    """``map(work, items)`` in order, in ``n_jobs`` threads (None: the cores this process may use), at most
+    one item waiting beside those in work: the numpy and pandas steps of a chunk release the GIL."""
+    jobs = n_jobs or default_workers()
+    if jobs < 2:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(jobs) as pool:
+        pending = collections.deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _squeeze(indices: np.ndarray, data: np.ndarray, at: int, column: np.ndarray, lengths: np.ndarray):
@@ -221,7 +268,8 @@ def _terms(ids: np.ndarray, kept: np.ndarray, base: int, max_n: int) -> np.ndarr
 
 def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: int | float = 1,
                 max_df: int | float = 1.0, chunk_chars: int = CHUNK_CHARS,
-                dtype: np.dtype | type = np.int64, sorted_rows: bool = False) -> tuple[sparse.csr_matrix, np.ndarray]:
+                dtype: np.dtype | type = np.int64, sorted_rows: bool = False,
+                n_jobs: int | None = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Character n-gram counts of ``texts`` (rows in order) and the terms (columns), as scikit-learn gives them.
 
     Equal to ``CountVectorizer(analyzer="char", preprocessor=chars_only, ngram_range=ngram_range,
@@ -230,6 +278,9 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     vocabulary or one that ``min_df``/``max_df`` empty. ``ngram_range`` must be
     :func:`supported` (n-grams of up to 4 characters are). ``sorted_rows``: each row's entries in
     column order instead (what ``sort_indices()`` gives, without its pass over the matrix).
+    ``n_jobs``: threads counting chunks at once (None: the cores this process may use); the matrix
+    does not depend on it (two threads: 1.8× faster, one chunk of about :data:`CHUNK_CHARS`
+    characters more in memory).
     """
     min_n, max_n = ngram_range
     if not supported(ngram_range):
@@ -245,14 +296,14 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     indices = np.empty(max(bound, 1), dtype=np.int64 if wide else np.int32)  # term ordinals, then columns
     data = np.empty(max(bound, 1), dtype=dtype)
     vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
-    for chunk in _chunks(texts, MAX_KEY // span, chunk_chars):
-        doc, ids = _chunk_ngrams(chunk, rank, base, ngram_range, ordered=not sorted_rows)
-        o, c, d = _count_chunk(doc, ids, len(chunk), vocab, sorted_rows)
-        del doc, ids
+    work = functools.partial(_distinct, rank=rank, base=base, ngram_range=ngram_range, by_term=sorted_rows)
+    for n_chunk, uid, rest in _in_threads(work, _chunks(texts, MAX_KEY // span, chunk_chars), n_jobs):
+        o, c, d = _count_chunk(n_chunk, uid, rest, vocab)
+        del uid, rest
         df = np.concatenate([df, np.zeros(len(vocab) - len(df), dtype=np.int64)]) + np.bincount(o, minlength=len(vocab))
         indices[at:at + len(o)], data[at:at + len(o)] = o, c
         at += len(o)
-        lengths.append(np.bincount(d, minlength=len(chunk)))
+        lengths.append(np.bincount(d, minlength=n_chunk))
     n_docs = len(texts)
     if not len(vocab):
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")

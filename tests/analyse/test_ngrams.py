@@ -13,9 +13,10 @@ def reference(texts, ngram_range=(2, 3), **limits):
     return vec.fit_transform(texts), vec.get_feature_names_out()
 
 
-def assert_same(texts, ngram_range=(2, 3), chunk_chars=None, **limits):
+def assert_same(texts, ngram_range=(2, 3), chunk_chars=None, n_jobs=1, **limits):
     expected, expected_terms = reference(texts, ngram_range, **limits)
-    got, terms = char_counts(texts, ngram_range, **limits, **({"chunk_chars": chunk_chars} if chunk_chars else {}))
+    got, terms = char_counts(texts, ngram_range, **limits, **({"chunk_chars": chunk_chars} if chunk_chars else {}),
+                             n_jobs=n_jobs)
     assert type(got) is type(expected) and got.shape == expected.shape
     assert terms.dtype == expected_terms.dtype and terms.tolist() == expected_terms.tolist()
     for part in ("data", "indices", "indptr"):  # same dtype and the same entry order inside each row
@@ -61,6 +62,18 @@ def test_char_counts_do_not_depend_on_the_chunk_size(chunk_chars):
     assert_same(INLINE, (1, 3), chunk_chars=chunk_chars, min_df=2)
 
 
+@pytest.mark.parametrize("n_jobs", [2, 3, None])
+def test_char_counts_do_not_depend_on_the_threads(n_jobs):
+    # Chunks of a few characters, counted several at once, meet new terms in the corpus' order all the same.
+    assert_same(INLINE, chunk_chars=7, n_jobs=n_jobs)
+    assert_same(INLINE * 3, (1, 3), chunk_chars=5, n_jobs=n_jobs, min_df=2)
+    one, terms = char_counts(INLINE * 3, sorted_rows=True, chunk_chars=3, dtype=np.int32)
+    many, terms_many = char_counts(INLINE * 3, sorted_rows=True, chunk_chars=3, dtype=np.int32, n_jobs=n_jobs)
+    assert terms.tolist() == terms_many.tolist() and many.has_sorted_indices
+    for part in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(one, part), getattr(many, part))
+
+
 def test_char_counts_equal_the_vectorizer_on_the_seed_corpus(built):
     measures = built.tables["measures"]
     docs = document_texts(measures).tolist()
@@ -68,6 +81,7 @@ def test_char_counts_equal_the_vectorizer_on_the_seed_corpus(built):
     assert_same(docs)
     assert_same(docs, min_df=2, max_df=0.9)
     assert_same(clauses, chunk_chars=5_000)
+    assert_same(clauses, chunk_chars=5_000, n_jobs=2)
     assert_same(clauses, (1, 4), min_df=3)
 
 
