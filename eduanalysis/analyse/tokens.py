@@ -173,7 +173,10 @@ def _lists_for(tokens: pd.DataFrame, measure_ids) -> pa.ListArray:
         missing = pd.Index(wanted.filter(at.is_null()).to_pylist()).unique().sort_values()
         raise EduAnalysisError(f"{len(missing)} measures have no tokens (e.g. {list(missing[:3])}); tokenise the "
                                "measures the analysis reads (measure_tokens of the same selection)")
-    return token_lists(tokens["tokens"]).take(at)
+    lists = token_lists(tokens["tokens"])
+    if len(at) == len(lists) and np.array_equal(at.to_numpy(zero_copy_only=False), np.arange(len(lists))):
+        return lists  # every row in stored order (text order is measure order): a copy of 25 M tokens saved
+    return lists.take(at)
 
 
 def _document_tokens_flat(tokens: pd.DataFrame, measures: pd.DataFrame) -> tuple[pa.Array, pd.Index, np.ndarray]:
@@ -232,7 +235,8 @@ def document_counts(tokens: pd.DataFrame, measures: pd.DataFrame,
     cols = ordinal[encoded.indices.to_numpy(zero_copy_only=False)]
     del encoded
     counted = cols >= 0
-    indptr = np.concatenate([[0], np.cumsum(counted, dtype=np.int64)])[bounds]
+    # Each bound less the tokens dropped before it (few: stopwords, place names), not a running sum of 25 M.
+    indptr = bounds - np.searchsorted(np.flatnonzero(~counted), bounds)
     index_dtype = np.int32 if max(len(kept), indptr[-1]) <= np.iinfo(np.int32).max else np.int64
     counts = sparse.csr_matrix((np.ones(int(indptr[-1]), dtype=np.int64), cols[counted].astype(index_dtype),
                                 indptr.astype(index_dtype)), shape=(len(docs), len(kept)))
