@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from eduanalysis.build.pipeline import read_table, write_table
 from eduanalysis.errors import EduAnalysisError
@@ -82,10 +84,34 @@ def stata_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_numeric_dtype(s.dtype):
             out[col] = s.astype("float64")
         else:
-            codes, distinct = pd.factorize(s.astype("string").fillna("").str.slice(0, STATA_STR_MAX))
-            out[col] = pd.Series(pd.Categorical.from_codes(codes, pd.Index(np.asarray(distinct, dtype=object))),
-                                 index=df.index)
+            codes, distinct = _stata_strings(s)
+            out[col] = pd.Series(pd.Categorical.from_codes(codes, pd.Index(distinct, dtype=object)), index=df.index)
     return pd.DataFrame(out, index=df.index)
+
+
+def _stata_strings(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's code and the distinct values, in order of first appearance: strings cut to
+    :data:`STATA_STR_MAX` characters, missing as "" (``pd.factorize`` of them).
+
+    Columns of strings are numbered in Arrow and only their distinct values cut and filled: the
+    3.4 M theme tags of 10,000 documents took 3 s through pandas' string methods. Other columns
+    (Python objects of any type) are made strings first.
+    """
+    if not isinstance(s.dtype, pd.StringDtype | pd.ArrowDtype) or s.dtype == object:
+        codes, distinct = pd.factorize(s.astype("string").fillna("").str.slice(0, STATA_STR_MAX))
+        return codes, np.asarray(distinct, dtype=object).tolist()
+    arrow = pa.array(s.array, from_pandas=True)
+    arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        arrow = pc.cast(arrow, pa.large_string())
+    encoded = pc.dictionary_encode(arrow, null_encoding="encode")  # a missing value numbered where first met
+    codes, distinct = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    longest = pc.max(pc.utf8_length(encoded.dictionary)).as_py() or 0
+    if longest <= STATA_STR_MAX and not (None in distinct and "" in distinct):
+        return codes, ["" if v is None else v for v in distinct]
+    # Values that repeat once cut, or "" beside a missing value: numbered again, in the same order.
+    renumber, distinct = pd.factorize(np.array(["" if v is None else v[:STATA_STR_MAX] for v in distinct], dtype=object))
+    return renumber[codes], distinct.tolist()
 
 
 def write_stata(df: pd.DataFrame, path: str | Path) -> Path:

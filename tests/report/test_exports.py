@@ -65,6 +65,18 @@ def test_stata_file_keeps_long_chinese_texts_and_shared_values(tmp_path):
     assert back["n_hits"].iloc[:2].tolist() == [2.0, 1.0] and pd.isna(back["n_hits"].iloc[2])
 
 
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", object])
+def test_stata_strings_are_numbered_in_order_of_first_appearance_after_cutting_and_filling(dtype):
+    # Strings cut to the same 2,045 characters are one value, and a missing value is the "" beside it.
+    head = "推进学校美育工作" * 300
+    s = pd.Series([None, "乙", head + "甲", "", head + "乙", "乙", None], dtype=dtype)
+    col = exports.stata_frame(pd.DataFrame({"t": s}))["t"]
+    assert list(col.cat.categories) == ["", "乙", head[:exports.STATA_STR_MAX]]
+    assert col.cat.codes.tolist() == [0, 1, 2, 0, 2, 1, 0]
+    plain = exports.stata_frame(pd.DataFrame({"t": pd.Series(["丙", None, "甲", "丙"], dtype=dtype)}))["t"]
+    assert list(plain.cat.categories) == ["丙", "", "甲"] and plain.cat.codes.tolist() == [0, 1, 2, 0]
+
+
 def test_stata_file_takes_columns_stata_would_refuse(tmp_path):
     # save_frame takes any table: years as column names, hyphens, spaces, reserved words, Chinese.
     df = pd.DataFrame({"2019": [1.0], "a-b": ["x"], "a b": ["y"], "in": [2.0], "地区": ["盘锦"]})
