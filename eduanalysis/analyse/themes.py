@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from eduanalysis import resources
@@ -85,9 +86,13 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
         r.theme_id: [kw.strip() for kw in r.keywords.split("|") if kw.strip()] for r in tax.itertuples()
     }
     m = measures[["measure_id", "doc_id", "text"]]
-    codes, texts = pd.factorize(m["text"].astype(object).where(m["text"].notna(), ""), sort=False)
-    found = keyword_counts(list(texts), sorted({k for kws in patterns.values() for k in kws}))
-    parts = []  # per theme, in taxonomy order: (theme, positions of its measures, hits, keywords)
+    # Numbered in Arrow (first appearance, missing as ""), and the rows taken from Arrow: a Python object
+    # per measure and per tag cost 5 s at 10,000 documents (1.9 M measures, 3.4 M tags).
+    encoded = pc.dictionary_encode(pc.fill_null(strings(m["text"]), ""))
+    codes, texts = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    found = keyword_counts(texts, sorted({k for kws in patterns.values() for k in kws}))
+    labels = [""]  # every theme's keyword combinations; a theme without keywords labels its rows ""
+    parts = []  # per theme, in taxonomy order: (theme, positions of its measures, hits, labels)
     for theme_id, kws in patterns.items():
         # A theme without keywords compiled to an empty pattern, which matches every text.
         rows = (np.unique(np.concatenate([found[k][0] for k in kws])) if kws
@@ -98,11 +103,11 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
             counts[np.searchsorted(rows, where), j] = n
         tagged, n_hits = np.zeros(len(texts), dtype=bool), np.zeros(len(texts), dtype=np.int64)
         tagged[rows], n_hits[rows] = True, counts.sum(axis=1)
-        label = np.full(len(texts), "", dtype=object)
+        label = np.zeros(len(texts), dtype=np.int64)
         if kws and len(rows):
             patterns_seen, which = np.unique(counts > 0, axis=0, return_inverse=True)
-            names = ["|".join(k for k, h in zip(kws, p, strict=True) if h) for p in patterns_seen]
-            label[rows] = np.array(names, dtype=object)[which.ravel()]
+            label[rows] = len(labels) + which.ravel()
+            labels += ["|".join(k for k, h in zip(kws, p, strict=True) if h) for p in patterns_seen]
         chosen = np.flatnonzero(tagged[codes])
         if len(chosen):
             parts.append((theme_id, chosen, n_hits[codes[chosen]], label[codes[chosen]]))
@@ -110,18 +115,20 @@ def measure_themes(measures: pd.DataFrame, tax: pd.DataFrame | None = None) -> p
         return pd.DataFrame(columns=TAGGED_COLUMNS)
     # Rows by measure_id, then theme_id (ties, i.e. repeated ids, in taxonomy then table order), as a
     # stable sort of the rows measure by measure would give.
-    measure_rank = pd.factorize(m["measure_id"], sort=True)[0]
+    ids = strings(m["measure_id"])
+    measure_rank = pc.rank(ids, tiebreaker="dense").to_numpy()
     theme_rank = {t: i for i, t in enumerate(sorted(patterns))}
     pos = np.concatenate([c for _, c, _, _ in parts])
     theme = np.concatenate([np.full(len(c), theme_rank[t], dtype=np.int64) for t, c, _, _ in parts])
     order = np.argsort(measure_rank[pos].astype(np.int64) * len(theme_rank) + theme, kind="stable")
-    pos = pos[order]
-    names = np.array(sorted(patterns), dtype=object)
+    pos = pa.array(pos[order])
     return pd.DataFrame({
-        "measure_id": m["measure_id"].to_numpy(dtype=object)[pos], "theme_id": names[theme[order]],
-        "doc_id": m["doc_id"].to_numpy(dtype=object)[pos],
+        "measure_id": ids.take(pos).to_pandas(),
+        "theme_id": pa.array(sorted(patterns), pa.large_string()).take(pa.array(theme[order])).to_pandas(),
+        "doc_id": strings(m["doc_id"]).take(pos).to_pandas(),
         "n_hits": np.concatenate([n for _, _, n, _ in parts])[order],
-        "keywords": np.concatenate([k for _, _, _, k in parts])[order],
+        "keywords": pa.array(labels, pa.large_string()).take(
+            pa.array(np.concatenate([k for _, _, _, k in parts])[order])).to_pandas(),
     })
 
 
