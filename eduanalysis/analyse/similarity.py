@@ -524,7 +524,8 @@ def indicator_overlap(targets: pd.DataFrame, documents: pd.DataFrame, by: str = 
     >>> indicator_overlap(t, docs).query("region_a == '甲' and region_b == '乙'")[["n_shared", "jaccard"]].values.tolist()
     [[1.0, 0.5]]
     """
-    t = targets.dropna(subset=["indicator_id"]).merge(documents[["doc_id", by]], on="doc_id")
+    # The two columns first: the targets of 10,000 documents copied whole took a second and a half.
+    t = targets[["doc_id", "indicator_id"]].dropna(subset=["indicator_id"]).merge(documents[["doc_id", by]], on="doc_id")
     sets = {r: frozenset(g["indicator_id"]) for r, g in t.groupby(by, sort=True)}
     regions = sorted(documents[by].dropna().unique())
     rows = []

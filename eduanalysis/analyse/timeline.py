@@ -46,7 +46,8 @@ def timeline(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
                          "region_en": d.region_en, "event": event, "year": year, "date": date})
     doc_events = pd.DataFrame(rows, columns=TIMELINE_COLUMNS[:7])
     regions = documents[["doc_id", "region_zh", "region_en"]]
-    t = targets.loc[targets["kind"].isin(["target", "baseline"]) & targets["year"].notna()]
+    used = ["target_id", "doc_id", "kind", "year", *TIMELINE_COLUMNS[8:]]  # not the sentences: copying them is slow
+    t = targets.loc[targets["kind"].isin(["target", "baseline"]) & targets["year"].notna(), used]
     t = t.merge(regions, on="doc_id", how="left")
     target_events = pd.DataFrame({
         "event_id": t["target_id"], "doc_id": t["doc_id"], "region_zh": t["region_zh"],
@@ -77,7 +78,9 @@ def trajectories(targets: pd.DataFrame, documents: pd.DataFrame, min_regions: in
     """
     cols = ["indicator_id", "indicator_zh", "indicator_en", "unit", "region_zh", "region_en",
             "doc_id", "year", "value", "role"]
-    t = targets.loc[targets["indicator_id"].notna() & targets["kind"].isin(["target", "baseline"])].copy()
+    used = [c for c in (*cols[:4], "doc_id", "kind", "year", "value", "value_norm", "baseline_value", "baseline_year")
+            if c in targets]  # not the sentences: copying them is slow
+    t = targets.loc[targets["indicator_id"].notna() & targets["kind"].isin(["target", "baseline"]), used]
     if t.empty:
         return pd.DataFrame(columns=cols)
     t = t.merge(documents[["doc_id", "region_zh", "region_en"]], on="doc_id", how="left")
