@@ -164,8 +164,13 @@ def main(argv=None) -> int:
     for name, r in rows:
         print(f"| `{name}` | {r['seconds']:.1f} | {r['max_rss_gb']:.2f} | {r['tree_rss_gb']:.2f} |")
     total = sum(r["seconds"] for _, r in rows)
-    print(f"| all | {total:.1f} | {max(r['max_rss_gb'] for _, r in rows):.2f} | "
-          f"{max(r['tree_rss_gb'] for _, r in rows):.2f} |")
+    tree = max(r["tree_rss_gb"] for _, r in rows)
+    print(f"| all | {total:.1f} | {max(r['max_rss_gb'] for _, r in rows):.2f} | {tree:.2f} |")
+    if len(rows) == len(names):
+        met = total <= GOAL_SECONDS and tree <= GOAL_GB
+        print(f"\nall notebooks one by one (as eduanalysis report --jobs 1, each in its own process): {total:.1f} s, "
+              f"{tree:.2f} GB all processes; goal <= {GOAL_SECONDS:.0f} s and <= {GOAL_GB:.0f} GB: "
+              f"{'met' if met else 'not met'}")
     return 0
 
 
