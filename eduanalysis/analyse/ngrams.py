@@ -46,6 +46,8 @@ NON_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 #: Characters of text counted at once, shared among the threads (memory: about 60 bytes per character for
 #: n-grams of 2–3).
 CHUNK_CHARS = 2_000_000
+#: The smallest share of a thread (many cores would otherwise make chunks of a few documents).
+MIN_CHUNK_CHARS = 500_000
 #: Entries converted at once when the counts are assembled.
 BLOCK = 4_000_000
 #: One past the largest code point.
@@ -282,8 +284,9 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     column order instead (what ``sort_indices()`` gives, without its pass over the matrix).
     ``n_jobs``: threads counting chunks at once (None: the cores this process may use); the matrix
     does not depend on it. ``chunk_chars``: characters per chunk (None: :data:`CHUNK_CHARS` shared
-    among the threads, so two threads hold what one did; at 10,000 documents they count in 11 s what
-    one counts in 18.6).
+    among the threads, at least :data:`MIN_CHUNK_CHARS`: each thread works on a chunk and one waits,
+    about the memory of one thread's chunks; at 10,000 documents two threads count in 11 s what one
+    counts in 18.6).
     """
     min_n, max_n = ngram_range
     if not supported(ngram_range):
@@ -300,8 +303,9 @@ def char_counts(texts: Iterable, ngram_range: tuple[int, int] = (2, 3), min_df: 
     data = np.empty(max(bound, 1), dtype=dtype)
     vocab, df, lengths, at = _Vocabulary(), np.zeros(0, dtype=np.int64), [], 0
     work = functools.partial(_distinct, rank=rank, base=base, ngram_range=ngram_range, by_term=sorted_rows)
-    jobs = n_jobs or default_workers()
-    chunk_chars = chunk_chars or max(CHUNK_CHARS // jobs, 1)
+    jobs = max(n_jobs or default_workers(), 1)
+    if chunk_chars is None:  # not below MIN_CHUNK_CHARS: each chunk costs the vocabulary's merge in the main thread
+        chunk_chars = max(CHUNK_CHARS // jobs, MIN_CHUNK_CHARS)
     for n_chunk, uid, rest in _in_threads(work, _chunks(texts, MAX_KEY // span, chunk_chars), jobs):
         o, c, d = _count_chunk(n_chunk, uid, rest, vocab)
         del uid, rest

@@ -200,15 +200,15 @@ def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     own = docs["enclosed_title_zh"].fillna(docs["title_zh"]) if "enclosed_title_zh" in docs else docs["title_zh"]
     titles = own.map(clean_title)
     doc, doc_names = pd.factorize(m["doc_id"], sort=True)
-    doc = doc[rows]
+    doc = np.where(doc < 0, len(doc_names), doc)[rows]  # a missing document: its own slot, last, with no title
     start = m["char_start"].to_numpy(dtype=float, na_value=np.nan)[rows]
     # A title line is a text equal to its own document's title: the texts equal to any title first, once each.
-    title_of = titles.reindex(doc_names).to_numpy(dtype=object)
+    title_of = np.append(titles.reindex(doc_names).to_numpy(dtype=object), None)
     title_set = {t for t in title_of if isinstance(t, str)}
     maybe = np.array([isinstance(t, str) and t.strip() in title_set for t in distinct], dtype=bool)[codes]
     is_title = np.zeros(len(rows), dtype=bool)
     is_title[maybe] = [distinct[c].strip() == title_of[d] for c, d in zip(codes[maybe], doc[maybe], strict=True)]
-    first = np.full(len(doc_names), np.nan)  # each document's first title line (NaN: none)
+    first = np.full(len(title_of), np.nan)  # each document's first title line (NaN: none)
     np.fmin.at(first, doc[is_title], start[is_title])
     title_start = first[doc]
     keep = ~(start < np.where(np.isnan(title_start), -np.inf, title_start))
@@ -440,8 +440,9 @@ INPUTS = ("documents", "measures", "targets", "citations")
 
 @dataclass
 class Corpus:
-    """The tables 50_transposition reads: every document (references stay whatever the regions), and the
-    documents selected as implementing documents (``selected``)."""
+    """The tables 50_transposition reads: every document (references stay whatever the regions), its clause
+    measures (``kind == "text"``, all :func:`transposition` compares), and the documents selected as
+    implementing documents (``selected``)."""
 
     processed_dir: Path
     documents: pd.DataFrame

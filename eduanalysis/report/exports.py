@@ -95,15 +95,15 @@ def _stata_strings(s: pd.Series) -> tuple[np.ndarray, list[str]]:
 
     Columns of strings are numbered in Arrow and only their distinct values cut and filled: the
     3.4 M theme tags of 10,000 documents took 3 s through pandas' string methods. Other columns
-    (Python objects of any type) are made strings first.
+    (Python objects of any type, Arrow dates and lists) go through those methods.
     """
-    if not isinstance(s.dtype, pd.StringDtype | pd.ArrowDtype) or s.dtype == object:
+    arrow_strings = isinstance(s.dtype, pd.StringDtype) or (isinstance(s.dtype, pd.ArrowDtype) and (
+        pa.types.is_string(s.dtype.pyarrow_dtype) or pa.types.is_large_string(s.dtype.pyarrow_dtype)))
+    if not arrow_strings:
         codes, distinct = pd.factorize(s.astype("string").fillna("").str.slice(0, STATA_STR_MAX))
         return codes, np.asarray(distinct, dtype=object).tolist()
     arrow = pa.array(s.array, from_pandas=True)
     arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
-    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        arrow = pc.cast(arrow, pa.large_string())
     encoded = pc.dictionary_encode(arrow, null_encoding="encode")  # a missing value numbered where first met
     codes, distinct = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
     longest = pc.max(pc.utf8_length(encoded.dictionary)).as_py() or 0

@@ -119,7 +119,7 @@ def doc_labels(documents: pd.DataFrame, lang: str = "zh") -> pd.Series:
             label = f"{label} {'' if pd.isna(year) else year} {kind}".strip()
         base[doc_id] = " ".join(label.split())
     # Plain dicts: item by item, a Series took a second for 10,000 documents of few regions.
-    numbers = dict(zip(documents["doc_id"], documents["doc_number"])) if "doc_number" in documents else {}
+    numbers = dict(zip(documents["doc_id"], documents["doc_number"], strict=True)) if "doc_number" in documents else {}
     for numbered in (True, False):  # first the 文号, then a counter for what still repeats
         shared: dict[str, list] = {}
         for doc_id, label in base.items():

@@ -373,15 +373,15 @@ def save(fig: plt.Figure | FigurePages, name: str, figures_dir: str | Path,
     # rc "no layout": set_layout_engine(None) then means none, not the style's constrained layout.
     with plt.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"], "figure.constrained_layout.use": False,
                          "figure.autolayout": False}):
-        if engine is not None:
-            # Laid out once, at the files' resolution, then drawn once per format: with its layout engine, every
-            # savefig draws the figure twice and lays it out each time (0.4 of the time, the same bytes).
-            shown = fig.dpi
-            fig.set_dpi(DPI)
-            fig.draw_without_rendering()
-            fig.set_dpi(shown)
-            fig.set_layout_engine(None)
+        shown = fig.dpi
         try:
+            if engine is not None:
+                # Laid out once, at the files' resolution, then drawn once per format: with its layout engine,
+                # every savefig draws the figure twice and lays it out each time (0.4 of the time, the same bytes).
+                fig.set_dpi(DPI)
+                fig.draw_without_rendering()
+                fig.set_dpi(shown)
+                fig.set_layout_engine(None)
             for fmt in formats:
                 path = folder / f"{name}.{fmt}"
                 partial = folder / f".{name}.{fmt}.partial"  # moved into place whole: no half-written figure
@@ -389,6 +389,7 @@ def save(fig: plt.Figure | FigurePages, name: str, figures_dir: str | Path,
                 os.replace(partial, path)
                 paths[fmt] = path
         finally:
+            fig.set_dpi(shown)
             if engine is not None:
                 fig.set_layout_engine(engine)
     plt.close(fig)

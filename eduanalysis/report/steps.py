@@ -117,7 +117,7 @@ def _read_tokens(path: Path, version: str, measure_ids=None) -> pd.DataFrame:
         table = pq.read_table(path, schema=TOKENS_SCHEMA)
     except (OSError, pa.ArrowException) as exc:
         raise EduAnalysisError(f"cannot read the token store {path} ({exc}); delete it and run again") from exc
-    keep = pc.equal(table.column("tokenizer"), pa.scalar(version, pa.string()))
+    keep = pc.fill_null(pc.equal(table.column("tokenizer"), pa.scalar(version, pa.string())), False)
     if measure_ids is not None:
         wanted = pc.cast(tokens.strings(measure_ids), pa.string())
         keep = pc.and_(keep, pc.is_in(table.column("measure_id"), value_set=wanted))

@@ -97,6 +97,11 @@ def test_clause_measures_are_the_text_rows_from_each_title_on_in_measure_order()
     docs = pd.DataFrame({"doc_id": ["D", "E"], "title_zh": ["乙县关于推进集团化办学的通知", "无标题行的文件"]})
     assert tr.clause_measures(m, docs)["measure_id"].tolist() == ["D-m1", "D-m2", "D-m3", "E-m0", "E-m1", "E-m2"]
     assert tr.clause_measures(m.iloc[::-1], docs).equals(tr.clause_measures(m, docs))
+    # A measure of no document (a frame made by hand) is kept and takes no document's title.
+    loose = pd.concat([m, pd.DataFrame({"measure_id": ["X-m0"], "doc_id": [None], "kind": ["text"], "char_start": [5],
+                                        "text": ["乙县关于推进集团化办学的通知"]})], ignore_index=True)
+    assert tr.clause_measures(loose, docs)["measure_id"].tolist() == [
+        "D-m1", "D-m2", "D-m3", "E-m0", "E-m1", "E-m2", "X-m0"]
 
 
 @pytest.mark.parametrize(("local", "reference", "stricter"), [

@@ -77,6 +77,14 @@ def test_stata_strings_are_numbered_in_order_of_first_appearance_after_cutting_a
     assert list(plain.cat.categories) == ["丙", "", "甲"] and plain.cat.codes.tolist() == [0, 1, 2, 0]
 
 
+def test_stata_strings_of_arrow_dates_are_written_as_pandas_writes_them():
+    import pyarrow as pa
+
+    days = pd.Series(pd.to_datetime(["2019-05-30", None]).astype(pd.ArrowDtype(pa.timestamp("us"))))
+    col = exports.stata_frame(pd.DataFrame({"d": days}))["d"]
+    assert list(col.cat.categories) == [str(days.astype("string")[0]), ""]
+
+
 def test_stata_file_takes_columns_stata_would_refuse(tmp_path):
     # save_frame takes any table: years as column names, hyphens, spaces, reserved words, Chinese.
     df = pd.DataFrame({"2019": [1.0], "a-b": ["x"], "a b": ["y"], "in": [2.0], "地区": ["盘锦"]})

@@ -51,6 +51,21 @@ def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
         assert im.info["dpi"] == pytest.approx((300, 300), abs=0.1)
 
 
+def test_save_lays_out_once_with_the_pngs_layout_and_leaves_the_figure_as_it_was(tmp_path):
+    # The PNG is what savefig with the layout engine writes; the figure keeps its engine and resolution.
+    fig, reference = _figure(), _figure()
+    engine, dpi = fig.get_layout_engine(), fig.dpi
+    png = plots.save(fig, "heat", tmp_path)["png"]
+    reference.savefig(tmp_path / "reference.png", format="png", dpi=plots.DPI, metadata=plots.METADATA["png"])
+    assert png.read_bytes() == (tmp_path / "reference.png").read_bytes()
+    assert fig.get_layout_engine() is engine and fig.dpi == dpi
+    failing = _figure()
+    failing.axes[0].set_title("$\\frac{$")  # mathtext that cannot be parsed: drawing raises
+    with pytest.raises(ValueError):
+        plots.save(failing, "broken", tmp_path)
+    assert failing.dpi == dpi and failing.get_layout_engine() is not None
+
+
 def test_pdf_embeds_the_font_as_truetype(tmp_path):
     pdf = plots.save(_figure(), "heat", tmp_path)["pdf"].read_bytes()
     assert b"/FontFile2" in pdf, "Type 42 (TrueType) font program must be embedded"

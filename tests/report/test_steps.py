@@ -72,6 +72,10 @@ def test_the_store_is_read_back_for_the_measures_asked_for_only(tmp_path):
     assert some["measure_id"].tolist() == ["D1-m0001", "D2-m0001"]
     assert some["tokens"].tolist() == out["tokens"].iloc[[0, 2]].tolist()
     assert len(steps._read_tokens(path, version)) == 3 and len(steps._read_tokens(path, "another")) == 0
+    # A row without a tokenizer version (a damaged store) is not taken for this version's.
+    table = pq.read_table(path)
+    pq.write_table(table.set_column(3, "tokenizer", pa.array([version, None, version], pa.string())), path)
+    assert steps._read_tokens(path, version)["measure_id"].tolist() == ["D1-m0001", "D2-m0001"]
 
 
 def test_an_unreadable_store_names_the_file_and_the_fix(tmp_path):
