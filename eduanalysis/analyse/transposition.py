@@ -164,17 +164,12 @@ def reference_pairs(citations: pd.DataFrame, documents: pd.DataFrame, references
     return out.sort_values(["doc_id", "reference_id"], kind="mergesort").reset_index(drop=True)
 
 
-def han_count(texts: pd.Series) -> np.ndarray:
-    """Han characters in each text (missing: 0), counted once per distinct text (clauses repeat).
+def han_counts(distinct) -> np.ndarray:
+    """Han characters in each of the distinct texts (missing: 0).
 
-    >>> han_count(pd.Series(["2016年4月28日", "加强美育", None, "加强美育"])).tolist()
-    [3, 4, 0, 4]
+    >>> han_counts(["2016年4月28日", "加强美育", None]).tolist()
+    [3, 4, 0]
     """
-    codes, distinct = pd.factorize(texts, use_na_sentinel=False)
-    return _han_counts(distinct)[codes]
-
-
-def _han_counts(distinct) -> np.ndarray:
     return np.array([len(HAN.findall(t if isinstance(t, str) else "")) for t in distinct], dtype=np.int64)
 
 
@@ -193,7 +188,7 @@ def clause_measures(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     """
     m = text_measures(measures)
     codes, distinct = pd.factorize(m["text"], use_na_sentinel=False)  # clauses repeat: each text once
-    rows = np.flatnonzero(_han_counts(distinct)[codes] >= MIN_CLAUSE_CHARS)
+    rows = np.flatnonzero(han_counts(distinct)[codes] >= MIN_CLAUSE_CHARS)
     codes = codes[rows]
     docs = documents.set_index("doc_id")
     # Under a cover notice the body's title line is the enclosed document's title, not the notice's own.

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from eduanalysis.analyse.tokens import strings
 from eduanalysis.build.pipeline import read_table, write_table
 from eduanalysis.errors import EduAnalysisError
 from eduanalysis.report import dta
@@ -102,9 +103,7 @@ def _stata_strings(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     if not arrow_strings:
         codes, distinct = pd.factorize(s.astype("string").fillna("").str.slice(0, STATA_STR_MAX))
         return codes, np.asarray(distinct, dtype=object).tolist()
-    arrow = pa.array(s.array, from_pandas=True)
-    arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
-    encoded = pc.dictionary_encode(arrow, null_encoding="encode")  # a missing value numbered where first met
+    encoded = pc.dictionary_encode(strings(s), null_encoding="encode")  # a missing value numbered where first met
     codes, distinct = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
     longest = pc.max(pc.utf8_length(encoded.dictionary)).as_py() or 0
     if longest <= STATA_STR_MAX and not (None in distinct and "" in distinct):
